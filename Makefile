@@ -1,0 +1,69 @@
+# Every target sets itself up: a fresh clone needs only `make run` or `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Python 3.12: on PATH if present, else from pyenv (this machine), else fail with a clear message.
+# pyenv's shim answers `command -v` even when 3.12 is not selected, so ask pyenv's versions folder first.
+PYTHON312 := $(shell ls -d $$(pyenv root 2>/dev/null || echo $$HOME/.pyenv)/versions/3.12.*/bin/python3.12 2>/dev/null | sort -V | tail -n 1)
+ifeq ($(PYTHON312),)
+PYTHON312 := $(shell command -v python3.12 2>/dev/null)
+endif
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/guidance
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: help install run test test-fast test-pg lint format bench browser-deps clean
+
+help:
+	@echo "make run       installe, migre, importe le catalogue et sert le site sur 127.0.0.1:$(PORT)"
+	@echo "make test      toute la suite de tests (hors ligne, SQLite, navigateur compris)"
+	@echo "make test-pg   la même suite sur PostgreSQL ($(PG_URL))"
+	@echo "make lint      ruff, djlint, makemigrations --check"
+	@echo "make bench     mesures de vitesse et de mémoire"
+
+$(VENV)/.installed: requirements/dev.txt
+	@test -n "$(PYTHON312)" || { echo "Python 3.12 introuvable (ni python3.12, ni pyenv)"; exit 1; }
+	test -x $(PY) || $(PYTHON312) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+# Debian's Chromium drives the browser tests; Playwright never downloads a browser of its own here.
+browser-deps:
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py import_opendata --if-changed
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install browser-deps
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+test-fast: install
+	$(PY) -m pytest -q -m "not browser" $(PYTEST_ARGS)
+
+test-pg: install browser-deps
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest -q $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint templates --lint
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/djlint templates --reformat --quiet || true
+
+bench: install
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,243 @@
+"""Parsing and validation of every code that may reach an upstream URL.
+
+Nothing typed by a visitor is pasted into an upstream path or query string unparsed: views and commands turn raw
+strings into these small value objects first, and the client only accepts the value objects.
+Each parser returns a frozen value or raises `InvalidCode`.
+"""
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from guidance.inserjeunes.territories import ACADEMIES, DEPARTEMENTS, REGIONS
+
+
+class InvalidCode(ValueError):
+    """A code does not follow its rule. `kind` names the code type, `value` is what was given."""
+
+    def __init__(self, kind: str, value: object, reason: str = "") -> None:
+        self.kind = kind
+        self.value = value
+        self.reason = reason or f"{kind} invalide"
+        super().__init__(f"{self.reason}: {value!r}")
+
+
+class CodeKind(StrEnum):
+    CFD = "CFD"
+    MEFSTAT11 = "MEFSTAT11"
+    SISE = "SISE"
+
+
+class Filiere(StrEnum):
+    PRO = "pro"  # voie scolaire, lycées professionnels (MEFSTAT11)
+    AGRICOLE = "agricole"  # voie scolaire, enseignement agricole (MEFSTAT11)
+    APPRENTISSAGE = "apprentissage"  # CFD
+    SUPERIEUR = "superieur"  # InserSup (SISE)
+
+
+_UAI_RE = re.compile(r"^[0-9]{7}[A-Z]$")
+_CFD_RE = re.compile(r"^[0-9A-Z]{8}$")
+_MEFSTAT11_RE = re.compile(r"^[0-9]{11}$")
+_SISE_RE = re.compile(r"^[0-9A-Z]{7}$")
+_MILLESIME_RE = re.compile(r"^([0-9]{4})(?:_([0-9]{4}))?$")
+_POSTAL_RE = re.compile(r"^[0-9]{5}$")
+
+# The académie codes the API accepts (its validation list; 05 Caen and 21 Rouen were merged into 70 Normandie).
+ACADEMIE_CODES: frozenset[str] = frozenset(
+    [f"{n:02d}" for n in (1, 2, 3, 4, *range(6, 21), 22, 23, 24, 25, 27, 28, 31, 32, 33, *range(40, 45), 70, 77, 78)]
+)
+
+MAX_CODES_PER_REQUEST = 50
+
+
+def _clean(raw: object, kind: str) -> str:
+    if not isinstance(raw, str):
+        raise InvalidCode(kind, raw, f"{kind} absent")
+    value = raw.strip().upper()
+    if not value or len(value) > 64:
+        raise InvalidCode(kind, raw)
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Uai:
+    value: str
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def departement_code(self) -> str:
+        """The UAI's first 3 characters name its département (e.g. 0750001A → 075, 9710001A → 971)."""
+        return self.value[:3]
+
+
+def parse_uai(raw: object) -> Uai:
+    value = _clean(raw, "UAI")
+    if not _UAI_RE.match(value):
+        raise InvalidCode("UAI", raw, "UAI invalide (7 chiffres et une lettre)")
+    return Uai(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Certification:
+    """One certification code: a CFD (apprentissage), a MEFSTAT11 (voie scolaire) or a SISE (supérieur)."""
+
+    kind: CodeKind
+    code: str  # bare code, as responses carry it
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def prefixed(self) -> str:
+        """The form we send upstream (`CFD:…`, `MEFSTAT11:…`, `SISE:…`)."""
+        return f"{self.kind.value}:{self.code}"
+
+    @property
+    def default_filiere(self) -> Filiere:
+        return {
+            CodeKind.CFD: Filiere.APPRENTISSAGE,
+            CodeKind.MEFSTAT11: Filiere.PRO,
+            CodeKind.SISE: Filiere.SUPERIEUR,
+        }[self.kind]
+
+
+def parse_certification(raw: object) -> Certification:
+    """Type decided by prefix, else by length: 8 = CFD, 11 = MEFSTAT11. SISE needs its prefix."""
+    value = _clean(raw, "code de certification")
+    prefix, sep, bare = value.partition(":")
+    if sep:
+        try:
+            kind = CodeKind(prefix)
+        except ValueError:
+            raise InvalidCode("code de certification", raw, "Préfixe de code inconnu") from None
+    else:
+        bare = value
+        kind = {8: CodeKind.CFD, 11: CodeKind.MEFSTAT11}.get(len(value))
+        if kind is None:
+            raise InvalidCode("code de certification", raw, "Code de certification invalide")
+    rule = {CodeKind.CFD: _CFD_RE, CodeKind.MEFSTAT11: _MEFSTAT11_RE, CodeKind.SISE: _SISE_RE}[kind]
+    if not rule.match(bare):
+        raise InvalidCode(kind.value, raw, f"{kind.value} invalide")
+    return Certification(kind, bare)
+
+
+def parse_cfd(raw: object) -> Certification:
+    cert = parse_certification(raw)
+    if cert.kind is not CodeKind.CFD:
+        raise InvalidCode("CFD", raw, "CFD invalide (8 caractères)")
+    return cert
+
+
+def parse_mefstat11(raw: object) -> Certification:
+    cert = parse_certification(raw)
+    if cert.kind is not CodeKind.MEFSTAT11:
+        raise InvalidCode("MEFSTAT11", raw, "MEFSTAT11 invalide (11 chiffres)")
+    return cert
+
+
+def parse_certifications(raw: object) -> tuple[Certification, ...]:
+    """Several codes joined with `,` or `|`; order kept, duplicates dropped."""
+    value = _clean_list(raw, "codes de certification")
+    codes = dict.fromkeys(parse_certification(part) for part in re.split(r"[,|]", value))
+    if len(codes) > MAX_CODES_PER_REQUEST:
+        raise InvalidCode("codes de certification", raw, "Trop de codes")
+    return tuple(codes)
+
+
+def _clean_list(raw: object, kind: str) -> str:
+    if not isinstance(raw, str) or not raw.strip() or len(raw) > 64 * MAX_CODES_PER_REQUEST:
+        raise InvalidCode(kind, raw)
+    return raw
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    code: str  # INSEE code
+    nom: str
+
+    def __str__(self) -> str:
+        return self.code
+
+
+def region_from_code(code: str) -> Region:
+    try:
+        return Region(code, REGIONS[code])
+    except KeyError:
+        raise InvalidCode("région", code, "Région inconnue") from None
+
+
+def departement_from_postal_code(postal_code: str) -> str:
+    """The 3-character département code of a 5-digit postal code, as the API derives it.
+
+    First 2 digits, or the first 3 when they start with 97/98; Corsica (20xxx) gives 02A/02B, both in region 94.
+    """
+    if not _POSTAL_RE.match(postal_code):
+        raise InvalidCode("code postal", postal_code, "Code postal invalide")
+    if postal_code.startswith(("97", "98")):
+        return postal_code[:3]
+    if postal_code.startswith("20"):
+        return "02A" if postal_code < "20200" else "02B"
+    return "0" + postal_code[:2]
+
+
+def parse_region(raw: object) -> Region:
+    """An INSEE region code (`11`, `01`…) or a 5-digit postal code mapped to its region."""
+    value = _clean(raw, "région")
+    if value in REGIONS:
+        return region_from_code(value)
+    if _POSTAL_RE.match(value):
+        departement = DEPARTEMENTS.get(departement_from_postal_code(value))
+        if departement is None:
+            raise InvalidCode("région", raw, "Code postal inconnu")
+        return region_from_code(departement[2])
+    raise InvalidCode("région", raw, "Région inconnue")
+
+
+@dataclass(frozen=True, slots=True)
+class Academie:
+    code: str
+    nom: str
+
+    def __str__(self) -> str:
+        return self.code
+
+
+def parse_academie(raw: object) -> Academie:
+    value = _clean(raw, "académie")
+    if value.isdigit() and len(value) == 1:
+        value = "0" + value
+    if value not in ACADEMIE_CODES:
+        raise InvalidCode("académie", raw, "Académie inconnue")
+    return Academie(value, ACADEMIES.get(value, ("", ""))[0])
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Millesime:
+    """A cohort: a year (`2024`, national) or a period of two cumulated years (`2023_2024`, regional)."""
+
+    value: str
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def is_period(self) -> bool:
+        return "_" in self.value
+
+    @property
+    def last_year(self) -> int:
+        return int(self.value[-4:])
+
+    @property
+    def label(self) -> str:
+        """Reader-facing form: `2024` or `2023-2024`."""
+        return self.value.replace("_", "-")
+
+
+def parse_millesime(raw: object) -> Millesime:
+    value = _clean(raw, "millésime")
+    if not _MILLESIME_RE.match(value):
+        raise InvalidCode("millésime", raw, "Millésime invalide (AAAA ou AAAA_AAAA)")
+    return Millesime(value)

@@ -1,0 +1,183 @@
+"""Settings for the site. Every knob comes from the environment; see README.md for the contract."""
+
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+
+from guidance.env import (
+    database_from_url,
+    env_bool,
+    env_choice,
+    env_float,
+    env_int,
+    env_list,
+    env_str,
+    env_url,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+DJANGO_ENV = env_choice("DJANGO_ENV", "development", {"development", "production", "test"})
+PRODUCTION = DJANGO_ENV == "production"
+
+_DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production"
+SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET_KEY)
+if PRODUCTION and (SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 50):
+    raise ImproperlyConfigured("DJANGO_ENV=production needs SECRET_KEY set to a random value of 50+ characters")
+
+DEBUG = env_bool("DEBUG", default=DJANGO_ENV == "development")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"])
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("DJANGO_ENV=production needs ALLOWED_HOSTS")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "django.contrib.humanize",
+    "django_htmx",
+    "widget_tweaks",
+    "dsfr",
+    "guidance.inserjeunes",
+    "guidance.indicators",
+    "guidance.catalog",
+    "guidance.replica",
+    "guidance.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "guidance.urls"
+WSGI_APPLICATION = "guidance.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "guidance.web.context_processors.site",
+            ],
+        },
+    }
+]
+
+DATABASES = {
+    "default": database_from_url(env_str("DATABASE_URL", "sqlite:///db.sqlite3"), base_dir=BASE_DIR),
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", "Français")]
+TIME_ZONE = "Europe/Paris"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+# Production serves what `collectstatic` gathered; elsewhere WhiteNoise reads the apps' static folders directly.
+STATIC_ROOT = BASE_DIR / "staticfiles" if PRODUCTION else None
+WHITENOISE_USE_FINDERS = not PRODUCTION
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+# Manifest storage renames files, so the checksums django-dsfr embeds would not match what we serve.
+DSFR_USE_INTEGRITY_CHECKSUMS = False
+WHITENOISE_MAX_AGE = 31536000 if PRODUCTION else 0
+
+# --- Security ------------------------------------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+# Everything is served from our own origin: DSFR, htmx (vendored by django-htmx) and our scripts. htmx is told
+# not to inject its indicator <style> and not to eval (see base.html), so no 'unsafe-inline' / 'unsafe-eval'.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+# --- Logging: one line per event on stderr; the API key never reaches a log (see inserjeunes.client) ---------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["stderr"], "level": env_str("LOG_LEVEL", "INFO").upper()},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# --- InserJeunes upstream -------------------------------------------------------------------------------------
+# Unset URL = the offline replica, served in process from OPENDATA_DIR (guidance.replica).
+INSERJEUNES_API_URL = env_url("INSERJEUNES_API_URL")
+INSERJEUNES_API_KEY = env_str("INSERJEUNES_API_KEY")
+INSERJEUNES_API_USERNAME = env_str("INSERJEUNES_API_USERNAME")
+INSERJEUNES_API_PASSWORD = env_str("INSERJEUNES_API_PASSWORD")
+INSERJEUNES_CACHE_TTL = env_int("INSERJEUNES_CACHE_TTL", 86400, minimum=0)
+INSERJEUNES_CONNECT_TIMEOUT = env_float("INSERJEUNES_CONNECT_TIMEOUT", 2.0, minimum=0.1)
+INSERJEUNES_READ_TIMEOUT = env_float("INSERJEUNES_READ_TIMEOUT", 5.0, minimum=0.1)
+INSERJEUNES_MAX_CONCURRENCY = env_int("INSERJEUNES_MAX_CONCURRENCY", 4, minimum=1)
+INSERJEUNES_CIRCUIT_FAILURES = env_int("INSERJEUNES_CIRCUIT_FAILURES", 5, minimum=1)
+INSERJEUNES_CIRCUIT_COOLDOWN = env_int("INSERJEUNES_CIRCUIT_COOLDOWN", 60, minimum=1)
+# The replica's own key (for its authenticated list routes), when it is the upstream.
+REPLICA_API_KEY = env_str("REPLICA_API_KEY", "" if PRODUCTION else "replica-dev-key")
+
+
+def _default_opendata_dir() -> str:
+    sibling = BASE_DIR.parent / "shared" / "opendata"
+    return str(sibling) if sibling.is_dir() else ""
+
+
+OPENDATA_DIR = env_str("OPENDATA_DIR", _default_opendata_dir())
+
+SITE_NAME = "Et après ?"
+SITE_TAGLINE = "Ce que deviennent les jeunes après leur formation"
+SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000")

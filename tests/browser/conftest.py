@@ -1,0 +1,84 @@
+"""Browser tests: Playwright's Python package drives Debian's Chromium (never a browser of its own)."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+AXE_SCRIPT = Path(__file__).parent / "vendor" / "axe.min.js"
+# Without these, Chromium tries to reach Google's services, which this network refuses (noise, slow starts).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+def pytest_collection_modifyitems(items):
+    here = Path(__file__).parent
+    for item in items:
+        if Path(str(item.fspath)).is_relative_to(here):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make browser-deps` (apt-get install chromium)")
+    # Playwright's sync API runs an event loop; Django refuses ORM calls from such a thread unless told otherwise.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class PageProbe:
+    """A page plus the console errors and failed requests seen while it was open."""
+
+    def __init__(self, page):
+        self.page = page
+        self.console_errors: list[str] = []
+        self.failed_requests: list[str] = []
+        page.on("console", lambda msg: msg.type == "error" and self.console_errors.append(msg.text))
+        page.on("pageerror", lambda exc: self.console_errors.append(str(exc)))
+        page.on("requestfailed", lambda req: self.failed_requests.append(req.url))
+
+
+def _new_probe(browser, **context_options):
+    context = browser.new_context(locale="fr-FR", **context_options)
+    probe = PageProbe(context.new_page())
+    return context, probe
+
+
+@pytest.fixture
+def probe(browser, live_server, transactional_db):
+    context, probe = _new_probe(browser, base_url=live_server.url)
+    yield probe
+    context.close()
+
+
+@pytest.fixture
+def probe_nojs(browser, live_server, transactional_db):
+    context, probe = _new_probe(browser, base_url=live_server.url, java_script_enabled=False)
+    yield probe
+    context.close()
+
+
+def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
+    """Run the vendored axe-core on the current page; return the violations of the given impacts."""
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+        if v["impact"] in impacts
+    ]

@@ -5,11 +5,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 
-@require_safe
-def home(request):
-    return render(request, "web/home.html")
-
-
 STATIC_PAGES = {"accessibilite", "mentions_legales", "donnees_personnelles", "plan_du_site"}
 
 

@@ -1,0 +1,3 @@
+"""Formation search and formation pages."""
+
+urlpatterns = []

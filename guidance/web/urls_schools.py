@@ -1,0 +1,3 @@
+"""School search, school pages, school x formation pages, sitemaps and robots.txt."""
+
+urlpatterns = []

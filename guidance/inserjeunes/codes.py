@@ -1,7 +1,7 @@
 """Parsing and validation of every code that may reach an upstream URL.
 
-Nothing typed by a visitor is pasted into an upstream path or query string unparsed: views and commands turn raw
-strings into these small value objects first, and the client only accepts the value objects.
+Nothing typed by a visitor is pasted into an upstream path or query string unparsed: views and commands turn
+raw strings into these small value objects first, and the client only accepts the value objects.
 Each parser returns a frozen value or raises `InvalidCode`.
 """
 
@@ -42,9 +42,9 @@ _SISE_RE = re.compile(r"^[0-9A-Z]{7}$")
 _MILLESIME_RE = re.compile(r"^([0-9]{4})(?:_([0-9]{4}))?$")
 _POSTAL_RE = re.compile(r"^[0-9]{5}$")
 
-# The académie codes the API accepts (its validation list; 05 Caen and 21 Rouen were merged into 70 Normandie).
+# The académie codes the API accepts (its validation list; 05 Caen and 21 Rouen merged into 70 Normandie).
 ACADEMIE_CODES: frozenset[str] = frozenset(
-    [f"{n:02d}" for n in (1, 2, 3, 4, *range(6, 21), 22, 23, 24, 25, 27, 28, 31, 32, 33, *range(40, 45), 70, 77, 78)]
+    f"{n:02d}" for n in (1, 2, 3, 4, *range(6, 21), 22, 23, 24, 25, 27, 28, 31, 32, 33, *range(40, 45), 70, 77, 78)
 )
 
 MAX_CODES_PER_REQUEST = 50
@@ -171,7 +171,8 @@ def region_from_code(code: str) -> Region:
 def departement_from_postal_code(postal_code: str) -> str:
     """The 3-character département code of a 5-digit postal code, as the API derives it.
 
-    First 2 digits, or the first 3 when they start with 97/98; Corsica (20xxx) gives 02A/02B, both in region 94.
+    First 2 digits, or the first 3 when they start with 97/98; Corsica (20xxx) gives 02A/02B, both in
+    region 94.
     """
     if not _POSTAL_RE.match(postal_code):
         raise InvalidCode("code postal", postal_code, "Code postal invalide")

@@ -4,7 +4,6 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-
 STATIC_PAGES = {"accessibilite", "mentions_legales", "donnees_personnelles", "plan_du_site"}
 
 

@@ -1,0 +1,335 @@
+"""The catalogue: trainings (Formation, Mef), schools, who offers what (Offer) and the DEPP per-school figures.
+
+Filled by `import_opendata` (open-data files) or `sync_catalog_from_api`; read by the pages and by `search.py`.
+Natural keys (cfd, mefstat11, uai) are unique, so imports are upserts.
+"""
+
+from django.db import models
+
+from guidance.inserjeunes.codes import Certification, CodeKind
+from guidance.inserjeunes.territories import ACADEMIES, DEPARTEMENTS, REGIONS
+
+
+class Voie(models.TextChoices):
+    SCOLAIRE = "scolaire", "Voie scolaire"
+    APPRENTISSAGE = "apprentissage", "Apprentissage"
+
+
+class Level(models.TextChoices):
+    """European qualification level (RNCP), as the BCN gives it."""
+
+    LEVEL_3 = "3", "Niveau 3 (CAP, BEP, MC niveau 3)"
+    LEVEL_4 = "4", "Niveau 4 (Bac pro, BP, BMA, MC niveau 4)"
+    LEVEL_5 = "5", "Niveau 5 (Bac + 2 : BTS, DUT, DEUST)"
+    LEVEL_6 = "6", "Niveau 6 (Bac + 3 : licence pro, BUT)"
+    LEVEL_7 = "7", "Niveau 7 (Bac + 5 : master, ingénieur)"
+    LEVEL_8 = "8", "Niveau 8 (doctorat)"
+
+
+class FormationQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(closed_on__isnull=True)
+
+    def with_figures(self):
+        return self.filter(has_figures=True)
+
+    def of_level(self, level: str):
+        return self.filter(level=level)
+
+    def in_field(self, field_code: str):
+        return self.filter(field_code=field_code)
+
+    def offered_in_region(self, region_code: str, voie: str | None = None):
+        offers = Offer.objects.filter(region_code=region_code)
+        if voie:
+            offers = offers.filter(voie=voie)
+        return self.filter(pk__in=offers.values("formation_id"))
+
+    def offered_by_voie(self, voie: str):
+        return self.filter(pk__in=Offer.objects.filter(voie=voie).values("formation_id"))
+
+
+class Formation(models.Model):
+    """One diploma (CFD) of the BCN, whatever the voie."""
+
+    cfd = models.CharField(max_length=8, unique=True)
+    label = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=120)
+    # BCN NIVEAU_FORMATION_DIPLOME (first 3 chars of the CFD: 500 CAP, 400 Bac pro, 320 BTS…).
+    diploma_code = models.CharField(max_length=3, blank=True)
+    diploma_type = models.CharField(max_length=60, blank=True)
+    level = models.CharField(max_length=1, choices=Level.choices, blank=True)
+    duration_years = models.PositiveSmallIntegerField(null=True, blank=True)
+    field_code = models.CharField(max_length=3, blank=True)  # NSF group (GROUPE_SPECIALITE)
+    field_label = models.CharField(max_length=200, blank=True)
+    opened_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    former_cfds = models.JSONField(default=list, blank=True)  # ANCIEN_DIPLOME_1..7
+    new_cfds = models.JSONField(default=list, blank=True)  # NOUVEAU_DIPLOME_1..7
+    family_code = models.CharField(max_length=10, blank=True)  # famille de métiers (BCN code or G0003…)
+    family_label = models.CharField(max_length=200, blank=True)
+    is_seconde_commune = models.BooleanField(default=False)
+    has_figures = models.BooleanField(default=False)
+    # Normalised words the search indexes (label, acronyms, field, family), accents folded.
+    search_text = models.TextField(blank=True, default="")
+
+    objects = FormationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["label", "cfd"]
+        indexes = [
+            models.Index(fields=["level", "label"], name="formation_level_idx"),
+            models.Index(fields=["field_code"], name="formation_field_idx"),
+            models.Index(fields=["has_figures"], name="formation_figures_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def level_label(self) -> str:
+        return self.get_level_display() if self.level else ""
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_on is not None
+
+    def final_year_mefs(self) -> list["Mef"]:
+        return [mef for mef in self.mefs.all() if mef.is_final_year]
+
+    def certifications(self) -> list[tuple[str, Certification]]:
+        """InserJeunes keys per voie: scolaire → each final-year MEFSTAT11, apprentissage → the CFD.
+
+        Ordered scolaire first (MEFSTAT11 ascending), then apprentissage. Uses `mefs` prefetched when present.
+        """
+        codes: list[tuple[str, Certification]] = [
+            (Voie.SCOLAIRE.value, Certification(CodeKind.MEFSTAT11, mef.mefstat11))
+            for mef in sorted(self.final_year_mefs(), key=lambda mef: mef.mefstat11)
+        ]
+        codes.append((Voie.APPRENTISSAGE.value, Certification(CodeKind.CFD, self.cfd)))
+        return codes
+
+    def former_formations(self):
+        return Formation.objects.filter(cfd__in=self.former_cfds)
+
+    def new_formations(self):
+        return Formation.objects.filter(cfd__in=self.new_cfds)
+
+
+class Mef(models.Model):
+    """One year of a school-track cursus (BCN N_MEF); the final year's MEFSTAT11 is the InserJeunes key."""
+
+    mefstat11 = models.CharField(max_length=11, unique=True)
+    mef = models.CharField(max_length=10, blank=True)  # BCN MEF (10 chars), key of the familles de métiers links
+    formation = models.ForeignKey(Formation, on_delete=models.CASCADE, related_name="mefs")
+    year = models.PositiveSmallIntegerField(null=True, blank=True)  # ANNEE_DISPOSITIF
+    duration_years = models.PositiveSmallIntegerField(null=True, blank=True)  # DUREE_DISPOSITIF
+    is_final_year = models.BooleanField(default=False)
+    label = models.CharField(max_length=200, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["formation_id", "year", "mefstat11"]
+        indexes = [models.Index(fields=["formation", "is_final_year"], name="mef_formation_final_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.mefstat11} {self.label}"
+
+
+class SchoolKind(models.TextChoices):
+    LYCEE_PRO = "lp", "Lycée professionnel"
+    LYCEE_POLYVALENT = "lpo", "Lycée polyvalent"
+    LYCEE_GT = "legt", "Lycée général et technologique"
+    SEP = "sep", "Section d'enseignement professionnel"
+    LYCEE_AGRICOLE = "agricole", "Lycée agricole"
+    LYCEE = "lycee", "Lycée"
+    EREA = "erea", "EREA"
+    CFA = "cfa", "Centre de formation d'apprentis (CFA)"
+    OTHER = "autre", "Autre établissement"
+
+
+class Sector(models.TextChoices):
+    PUBLIC = "public", "Public"
+    PRIVE = "prive", "Privé"
+    UNKNOWN = "inconnu", "Non renseigné"
+
+
+class SchoolQuerySet(models.QuerySet):
+    def in_region(self, region_code: str):
+        return self.filter(region_code=region_code)
+
+    def in_departement(self, departement_code: str):
+        return self.filter(departement_code=departement_code)
+
+    def of_kind(self, kind: str):
+        return self.filter(kind=kind)
+
+    def lycees(self):
+        return self.exclude(kind__in=[SchoolKind.CFA, SchoolKind.OTHER])
+
+    def cfas(self):
+        return self.filter(kind=SchoolKind.CFA)
+
+
+class School(models.Model):
+    uai = models.CharField(max_length=8, unique=True)
+    name = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=120)
+    kind = models.CharField(max_length=10, choices=SchoolKind.choices, default=SchoolKind.OTHER)
+    sector = models.CharField(max_length=8, choices=Sector.choices, default=Sector.UNKNOWN)
+    address = models.CharField(max_length=300, blank=True)
+    postal_code = models.CharField(max_length=5, blank=True)
+    town = models.CharField(max_length=120, blank=True)
+    departement_code = models.CharField(max_length=3, blank=True)
+    academie_code = models.CharField(max_length=2, blank=True)
+    region_code = models.CharField(max_length=2, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    siret = models.CharField(max_length=14, blank=True)
+    search_text = models.TextField(blank=True, default="")
+
+    objects = SchoolQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "uai"]
+        indexes = [
+            models.Index(fields=["region_code", "kind"], name="school_region_kind_idx"),
+            models.Index(fields=["departement_code"], name="school_departement_idx"),
+            models.Index(fields=["postal_code"], name="school_postal_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def kind_label(self) -> str:
+        return self.get_kind_display()
+
+    @property
+    def sector_label(self) -> str:
+        return self.get_sector_display()
+
+    @property
+    def region_name(self) -> str:
+        return REGIONS.get(self.region_code, "")
+
+    @property
+    def academie_name(self) -> str:
+        return ACADEMIES.get(self.academie_code, ("", ""))[0]
+
+    @property
+    def departement_name(self) -> str:
+        return DEPARTEMENTS.get(self.departement_code, ("", "", ""))[0]
+
+    @property
+    def is_cfa(self) -> bool:
+        return self.kind == SchoolKind.CFA
+
+
+class Source(models.TextChoices):
+    AFFELNET_2022 = "affelnet_2022", "Affelnet 2022"
+    PARCOURSUP_2024 = "parcoursup_2024", "Parcoursup 2024"
+    CONSTAT_2020 = "constat_2020", "Constat de rentrée 2020"
+    CATALOGUE = "catalogue", "Catalogue de l'apprentissage"
+    API = "api", "API InserJeunes"
+
+
+class OfferQuerySet(models.QuerySet):
+    def for_formation(self, formation: "Formation | int"):
+        return self.filter(formation=formation)
+
+    def for_school(self, school: "School | int"):
+        return self.filter(school=school)
+
+    def in_region(self, region_code: str):
+        return self.filter(region_code=region_code)
+
+    def in_departement(self, departement_code: str):
+        return self.filter(departement_code=departement_code)
+
+    def by_voie(self, voie: str):
+        return self.filter(voie=voie)
+
+    def with_related(self):
+        return self.select_related("school", "formation")
+
+
+class Offer(models.Model):
+    """A school teaches a formation in one voie. Region/département are copied from the school for indexed filters."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="offers")
+    formation = models.ForeignKey(Formation, on_delete=models.CASCADE, related_name="offers")
+    voie = models.CharField(max_length=13, choices=Voie.choices)
+    mefstat11 = models.CharField(max_length=11, blank=True)  # final-year MEFSTAT11 (voie scolaire)
+    source = models.CharField(max_length=20, choices=Source.choices)
+    places = models.PositiveIntegerField(null=True, blank=True)
+    first_wishes = models.PositiveIntegerField(null=True, blank=True)
+    students = models.PositiveIntegerField(null=True, blank=True)  # constat de rentrée headcount
+    region_code = models.CharField(max_length=2, blank=True)
+    departement_code = models.CharField(max_length=3, blank=True)
+
+    objects = OfferQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["school_id", "formation_id", "voie"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "formation", "voie"], name="offer_unique_school_formation_voie")
+        ]
+        indexes = [
+            models.Index(fields=["formation", "region_code"], name="offer_formation_region_idx"),
+            models.Index(fields=["formation", "departement_code"], name="offer_formation_dep_idx"),
+            models.Index(fields=["region_code", "voie"], name="offer_region_voie_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} × {self.formation_id} ({self.voie})"
+
+
+class Population(models.TextChoices):
+    ENSEMBLE = "ensemble", "Ensemble"
+    SCOLAIRE = "scolaire", "Élèves (voie scolaire)"
+    APPRENTIS = "apprentis", "Apprentis"
+
+
+class SchoolIndicators(models.Model):
+    """DEPP/InserJeunes figures of a whole school (all its formations) for one millésime and population (in %)."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="indicators")
+    millesime = models.CharField(max_length=9)  # 2022_2023
+    population = models.CharField(max_length=10, choices=Population.choices)
+    share_in_study = models.FloatField(null=True, blank=True)
+    share_in_employment = models.FloatField(null=True, blank=True)
+    share_other = models.FloatField(null=True, blank=True)
+    continuation_rate = models.FloatField(null=True, blank=True)  # taux de poursuite d'études
+    employment_rate_6m = models.FloatField(null=True, blank=True)
+    employment_rate_12m = models.FloatField(null=True, blank=True)
+    employment_rate_18m = models.FloatField(null=True, blank=True)
+    employment_rate_24m = models.FloatField(null=True, blank=True)
+    expected_rate = models.FloatField(null=True, blank=True)  # taux d'emploi attendu
+    value_added = models.FloatField(null=True, blank=True)
+    interrupted_contracts_share = models.FloatField(null=True, blank=True)
+    cohort_size = models.PositiveIntegerField(null=True, blank=True)
+    source = models.CharField(max_length=200)  # file name(s) the figures come from
+
+    class Meta:
+        ordering = ["school_id", "-millesime", "population"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "millesime", "population"], name="indicators_unique_school_millesime_pop"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.millesime} {self.population}"
+
+
+class ImportRun(models.Model):
+    """Fingerprint of the last successful import of a dataset, so `--if-changed` can skip unchanged inputs."""
+
+    name = models.CharField(max_length=50, unique=True)
+    fingerprint = models.CharField(max_length=64)
+    finished_at = models.DateTimeField(auto_now=True)
+    summary = models.JSONField(default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.finished_at:%Y-%m-%d %H:%M}"

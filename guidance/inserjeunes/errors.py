@@ -1,0 +1,86 @@
+"""The typed errors of the InserJeunes client: every failed upstream call ends as exactly one of these.
+
+`NotFound` carries why (its `reason`), `Unavailable` carries what went wrong (its `cause`). None of them ever
+holds the API key; `route` is the path we called (the key never goes into a URL).
+"""
+
+from enum import StrEnum
+
+
+class NotFoundReason(StrEnum):
+    UNKNOWN_CERTIFICATION = "unknown_certification"  # "Certification inconnue"
+    UNKNOWN_CERTIFICATIONS = "unknown_certifications"  # "Certifications inconnues" (filières view)
+    UNKNOWN_FORMATION = "unknown_formation"  # "Formation inconnue" (school × certification)
+    UNKNOWN_SCHOOL = "unknown_school"  # "Etablissement inconnu"
+    NO_DATA = "no_data"  # "Pas de données disponibles"
+    NO_DATA_FOR_MILLESIME = "no_data_for_millesime"  # "Pas de données pour le millésime" + available ones
+
+
+class UnavailableCause(StrEnum):
+    TIMEOUT = "timeout"
+    CONNECT = "connect"  # DNS, refused, TLS, reset…
+    SERVER_ERROR = "server_error"  # 5xx
+    RATE_LIMITED = "rate_limited"  # 503 past the rate limit, 429
+    MALFORMED = "malformed"  # not JSON, or JSON of an unexpected shape
+    TRUNCATED = "truncated"  # JSON cut mid-way (streamed lists)
+    UNEXPECTED = "unexpected"  # any other status, an HTML 404 of an unknown path
+    CIRCUIT_OPEN = "circuit_open"  # we did not even try: the circuit breaker is open
+
+
+class InserJeunesError(Exception):
+    """Base of every client error. `route` is the path called, `status` the HTTP status when there was one."""
+
+    def __init__(self, message: str = "", *, route: str = "", status: int | None = None) -> None:
+        self.message = message
+        self.route = route
+        self.status = status
+        super().__init__(message or self.__class__.__name__)
+
+
+class NotFound(InserJeunesError):
+    """A JSON 404: the upstream knows it has nothing for this question. Cacheable (the answer is stable).
+
+    `available_millesimes` (newest first) is filled for `NO_DATA_FOR_MILLESIME`, `millesime` is the one asked.
+    `payload` is the error body as received, so a cache can store it and rebuild the same error later.
+    """
+
+    def __init__(
+        self,
+        reason: NotFoundReason,
+        message: str = "",
+        *,
+        millesime: str | None = None,
+        available_millesimes: tuple[str, ...] = (),
+        payload: dict | None = None,
+        route: str = "",
+    ) -> None:
+        super().__init__(message or str(reason), route=route, status=404)
+        self.reason = reason
+        self.millesime = millesime
+        self.available_millesimes = available_millesimes
+        self.payload = payload or {}
+
+
+class BadRequest(InserJeunesError):
+    """400 "Erreur de validation": our request was wrong. Never cached, never retried."""
+
+    def __init__(self, message: str = "", *, details: tuple = (), route: str = "") -> None:
+        super().__init__(message, route=route, status=400)
+        self.details = details
+
+
+class Unauthorized(InserJeunesError):
+    """401: the key or token is missing, wrong or expired (after one refresh attempt for tokens)."""
+
+    def __init__(self, message: str = "", *, route: str = "") -> None:
+        super().__init__(message, route=route, status=401)
+
+
+class Unavailable(InserJeunesError):
+    """No answer now: timeout, connection error, 5xx, rate limit, bad or truncated JSON. Never cached."""
+
+    def __init__(
+        self, cause: UnavailableCause, message: str = "", *, route: str = "", status: int | None = None
+    ) -> None:
+        super().__init__(message or str(cause), route=route, status=status)
+        self.cause = cause

@@ -6,7 +6,7 @@ Natural keys (cfd, mefstat11, uai) are unique, so imports are upserts.
 
 from django.db import models
 
-from guidance.inserjeunes.codes import Certification, CodeKind
+from guidance.inserjeunes.codes import Certification, CodeKind, InvalidCode, parse_mefstat11
 from guidance.inserjeunes.territories import ACADEMIES, DEPARTEMENTS, REGIONS
 
 
@@ -57,7 +57,7 @@ class Formation(models.Model):
     slug = models.SlugField(max_length=120)
     # BCN NIVEAU_FORMATION_DIPLOME (first 3 chars of the CFD: 500 CAP, 400 Bac pro, 320 BTS…).
     diploma_code = models.CharField(max_length=3, blank=True)
-    diploma_type = models.CharField(max_length=60, blank=True)
+    diploma_type = models.CharField(max_length=120, blank=True)
     level = models.CharField(max_length=1, choices=Level.choices, blank=True)
     duration_years = models.PositiveSmallIntegerField(null=True, blank=True)
     field_code = models.CharField(max_length=3, blank=True)  # NSF group (GROUPE_SPECIALITE)
@@ -70,6 +70,10 @@ class Formation(models.Model):
     family_label = models.CharField(max_length=200, blank=True)
     is_seconde_commune = models.BooleanField(default=False)
     has_figures = models.BooleanField(default=False)
+    # Which voies have InserJeunes figures (ij_region_data: scolaire by final-year MEFSTAT11, apprentissage by CFD).
+    has_figures_scolaire = models.BooleanField(default=False)
+    has_figures_apprentissage = models.BooleanField(default=False)
+    offer_count = models.PositiveIntegerField(default=0)  # schools offering it, kept by the importer
     # Normalised words the search indexes (label, acronyms, field, family), accents folded.
     search_text = models.TextField(blank=True, default="")
 
@@ -102,10 +106,13 @@ class Formation(models.Model):
 
         Ordered scolaire first (MEFSTAT11 ascending), then apprentissage. Uses `mefs` prefetched when present.
         """
-        codes: list[tuple[str, Certification]] = [
-            (Voie.SCOLAIRE.value, Certification(CodeKind.MEFSTAT11, mef.mefstat11))
-            for mef in sorted(self.final_year_mefs(), key=lambda mef: mef.mefstat11)
-        ]
+        codes: list[tuple[str, Certification]] = []
+        for mef in sorted(self.final_year_mefs(), key=lambda mef: mef.mefstat11):
+            try:
+                codes.append((Voie.SCOLAIRE.value, parse_mefstat11(mef.mefstat11)))
+            except InvalidCode:
+                continue  # BCN codes with a letter (23C…) exist in schools but never in InserJeunes
+
         codes.append((Voie.APPRENTISSAGE.value, Certification(CodeKind.CFD, self.cfd)))
         return codes
 

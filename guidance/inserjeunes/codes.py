@@ -41,6 +41,9 @@ _MEFSTAT11_RE = re.compile(r"^[0-9]{11}$")
 _SISE_RE = re.compile(r"^[0-9A-Z]{7}$")
 _MILLESIME_RE = re.compile(r"^([0-9]{4})(?:_([0-9]{4}))?$")
 _POSTAL_RE = re.compile(r"^[0-9]{5}$")
+_CORSICA_UAI_PREFIXES = {"620": "02A", "720": "02B"}
+# Académies the API accepts that the territories referential does not name.
+_EXTRA_ACADEMIE_NAMES = {"77": "Saint-Barthélemy", "78": "Saint-Martin"}
 
 # The académie codes the API accepts (its validation list; 05 Caen and 21 Rouen merged into 70 Normandie).
 ACADEMIE_CODES: frozenset[str] = frozenset(
@@ -68,8 +71,12 @@ class Uai:
 
     @property
     def departement_code(self) -> str:
-        """The UAI's first 3 characters name its département (e.g. 0750001A → 075, 9710001A → 971)."""
-        return self.value[:3]
+        """The département of the school, as `territories.DEPARTEMENTS` keys it (0750001A → 075, 9710001A → 971).
+
+        Corsican UAIs start with 620 (Corse-du-Sud) and 720 (Haute-Corse): they map to 02A and 02B.
+        """
+        prefix = self.value[:3]
+        return _CORSICA_UAI_PREFIXES.get(prefix, prefix)
 
 
 def parse_uai(raw: object) -> Uai:
@@ -211,7 +218,7 @@ def parse_academie(raw: object) -> Academie:
         value = "0" + value
     if value not in ACADEMIE_CODES:
         raise InvalidCode("académie", raw, "Académie inconnue")
-    return Academie(value, ACADEMIES.get(value, ("", ""))[0])
+    return Academie(value, ACADEMIES.get(value, (_EXTRA_ACADEMIE_NAMES.get(value, ""), ""))[0])
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -238,7 +245,11 @@ class Millesime:
 
 
 def parse_millesime(raw: object) -> Millesime:
+    """`AAAA` or `AAAA_AAAA`; a period is two consecutive years (two cumulated cohorts)."""
     value = _clean(raw, "millésime")
-    if not _MILLESIME_RE.match(value):
+    match = _MILLESIME_RE.match(value)
+    if not match:
         raise InvalidCode("millésime", raw, "Millésime invalide (AAAA ou AAAA_AAAA)")
+    if match.group(2) and int(match.group(2)) != int(match.group(1)) + 1:
+        raise InvalidCode("millésime", raw, "Millésime invalide (deux années consécutives)")
     return Millesime(value)

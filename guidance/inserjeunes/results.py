@@ -386,7 +386,8 @@ def _certification_kwargs(data: dict) -> dict[str, Any]:
             libelle=_str(famille, "libelle") or "",
             is_annee_commune=bool(famille.get("isAnneeCommune")),
         )
-    terminales = data.get("certificationsTerminales") or []
+    terminales = data.get("certificationsTerminales")
+    terminales = [] if terminales is None else terminales
     if not isinstance(terminales, list):
         raise PayloadError("certificationsTerminales: list expected")
     kwargs.update(
@@ -486,9 +487,7 @@ def parse_page(data: object, items_key: str) -> Page:
         return Page(
             items=tuple(items),
             page=int(pagination.get("page", 1)),
-            items_par_page=int(
-                pagination.get("items_par_page") or pagination.get("resultats_par_page") or len(items)
-            ),
+            items_par_page=int(pagination.get("items_par_page") or pagination.get("resultats_par_page") or len(items)),
             nombre_de_page=int(pagination.get("nombre_de_page", 1)),
             total=int(pagination.get("total", len(items))),
         )

@@ -1,3 +1,11 @@
 """Formation search and formation pages."""
 
-urlpatterns = []
+from django.urls import path
+
+from guidance.web.views import formations
+
+urlpatterns = [
+    path("formations/", formations.search, name="formation_search"),
+    path("formations/<str:cfd>/", formations.formation, name="formation"),
+    path("formations/<str:cfd>/<path:rest>", formations.formation_redirect, name="formation_redirect"),
+]

@@ -5,139 +5,242 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ImportRun',
+            name="ImportRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, unique=True)),
-                ('fingerprint', models.CharField(max_length=64)),
-                ('finished_at', models.DateTimeField(auto_now=True)),
-                ('summary', models.JSONField(blank=True, default=dict)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=50, unique=True)),
+                ("fingerprint", models.CharField(max_length=64)),
+                ("finished_at", models.DateTimeField(auto_now=True)),
+                ("summary", models.JSONField(blank=True, default=dict)),
             ],
         ),
         migrations.CreateModel(
-            name='Formation',
+            name="Formation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('cfd', models.CharField(max_length=8, unique=True)),
-                ('label', models.CharField(max_length=300)),
-                ('slug', models.SlugField(max_length=120)),
-                ('diploma_code', models.CharField(blank=True, max_length=3)),
-                ('diploma_type', models.CharField(blank=True, max_length=60)),
-                ('level', models.CharField(blank=True, choices=[('3', 'Niveau 3 (CAP, BEP, MC niveau 3)'), ('4', 'Niveau 4 (Bac pro, BP, BMA, MC niveau 4)'), ('5', 'Niveau 5 (Bac + 2 : BTS, DUT, DEUST)'), ('6', 'Niveau 6 (Bac + 3 : licence pro, BUT)'), ('7', 'Niveau 7 (Bac + 5 : master, ingénieur)'), ('8', 'Niveau 8 (doctorat)')], max_length=1)),
-                ('duration_years', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('field_code', models.CharField(blank=True, max_length=3)),
-                ('field_label', models.CharField(blank=True, max_length=200)),
-                ('opened_on', models.DateField(blank=True, null=True)),
-                ('closed_on', models.DateField(blank=True, null=True)),
-                ('former_cfds', models.JSONField(blank=True, default=list)),
-                ('new_cfds', models.JSONField(blank=True, default=list)),
-                ('family_code', models.CharField(blank=True, max_length=10)),
-                ('family_label', models.CharField(blank=True, max_length=200)),
-                ('is_seconde_commune', models.BooleanField(default=False)),
-                ('has_figures', models.BooleanField(default=False)),
-                ('search_text', models.TextField(blank=True, default='')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("cfd", models.CharField(max_length=8, unique=True)),
+                ("label", models.CharField(max_length=300)),
+                ("slug", models.SlugField(max_length=120)),
+                ("diploma_code", models.CharField(blank=True, max_length=3)),
+                ("diploma_type", models.CharField(blank=True, max_length=60)),
+                (
+                    "level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("3", "Niveau 3 (CAP, BEP, MC niveau 3)"),
+                            ("4", "Niveau 4 (Bac pro, BP, BMA, MC niveau 4)"),
+                            ("5", "Niveau 5 (Bac + 2 : BTS, DUT, DEUST)"),
+                            ("6", "Niveau 6 (Bac + 3 : licence pro, BUT)"),
+                            ("7", "Niveau 7 (Bac + 5 : master, ingénieur)"),
+                            ("8", "Niveau 8 (doctorat)"),
+                        ],
+                        max_length=1,
+                    ),
+                ),
+                ("duration_years", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("field_code", models.CharField(blank=True, max_length=3)),
+                ("field_label", models.CharField(blank=True, max_length=200)),
+                ("opened_on", models.DateField(blank=True, null=True)),
+                ("closed_on", models.DateField(blank=True, null=True)),
+                ("former_cfds", models.JSONField(blank=True, default=list)),
+                ("new_cfds", models.JSONField(blank=True, default=list)),
+                ("family_code", models.CharField(blank=True, max_length=10)),
+                ("family_label", models.CharField(blank=True, max_length=200)),
+                ("is_seconde_commune", models.BooleanField(default=False)),
+                ("has_figures", models.BooleanField(default=False)),
+                ("search_text", models.TextField(blank=True, default="")),
             ],
             options={
-                'ordering': ['label', 'cfd'],
-                'indexes': [models.Index(fields=['level', 'label'], name='formation_level_idx'), models.Index(fields=['field_code'], name='formation_field_idx'), models.Index(fields=['has_figures'], name='formation_figures_idx')],
+                "ordering": ["label", "cfd"],
+                "indexes": [
+                    models.Index(fields=["level", "label"], name="formation_level_idx"),
+                    models.Index(fields=["field_code"], name="formation_field_idx"),
+                    models.Index(fields=["has_figures"], name="formation_figures_idx"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='School',
+            name="School",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uai', models.CharField(max_length=8, unique=True)),
-                ('name', models.CharField(max_length=300)),
-                ('slug', models.SlugField(max_length=120)),
-                ('kind', models.CharField(choices=[('lp', 'Lycée professionnel'), ('lpo', 'Lycée polyvalent'), ('legt', 'Lycée général et technologique'), ('sep', "Section d'enseignement professionnel"), ('agricole', 'Lycée agricole'), ('lycee', 'Lycée'), ('erea', 'EREA'), ('cfa', "Centre de formation d'apprentis (CFA)"), ('autre', 'Autre établissement')], default='autre', max_length=10)),
-                ('sector', models.CharField(choices=[('public', 'Public'), ('prive', 'Privé'), ('inconnu', 'Non renseigné')], default='inconnu', max_length=8)),
-                ('address', models.CharField(blank=True, max_length=300)),
-                ('postal_code', models.CharField(blank=True, max_length=5)),
-                ('town', models.CharField(blank=True, max_length=120)),
-                ('departement_code', models.CharField(blank=True, max_length=3)),
-                ('academie_code', models.CharField(blank=True, max_length=2)),
-                ('region_code', models.CharField(blank=True, max_length=2)),
-                ('latitude', models.FloatField(blank=True, null=True)),
-                ('longitude', models.FloatField(blank=True, null=True)),
-                ('siret', models.CharField(blank=True, max_length=14)),
-                ('search_text', models.TextField(blank=True, default='')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("uai", models.CharField(max_length=8, unique=True)),
+                ("name", models.CharField(max_length=300)),
+                ("slug", models.SlugField(max_length=120)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("lp", "Lycée professionnel"),
+                            ("lpo", "Lycée polyvalent"),
+                            ("legt", "Lycée général et technologique"),
+                            ("sep", "Section d'enseignement professionnel"),
+                            ("agricole", "Lycée agricole"),
+                            ("lycee", "Lycée"),
+                            ("erea", "EREA"),
+                            ("cfa", "Centre de formation d'apprentis (CFA)"),
+                            ("autre", "Autre établissement"),
+                        ],
+                        default="autre",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "sector",
+                    models.CharField(
+                        choices=[("public", "Public"), ("prive", "Privé"), ("inconnu", "Non renseigné")],
+                        default="inconnu",
+                        max_length=8,
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=300)),
+                ("postal_code", models.CharField(blank=True, max_length=5)),
+                ("town", models.CharField(blank=True, max_length=120)),
+                ("departement_code", models.CharField(blank=True, max_length=3)),
+                ("academie_code", models.CharField(blank=True, max_length=2)),
+                ("region_code", models.CharField(blank=True, max_length=2)),
+                ("latitude", models.FloatField(blank=True, null=True)),
+                ("longitude", models.FloatField(blank=True, null=True)),
+                ("siret", models.CharField(blank=True, max_length=14)),
+                ("search_text", models.TextField(blank=True, default="")),
             ],
             options={
-                'ordering': ['name', 'uai'],
-                'indexes': [models.Index(fields=['region_code', 'kind'], name='school_region_kind_idx'), models.Index(fields=['departement_code'], name='school_departement_idx'), models.Index(fields=['postal_code'], name='school_postal_idx')],
+                "ordering": ["name", "uai"],
+                "indexes": [
+                    models.Index(fields=["region_code", "kind"], name="school_region_kind_idx"),
+                    models.Index(fields=["departement_code"], name="school_departement_idx"),
+                    models.Index(fields=["postal_code"], name="school_postal_idx"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Mef',
+            name="Mef",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('mefstat11', models.CharField(max_length=11, unique=True)),
-                ('mef', models.CharField(blank=True, max_length=10)),
-                ('year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('duration_years', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('is_final_year', models.BooleanField(default=False)),
-                ('label', models.CharField(blank=True, max_length=200)),
-                ('closed_on', models.DateField(blank=True, null=True)),
-                ('formation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mefs', to='catalog.formation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("mefstat11", models.CharField(max_length=11, unique=True)),
+                ("mef", models.CharField(blank=True, max_length=10)),
+                ("year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("duration_years", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("is_final_year", models.BooleanField(default=False)),
+                ("label", models.CharField(blank=True, max_length=200)),
+                ("closed_on", models.DateField(blank=True, null=True)),
+                (
+                    "formation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="mefs", to="catalog.formation"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['formation_id', 'year', 'mefstat11'],
-                'indexes': [models.Index(fields=['formation', 'is_final_year'], name='mef_formation_final_idx')],
+                "ordering": ["formation_id", "year", "mefstat11"],
+                "indexes": [models.Index(fields=["formation", "is_final_year"], name="mef_formation_final_idx")],
             },
         ),
         migrations.CreateModel(
-            name='Offer',
+            name="Offer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('voie', models.CharField(choices=[('scolaire', 'Voie scolaire'), ('apprentissage', 'Apprentissage')], max_length=13)),
-                ('mefstat11', models.CharField(blank=True, max_length=11)),
-                ('source', models.CharField(choices=[('affelnet_2022', 'Affelnet 2022'), ('parcoursup_2024', 'Parcoursup 2024'), ('constat_2020', 'Constat de rentrée 2020'), ('catalogue', "Catalogue de l'apprentissage"), ('api', 'API InserJeunes')], max_length=20)),
-                ('places', models.PositiveIntegerField(blank=True, null=True)),
-                ('first_wishes', models.PositiveIntegerField(blank=True, null=True)),
-                ('students', models.PositiveIntegerField(blank=True, null=True)),
-                ('region_code', models.CharField(blank=True, max_length=2)),
-                ('departement_code', models.CharField(blank=True, max_length=3)),
-                ('formation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='offers', to='catalog.formation')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='offers', to='catalog.school')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "voie",
+                    models.CharField(
+                        choices=[("scolaire", "Voie scolaire"), ("apprentissage", "Apprentissage")], max_length=13
+                    ),
+                ),
+                ("mefstat11", models.CharField(blank=True, max_length=11)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("affelnet_2022", "Affelnet 2022"),
+                            ("parcoursup_2024", "Parcoursup 2024"),
+                            ("constat_2020", "Constat de rentrée 2020"),
+                            ("catalogue", "Catalogue de l'apprentissage"),
+                            ("api", "API InserJeunes"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("places", models.PositiveIntegerField(blank=True, null=True)),
+                ("first_wishes", models.PositiveIntegerField(blank=True, null=True)),
+                ("students", models.PositiveIntegerField(blank=True, null=True)),
+                ("region_code", models.CharField(blank=True, max_length=2)),
+                ("departement_code", models.CharField(blank=True, max_length=3)),
+                (
+                    "formation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="offers", to="catalog.formation"
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="offers", to="catalog.school"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['school_id', 'formation_id', 'voie'],
-                'indexes': [models.Index(fields=['formation', 'region_code'], name='offer_formation_region_idx'), models.Index(fields=['formation', 'departement_code'], name='offer_formation_dep_idx'), models.Index(fields=['region_code', 'voie'], name='offer_region_voie_idx')],
-                'constraints': [models.UniqueConstraint(fields=('school', 'formation', 'voie'), name='offer_unique_school_formation_voie')],
+                "ordering": ["school_id", "formation_id", "voie"],
+                "indexes": [
+                    models.Index(fields=["formation", "region_code"], name="offer_formation_region_idx"),
+                    models.Index(fields=["formation", "departement_code"], name="offer_formation_dep_idx"),
+                    models.Index(fields=["region_code", "voie"], name="offer_region_voie_idx"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("school", "formation", "voie"), name="offer_unique_school_formation_voie"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SchoolIndicators',
+            name="SchoolIndicators",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('millesime', models.CharField(max_length=9)),
-                ('population', models.CharField(choices=[('ensemble', 'Ensemble'), ('scolaire', 'Élèves (voie scolaire)'), ('apprentis', 'Apprentis')], max_length=10)),
-                ('share_in_study', models.FloatField(blank=True, null=True)),
-                ('share_in_employment', models.FloatField(blank=True, null=True)),
-                ('share_other', models.FloatField(blank=True, null=True)),
-                ('continuation_rate', models.FloatField(blank=True, null=True)),
-                ('employment_rate_6m', models.FloatField(blank=True, null=True)),
-                ('employment_rate_12m', models.FloatField(blank=True, null=True)),
-                ('employment_rate_18m', models.FloatField(blank=True, null=True)),
-                ('employment_rate_24m', models.FloatField(blank=True, null=True)),
-                ('expected_rate', models.FloatField(blank=True, null=True)),
-                ('value_added', models.FloatField(blank=True, null=True)),
-                ('interrupted_contracts_share', models.FloatField(blank=True, null=True)),
-                ('cohort_size', models.PositiveIntegerField(blank=True, null=True)),
-                ('source', models.CharField(max_length=200)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicators', to='catalog.school')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("millesime", models.CharField(max_length=9)),
+                (
+                    "population",
+                    models.CharField(
+                        choices=[
+                            ("ensemble", "Ensemble"),
+                            ("scolaire", "Élèves (voie scolaire)"),
+                            ("apprentis", "Apprentis"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("share_in_study", models.FloatField(blank=True, null=True)),
+                ("share_in_employment", models.FloatField(blank=True, null=True)),
+                ("share_other", models.FloatField(blank=True, null=True)),
+                ("continuation_rate", models.FloatField(blank=True, null=True)),
+                ("employment_rate_6m", models.FloatField(blank=True, null=True)),
+                ("employment_rate_12m", models.FloatField(blank=True, null=True)),
+                ("employment_rate_18m", models.FloatField(blank=True, null=True)),
+                ("employment_rate_24m", models.FloatField(blank=True, null=True)),
+                ("expected_rate", models.FloatField(blank=True, null=True)),
+                ("value_added", models.FloatField(blank=True, null=True)),
+                ("interrupted_contracts_share", models.FloatField(blank=True, null=True)),
+                ("cohort_size", models.PositiveIntegerField(blank=True, null=True)),
+                ("source", models.CharField(max_length=200)),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="indicators", to="catalog.school"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['school_id', '-millesime', 'population'],
-                'constraints': [models.UniqueConstraint(fields=('school', 'millesime', 'population'), name='indicators_unique_school_millesime_pop')],
+                "ordering": ["school_id", "-millesime", "population"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("school", "millesime", "population"), name="indicators_unique_school_millesime_pop"
+                    )
+                ],
             },
         ),
     ]

@@ -1,7 +1,162 @@
+"""Home page, "comprendre les chiffres", robots.txt."""
+
+from django.conf import settings
+from django.db.models import Count, Max, Q
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
+
+from guidance.catalog.models import Formation, ImportRun, SchoolIndicators
+from guidance.catalog.search import search_formations, search_schools
+from guidance.indicators.models import CacheEntry
+from guidance.inserjeunes.codes import InvalidCode, parse_millesime
+from guidance.web.forms_schools import HomeSearchForm, first_error
+from guidance.web.presenters import SHARE_LABELS
+from guidance.web.views.schools import bad_request, wants_fragment
+
+PREVIEW_SIZE = 5
+FIELD_SHORTCUTS = 12
+
+# Diploma types in the order a reader climbs them; types missing from the catalogue are not shown.
+DIPLOMA_ORDER = (
+    "CAP",
+    "CAPA",
+    "Bac pro",
+    "Bac pro agricole",
+    "BP",
+    "BPA",
+    "MC",
+    "BMA",
+    "BTS",
+    "BTSA",
+    "DN MADE",
+    "BUT",
+    "DUT",
+    "Licence pro",
+    "Licence",
+    "Master",
+    "Master pro",
+)
 
 
 @require_safe
+@vary_on_headers("HX-Request")
 def home(request):
-    return render(request, "web/home.html")
+    form = HomeSearchForm(request.GET)
+    if not form.is_valid():
+        return bad_request(request, first_error(form))
+    query = form.cleaned_data["q"]
+    preview = _preview(query) if query else None
+    if wants_fragment(request):
+        return render(request, "web/home.html#preview", {"query": query, "preview": preview})
+    context = {
+        "form": form,
+        "query": query,
+        "preview": preview,
+        "diplomas": diploma_shortcuts(),
+        "fields": field_shortcuts(),
+        "shares": [SHARE_LABELS[key] for key in ("emploi", "formation", "autres")],
+        "json_ld": _website_json_ld(request),
+    }
+    return render(request, "web/home.html", context)
+
+
+def _preview(query: str) -> dict:
+    formations = search_formations(query)
+    schools = search_schools(query)
+    return {
+        "formations": formations[:PREVIEW_SIZE],
+        "formation_total": formations.count,
+        "schools": schools[:PREVIEW_SIZE],
+        "school_total": schools.count,
+    }
+
+
+def diploma_shortcuts() -> list[dict]:
+    """The diploma types of the catalogue that have figures or schools, in climbing order, with their count."""
+    counts = dict(
+        Formation.objects.filter(Q(has_figures=True) | Q(offer_count__gt=0))
+        .exclude(diploma_type="")
+        .values("diploma_type")
+        .annotate(n=Count("pk"))
+        .values_list("diploma_type", "n")
+    )
+    return [{"label": label, "count": counts[label]} for label in DIPLOMA_ORDER if counts.get(label)]
+
+
+def field_shortcuts() -> list[dict]:
+    """The fields (NSF groups) with the most trainings that have figures, alphabetically."""
+    rows = (
+        Formation.objects.filter(has_figures=True)
+        .exclude(field_code="")
+        .values("field_code", "field_label")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "field_code")[:FIELD_SHORTCUTS]
+    )
+    return sorted(
+        (
+            {"code": row["field_code"], "label": row["field_label"] or row["field_code"], "count": row["n"]}
+            for row in rows
+        ),
+        key=lambda item: item["label"],
+    )
+
+
+def _website_json_ld(request) -> dict:
+    home = request.build_absolute_uri(reverse("web:home"))
+    return {
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "url": home,
+        "name": settings.SITE_NAME,
+        "inLanguage": "fr",
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": {"@type": "EntryPoint", "urlTemplate": f"{home}?q={{q}}"},
+            "query-input": "required name=q",
+        },
+    }
+
+
+@require_safe
+def comprendre(request):
+    return render(request, "web/comprendre.html", {"freshness": data_freshness()})
+
+
+def data_freshness() -> dict:
+    """What the data on the site is as of: last catalogue import, newest millésimes held, last source answer."""
+    millesimes = set(SchoolIndicators.objects.values_list("millesime", flat=True).distinct())
+    millesimes |= set(CacheEntry.objects.exclude(millesime="").values_list("millesime", flat=True).distinct())
+    parsed = []
+    for value in millesimes:
+        try:
+            parsed.append(parse_millesime(value))
+        except InvalidCode:
+            continue
+    newest = max(parsed, key=lambda m: (m.last_year, m.is_period), default=None)
+    imports = ImportRun.objects.aggregate(last=Max("finished_at"))
+    fetched = CacheEntry.objects.aggregate(last=Max("fetched_at"))
+    return {
+        "newest_millesime": newest.label if newest else "",
+        "last_import": imports["last"],
+        "last_fetch": fetched["last"],
+    }
+
+
+@require_safe
+@cache_control(public=True, max_age=86400)
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("web:sitemap"))
+    lines = [
+        "User-agent: *",
+        "Disallow: /gestion/",
+        "Disallow: /healthz",
+        "Allow: /",
+        "",
+        f"Sitemap: {sitemap}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

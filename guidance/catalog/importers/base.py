@@ -1,0 +1,153 @@
+"""Shared pieces of the open-data importers: reading CSV files as they are, the import report, bulk upserts."""
+
+import csv
+import io
+import re
+import zipfile
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+BATCH_SIZE = 500
+
+
+class RowRejected(ValueError):
+    """A row cannot be imported as it is; the message says why (in French, it ends up in the summary)."""
+
+    def __init__(self, reason: str, value: object = "") -> None:
+        super().__init__(reason)
+        self.value = value
+
+
+@dataclass
+class Report:
+    """What an import did: rows written per table, rows rejected per file and reason (with a few examples)."""
+
+    written: Counter = field(default_factory=Counter)
+    rejected: Counter = field(default_factory=Counter)
+    examples: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    deleted: Counter = field(default_factory=Counter)
+
+    def reject(self, file: str, line: int | None, reason: str, value: object = "") -> None:
+        key = (file, reason)
+        self.rejected[key] += 1
+        examples = self.examples.setdefault(key, [])
+        if len(examples) < 3:
+            where = f"ligne {line}" if line else "code"
+            examples.append(where + (f" ({value})" if value != "" else ""))
+
+    @property
+    def rejected_total(self) -> int:
+        return sum(self.rejected.values())
+
+    def lines(self) -> list[str]:
+        out = [f"{table}: {count} lignes écrites" for table, count in sorted(self.written.items())]
+        out += [f"{table}: {count} lignes supprimées (absentes des fichiers)" for table, count in self.deleted.items()]
+        for (file, reason), count in sorted(self.rejected.items()):
+            out.append(f"rejet {file}: {count} × {reason} — ex. {', '.join(self.examples[(file, reason)])}")
+        return out
+
+    def as_dict(self) -> dict:
+        return {
+            "written": dict(self.written),
+            "deleted": dict(self.deleted),
+            "rejected": {f"{file}: {reason}": count for (file, reason), count in self.rejected.items()},
+        }
+
+
+def _decode(raw: bytes, encoding: str) -> str:
+    text = raw.decode(encoding)
+    return text.removeprefix("\ufeff")
+
+
+def read_csv(path: Path, *, encoding: str = "utf-8", delimiter: str = ";", progress: bool = True) -> Iterator[
+    tuple[int, list[str]]
+]:
+    """(line number, cells) for each data row after the header, with a progress bar; the header is `.header`.
+
+    `encoding` is the file's (see each PROVENANCE.md); a UTF-8 BOM is dropped. A file that does not decode in its
+    stated encoding stops the import: guessing would corrupt every label.
+    """
+    text = _decode(path.read_bytes(), encoding)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows = list(reader)
+    bar = tqdm(rows[1:], desc=path.name, unit=" lignes", disable=not progress, leave=False)
+    for number, row in enumerate(bar, start=2):
+        if row:
+            yield number, row
+
+
+def read_header(path: Path, *, encoding: str = "utf-8", delimiter: str = ";") -> list[str]:
+    with path.open(encoding=encoding, newline="") as handle:
+        first = handle.readline().removeprefix("\ufeff")
+    return [cell.strip() for cell in next(csv.reader([first], delimiter=delimiter))]
+
+
+def read_dicts(path: Path, *, encoding: str = "utf-8", delimiter: str = ";", progress: bool = True):
+    """(line number, {header: cell}) per row; a row with another number of cells than the header is rejected."""
+    header = read_header(path, encoding=encoding, delimiter=delimiter)
+    for number, row in read_csv(path, encoding=encoding, delimiter=delimiter, progress=progress):
+        if len(row) != len(header):
+            yield number, RowRejected(f"{len(row)} colonnes au lieu de {len(header)}")
+            continue
+        yield number, dict(zip(header, (cell.strip() for cell in row), strict=True))
+
+
+def read_zip_member(path: Path) -> bytes:
+    with zipfile.ZipFile(path) as archive:
+        names = [name for name in archive.namelist() if not name.endswith("/")]
+        if len(names) != 1:
+            raise RowRejected(f"{path.name} devrait contenir un seul fichier, il en contient {len(names)}")
+        return archive.read(names[0])
+
+
+_BCN_MEFSTAT11_RE = re.compile(r"^[0-9][0-9A-Z]{10}$")
+
+
+def parse_bcn_mefstat11(value: str) -> str:
+    """A MEFSTAT11 as the BCN writes it. Unlike the API's codes (digits only), some BCN codes hold a letter
+    (23C10023412, 32A21031403…): they are real trainings offered in schools, so the catalogue keeps them."""
+    code = value.strip().upper()
+    if not _BCN_MEFSTAT11_RE.match(code):
+        raise RowRejected("MEFSTAT11 invalide", value)
+    return code
+
+
+def parse_int(value: str, what: str) -> int | None:
+    """'' → None; '12' or '12.0' → 12; anything else is a malformed row."""
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        number = float(value.replace(",", "."))
+    except ValueError:
+        raise RowRejected(f"{what} non numérique") from None
+    if not number.is_integer():
+        raise RowRejected(f"{what} non entier")
+    return int(number)
+
+
+def parse_rate(value: str, what: str) -> float | None:
+    """A percentage: '' or 'nd' (non diffusé) → None; '42', '42.0', '-3' → float; anything else is malformed."""
+    value = value.strip()
+    if value in {"", "nd", "NC", "ns"}:
+        return None
+    try:
+        return float(value.replace(",", "."))
+    except ValueError:
+        raise RowRejected(f"{what} non numérique") from None
+
+
+def upsert(model, objects: list, unique_fields: list[str], update_fields: list[str]) -> int:
+    """Insert or update `objects` on their natural key (one statement per batch, on SQLite and PostgreSQL)."""
+    for start in range(0, len(objects), BATCH_SIZE):
+        model.objects.bulk_create(
+            objects[start : start + BATCH_SIZE],
+            update_conflicts=True,
+            unique_fields=unique_fields,
+            update_fields=update_fields,
+        )
+    return len(objects)

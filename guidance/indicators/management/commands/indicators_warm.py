@@ -1,0 +1,135 @@
+"""Prefetch the figures of every catalogue formation and offer into the cache.
+
+For each formation: the national and regional figures of each of its certifications (final-year MEFSTAT11 for
+the voie scolaire, CFD for apprentissage), regional ones in each region where it is offered in that voie; for
+each offer: the figures of its certification in its school. Bounded concurrency and rate; resumable (fresh cache
+entries are skipped, so a second run goes on where the first stopped); a summary at the end.
+"""
+
+import time
+from collections import Counter
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from tqdm import tqdm
+
+from guidance.catalog.models import Formation, Offer, Voie
+from guidance.indicators import service
+from guidance.indicators.circuit import breaker
+from guidance.indicators.models import CacheEntry
+from guidance.inserjeunes.codes import Certification, CodeKind, InvalidCode, parse_region, parse_uai
+from guidance.inserjeunes.territories import REGIONS
+
+KINDS = ("national", "regional", "school")
+
+
+def formation_questions(kinds: set[str], all_regions: bool = False) -> list[service.Question]:
+    questions: list[service.Question] = []
+    regions_by_formation_voie: dict[tuple[int, str], set[str]] = {}
+    if "regional" in kinds and not all_regions:
+        for formation_id, voie, region in Offer.objects.exclude(region_code="").values_list(
+            "formation_id", "voie", "region_code"
+        ):
+            regions_by_formation_voie.setdefault((formation_id, voie), set()).add(region)
+    for formation in Formation.objects.prefetch_related("mefs").order_by("cfd"):
+        for voie, cert in formation.certifications():
+            if "national" in kinds:
+                questions.append(service.Question.national(cert))
+            if "regional" in kinds:
+                codes = REGIONS if all_regions else regions_by_formation_voie.get((formation.pk, voie), ())
+                for code in sorted(codes):
+                    questions.append(service.Question.regional(cert, parse_region(code)))
+    return questions
+
+
+def offer_questions() -> list[service.Question]:
+    questions = []
+    offers = Offer.objects.select_related("school", "formation").order_by("school__uai", "formation__cfd", "voie")
+    for offer in offers.iterator(chunk_size=2000):
+        try:
+            uai = parse_uai(offer.school.uai)
+        except InvalidCode:
+            continue
+        if offer.voie == Voie.SCOLAIRE and offer.mefstat11:
+            cert = Certification(CodeKind.MEFSTAT11, offer.mefstat11)
+        else:
+            cert = Certification(CodeKind.CFD, offer.formation.cfd)
+        questions.append(service.Question.school(uai, cert))
+    return questions
+
+
+class Command(BaseCommand):
+    help = "Remplit le cache des chiffres InserJeunes pour toutes les formations et offres du catalogue."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--kinds", default=",".join(KINDS), help=f"Questions à préparer, parmi {', '.join(KINDS)} (séparées par ,)."
+        )
+        parser.add_argument("--concurrency", type=int, default=None, help="Appels simultanés (défaut : réglage).")
+        parser.add_argument("--rate", type=float, default=5.0, help="Appels par seconde au plus (défaut 5).")
+        parser.add_argument("--batch-size", type=int, default=20)
+        parser.add_argument("--limit", type=int, default=None, help="S'arrêter après N questions.")
+        parser.add_argument(
+            "--all-regions", action="store_true", help="Toutes les régions, pas seulement celles de l'offre."
+        )
+        parser.add_argument("--no-progress", action="store_true", help="Sans barre de progression.")
+
+    def handle(self, *args, **options):
+        kinds = {k.strip() for k in options["kinds"].split(",") if k.strip()}
+        if not kinds or not kinds <= set(KINDS):
+            raise CommandError(f"--kinds: choisir parmi {', '.join(KINDS)}")
+        if options["rate"] <= 0 or options["batch_size"] < 1:
+            raise CommandError("--rate et --batch-size doivent être positifs")
+
+        questions = formation_questions(kinds, options["all_regions"])
+        if "school" in kinds:
+            questions += offer_questions()
+        questions = list(dict.fromkeys(questions))  # one question per key, first order kept
+        if options["limit"] is not None:
+            questions = questions[: options["limit"]]
+
+        summary: Counter[str] = Counter()
+        previous_mode = service.refresher.mode
+        service.refresher.mode = "inline"  # expired entries are refreshed now, not in a background thread
+        started = time.monotonic()
+        calls = 0
+        try:
+            with tqdm(total=len(questions), unit="question", disable=options["no_progress"], file=self.stderr) as bar:
+                for start in range(0, len(questions), options["batch_size"]):
+                    batch = questions[start : start + options["batch_size"]]
+                    fresh = set(
+                        CacheEntry.objects.filter(
+                            key__in=[q.cache_key for q in batch], expires_at__gt=timezone.now()
+                        ).values_list("key", flat=True)
+                    )
+                    todo = [q for q in batch if q.cache_key not in fresh]
+                    summary["déjà en cache"] += len(batch) - len(todo)
+                    if todo:
+                        for result in service.get_many(todo, max_concurrency=options["concurrency"]):
+                            summary[_outcome(result)] += 1
+                        calls += len(todo)
+                        # Rate: never more than --rate calls per second on average since the start.
+                        ahead = calls / options["rate"] - (time.monotonic() - started)
+                        if ahead > 0:
+                            time.sleep(ahead)
+                    bar.update(len(batch))
+                    if breaker.is_open():
+                        summary["interrompu : API indisponible"] += 1
+                        self.stderr.write("L'API ne répond plus : arrêt. Relancez la commande pour reprendre.")
+                        break
+        finally:
+            service.refresher.mode = previous_mode
+
+        self.stdout.write(f"{len(questions)} question(s) en {time.monotonic() - started:.1f} s")
+        for label, count in sorted(summary.items()):
+            self.stdout.write(f"  {label} : {count}")
+
+
+def _outcome(result: service.IndicatorResult) -> str:
+    if result.ok:
+        return "chiffres obtenus"
+    return {
+        service.Absence.SMALL_COHORT: "moins de 20 jeunes",
+        service.Absence.UNAVAILABLE: "indisponible (à relancer)",
+        service.Absence.INVALID_REQUEST: "requête refusée (400)",
+    }.get(result.absence, f"pas de données ({result.absence})")

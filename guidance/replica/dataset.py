@@ -1,0 +1,279 @@
+"""The replica's in-memory dataset: the open-data files loaded once into indexes the routes read.
+
+`load_dataset(opendata_dir)` reads the BCN, `ij_region_data.csv`, the school files and any per school × formation
+file in the official "formation fine" layout, then builds:
+- regional figures per (region, code, period) as the file gives them;
+- national figures per (code, year): the counts of every region summed for the same period, voie and code. The
+  period `2022_2023` (two cumulated exit cohorts) becomes the year `2023` (its last year), the form the API uses
+  for national millésimes;
+- per school figures per (uai, code, millésime) from the "formation fine" files;
+- continuum records: when a diploma has no figures for a millésime but its unique former (or new) version has,
+  those figures are served under the asked code with `donnee_source.type = ancienne` (or `nouvelle`).
+Nothing is interpolated: what the files lack stays absent.
+"""
+
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from guidance.replica import loaders
+from guidance.replica.loaders import COUNT_FIELDS, Counts, DiplomaRow, MefRow
+
+logger = logging.getLogger(__name__)
+
+FILIERE_OF_VOIE = {"scolaire": "pro", "apprentissage": "apprentissage"}
+
+
+@dataclass(frozen=True, slots=True)
+class Stat:
+    """Figures of one code for one millésime in one scope (national, a region or a school)."""
+
+    code: str
+    filiere: str
+    millesime: str
+    counts: Counts
+    source_code: str
+    source_type: str = "self"  # self | ancienne | nouvelle
+    region: str | None = None
+    uai: str | None = None
+    libelle_etablissement: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Famille:
+    code: str
+    libelle: str
+    commun: str  # MEFSTAT11 of the seconde commune
+    specialites: tuple[str, ...]  # final-year MEFSTAT11 of each speciality
+
+
+@dataclass
+class Dataset:
+    diplomas: dict[str, DiplomaRow] = field(default_factory=dict)
+    niveaux: dict[str, tuple[str, str]] = field(default_factory=dict)
+    mefs: dict[str, MefRow] = field(default_factory=dict)
+    familles: dict[str, Famille] = field(default_factory=dict)  # by any MEFSTAT11 of the famille
+    uais: dict[str, str] = field(default_factory=dict)
+    national: dict[str, dict[str, Stat]] = field(default_factory=dict)
+    regional: dict[tuple[str, str], dict[str, Stat]] = field(default_factory=dict)
+    formations: dict[tuple[str, str], dict[str, Stat]] = field(default_factory=dict)
+    latest_period: str = ""
+    latest_year: str = ""
+    load_seconds: float = 0.0
+    _terminals: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+
+    # --- BCN lookups ---------------------------------------------------------------------------------------
+    def knows(self, code: str) -> bool:
+        """The BCN knows this CFD or MEFSTAT11 (what the API calls "the formation exists")."""
+        return code in self.diplomas or code in self.mefs
+
+    def cfd_of(self, code: str) -> str | None:
+        if code in self.mefs:
+            return self.mefs[code].cfd
+        return code if code in self.diplomas else None
+
+    def diploma_of(self, code: str) -> DiplomaRow | None:
+        cfd = self.cfd_of(code)
+        return self.diplomas.get(cfd) if cfd else None
+
+    def libelle_of(self, code: str) -> str:
+        if code in self.mefs:
+            return self.mefs[code].libelle
+        diploma = self.diplomas.get(code)
+        return diploma.libelle if diploma else ""
+
+    def terminal_codes(self, code: str) -> list[str] | None:
+        """Final-year MEFSTAT11 of a non-final-year MEFSTAT11 (None when the code is final-year, a CFD or unknown).
+
+        A seconde commune gives its famille's specialities; another first or second year gives the final year of
+        the same diploma and dispositif.
+        """
+        famille = self.familles.get(code)
+        if famille and famille.commun == code:
+            return list(famille.specialites)
+        mef = self.mefs.get(code)
+        if mef is None or not mef.duree or mef.annee >= mef.duree:
+            return None
+        return self._terminals.get((mef.cfd, mef.dispositif)) or None
+
+    # --- figures -------------------------------------------------------------------------------------------
+    def codes_for_cfds(self, cfds: Iterable[str]) -> set[str]:
+        wanted = set(cfds)
+        return {code for code in self.national if self.cfd_of(code) in wanted}
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.diplomas and not self.national
+
+
+def load_dataset(opendata_dir: str | Path | None, *, formation_files: Iterable[Path] = ()) -> Dataset:
+    """Everything the replica serves, from `opendata_dir` (+ extra "formation fine" files, e.g. test fixtures).
+
+    A missing or empty folder gives an empty dataset (every figure then answers the API's 404s).
+    """
+    started = time.perf_counter()
+    root = Path(opendata_dir) if opendata_dir else None
+    dataset = Dataset()
+    if root is None or not root.is_dir():
+        logger.warning("replica: OPENDATA_DIR %r is missing; every figure will answer 404", str(opendata_dir or ""))
+    else:
+        bcn = root / "bcn"
+        dataset.diplomas = loaders.load_diplomas(bcn)
+        dataset.niveaux = loaders.load_niveaux(bcn)
+        dataset.mefs = loaders.load_mefs(bcn)
+        _index_terminals(dataset)
+        _index_familles(dataset, loaders.load_familles(bcn), *loaders.load_famille_codes(bcn))
+        dataset.uais = loaders.load_known_uais(root)
+        regional_rows = loaders.load_regional(root / "inserjeunes_regional_par_formation" / "ij_region_data.csv")
+        _index_regional(dataset, regional_rows)
+        formation_files = [*sorted(root.glob(loaders.FORMATION_FINE_GLOB)), *formation_files]
+    formation_rows = [row for path in formation_files for row in loaders.load_formation_fine(Path(path))]
+    _index_formations(dataset, formation_rows)
+    _add_continuum(dataset)
+    dataset.load_seconds = time.perf_counter() - started
+    logger.info(
+        "replica: dataset loaded in %.2fs (%d diplomas, %d MEF, %d UAI, %d national codes, %d regional pairs)",
+        dataset.load_seconds,
+        len(dataset.diplomas),
+        len(dataset.mefs),
+        len(dataset.uais),
+        len(dataset.national),
+        len(dataset.regional),
+    )
+    return dataset
+
+
+def _index_terminals(dataset: Dataset) -> None:
+    terminals: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for mef in dataset.mefs.values():
+        if mef.duree and mef.annee == mef.duree:
+            terminals[(mef.cfd, mef.dispositif)].append(mef.mefstat11)
+    dataset._terminals = {key: sorted(codes) for key, codes in terminals.items()}
+
+
+def _index_familles(
+    dataset: Dataset, rows: list[loaders.FamilleRow], codes_by_mef: dict[str, str], labels: dict[str, str]
+) -> None:
+    grouped: dict[str, list[loaders.FamilleRow]] = defaultdict(list)
+    for row in rows:
+        grouped[row.mefstat11_commun].append(row)
+    for commun, members in grouped.items():
+        mef = dataset.mefs.get(commun)
+        code = codes_by_mef.get(mef.mef, "") if mef else ""
+        famille = Famille(
+            code=code,
+            libelle=labels.get(code) or members[0].famille,
+            commun=commun,
+            specialites=tuple(dict.fromkeys(row.mefstat11_specialite for row in members)),
+        )
+        dataset.familles[commun] = famille
+        for code in famille.specialites:
+            dataset.familles.setdefault(code, famille)
+
+
+def _index_regional(dataset: Dataset, rows: list[loaders.RegionalRow]) -> None:
+    sums: dict[tuple[str, str, str], list[int | None]] = {}
+    for row in rows:
+        filiere = FILIERE_OF_VOIE[row.voie]
+        stat = Stat(row.code, filiere, row.millesime, row.counts, row.code, region=row.region)
+        dataset.regional.setdefault((row.region, row.code), {})[row.millesime] = stat
+        year = row.millesime[-4:]
+        key = (row.code, filiere, year)
+        total = sums.setdefault(key, [None] * len(COUNT_FIELDS))
+        for index, value in enumerate(row.counts):
+            if value is not None:
+                total[index] = (total[index] or 0) + value
+    for (code, filiere, year), counts in sums.items():
+        dataset.national.setdefault(code, {})[year] = Stat(code, filiere, year, tuple(counts), code)
+    periods = {row.millesime for row in rows}
+    dataset.latest_period = max(periods, default="")
+    dataset.latest_year = dataset.latest_period[-4:]
+
+
+def _index_formations(dataset: Dataset, rows: list[loaders.FormationRow]) -> None:
+    for row in rows:
+        filiere = FILIERE_OF_VOIE[row.voie]
+        name = row.libelle_etablissement or dataset.uais.get(row.uai, "")
+        stat = Stat(row.code, filiere, row.millesime, row.counts, row.code, uai=row.uai, libelle_etablissement=name)
+        dataset.formations.setdefault((row.uai, row.code), {})[row.millesime] = stat
+        # A school with figures is a known school even when no directory file lists it.
+        dataset.uais.setdefault(row.uai, name)
+        if not dataset.latest_period and "_" in row.millesime:
+            dataset.latest_period = row.millesime
+            dataset.latest_year = row.millesime[-4:]
+
+
+def continuum_pairs(dataset: Dataset) -> list[tuple[str, str]]:
+    """(new code, former code) pairs where the BCN link is one-to-one, for CFDs and their final-year MEFSTAT11.
+
+    Only one-to-one renamings carry figures over: a diploma split or merged would attribute one cohort to several.
+    """
+    pairs = []
+    for cfd, diploma in dataset.diplomas.items():
+        if len(diploma.anciens) != 1:
+            continue
+        former = dataset.diplomas.get(diploma.anciens[0])
+        if former is None or former.nouveaux != (cfd,):
+            continue
+        pairs.append((cfd, former.cfd))
+    finals: dict[str, dict[str, str]] = defaultdict(dict)  # CFD → dispositif → final-year MEFSTAT11
+    for mef in dataset.mefs.values():
+        if mef.duree and mef.annee == mef.duree:
+            finals[mef.cfd][mef.dispositif] = mef.mefstat11
+    for new_cfd, old_cfd in list(pairs):
+        for dispositif, code in finals.get(new_cfd, {}).items():
+            if old_code := finals.get(old_cfd, {}).get(dispositif):
+                pairs.append((code, old_code))
+    return pairs
+
+
+def _add_continuum(dataset: Dataset) -> None:
+    pairs = continuum_pairs(dataset)
+    if not pairs:
+        return
+    for new_code, old_code in pairs:
+        _carry(dataset.national, new_code, old_code, lambda code: code)
+    regions = {region for region, _ in dataset.regional}
+    for region in regions:
+        for new_code, old_code in pairs:
+            _carry(dataset.regional, (region, new_code), (region, old_code), lambda key: key[1])
+    uais = {uai for uai, _ in dataset.formations}
+    for uai in uais:
+        for new_code, old_code in pairs:
+            _carry(dataset.formations, (uai, new_code), (uai, old_code), lambda key: key[1])
+
+
+def _carry(index: dict, new_key, old_key, code_of) -> None:
+    """Fill the millésimes one side lacks with the other side's own figures (never already carried ones)."""
+    new_stats, old_stats = index.get(new_key, {}), index.get(old_key, {})
+    additions_new = {
+        millesime: _relabel(stat, code_of(new_key), "ancienne")
+        for millesime, stat in old_stats.items()
+        if millesime not in new_stats and stat.source_type == "self"
+    }
+    additions_old = {
+        millesime: _relabel(stat, code_of(old_key), "nouvelle")
+        for millesime, stat in new_stats.items()
+        if millesime not in old_stats and stat.source_type == "self"
+    }
+    if additions_new:
+        index.setdefault(new_key, {}).update(additions_new)
+    if additions_old:
+        index.setdefault(old_key, {}).update(additions_old)
+
+
+def _relabel(stat: Stat, code: str, source_type: str) -> Stat:
+    return Stat(
+        code,
+        stat.filiere,
+        stat.millesime,
+        stat.counts,
+        stat.code,
+        source_type,
+        stat.region,
+        stat.uai,
+        stat.libelle_etablissement,
+    )

@@ -1,0 +1,293 @@
+"""The figures of a formation page: which questions to ask the service, asked together, and presented.
+
+Every figure of a page is asked through `get_many` (the service bounds the concurrency and answers from its cache
+when it can), each distinct question once:
+
+1. the devenir in France and in the chosen region, per voie (scolaire = each final-year MEFSTAT11, apprentissage
+   = the CFD), for the promotion asked (or the latest), plus the latest one when an older promotion is asked;
+2. the evolution in France: the promotions before the latest (`EVOLUTION_DEPTH`); the answers also tell which
+   promotions exist (those with figures, and the list the source gives when one does not);
+3. for the schools of the visible page of the list: the figure at each school, with the region then France as the
+   labelled fallback.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from guidance.catalog.models import Formation, Offer, Voie
+from guidance.indicators.service import IndicatorResult, Question, get_many
+from guidance.inserjeunes.codes import (
+    Certification,
+    CodeKind,
+    InvalidCode,
+    Millesime,
+    Region,
+    parse_uai,
+    region_from_code,
+)
+from guidance.web.presenters import (
+    Evolution,
+    FigureChain,
+    FigurePanel,
+    MillesimeLink,
+    ScopeKind,
+    millesime_links,
+    present,
+    present_chain,
+    present_evolution,
+)
+
+EVOLUTION_DEPTH = 4  # promotions shown in the evolution table (the open data holds four regional periods)
+VOIE_LABELS = dict(Voie.choices)
+
+
+def previous_millesime(value: str) -> str:
+    """The promotion before `value`: `2022_2023` → `2021_2022`, `2024` → `2023`."""
+    if "_" in value:
+        first, last = value.split("_")
+        return f"{int(first) - 1}_{int(last) - 1}"
+    return str(int(value) - 1)
+
+
+def national_millesime(millesime: Millesime | None) -> Millesime | None:
+    """National figures are per year of leaving: a period asked (`2022_2023`) means its last year (`2023`)."""
+    return Millesime(str(millesime.last_year)) if millesime else None
+
+
+def regional_millesime(millesime: Millesime | None) -> Millesime | None:
+    """Regional and school figures cumulate two years: a year asked (`2023`) means the period ending with it."""
+    return Millesime(f"{millesime.last_year - 1}_{millesime.last_year}") if millesime else None
+
+
+def is_new_formation(formation: Formation, today: datetime.date | None = None) -> bool:
+    """Opened so recently that no promotion has finished it and been followed for 6 months yet."""
+    if formation.opened_on is None:
+        return False
+    today = today or datetime.date.today()
+    return formation.opened_on.year + (formation.duration_years or 1) >= today.year
+
+
+class Answers:
+    """The results of a page, asked in rounds, each distinct question once."""
+
+    def __init__(self) -> None:
+        self._results: dict[Question, IndicatorResult] = {}
+        self.rounds = 0
+
+    def ask(self, questions: Iterable[Question]) -> None:
+        missing = list(dict.fromkeys(q for q in questions if q not in self._results))
+        if missing:
+            self.rounds += 1
+            self._results.update(zip(missing, get_many(missing), strict=True))
+
+    def __getitem__(self, question: Question) -> IndicatorResult:
+        return self._results[question]
+
+    def __len__(self) -> int:
+        return len(self._results)
+
+
+@dataclass(frozen=True)
+class VoiePanels:
+    """One voie of the devenir: a panel per certification of that voie (usually one)."""
+
+    voie: str
+    label: str
+    france: tuple[FigurePanel, ...]
+    region: tuple[FigurePanel, ...]
+
+
+@dataclass(frozen=True)
+class FormationFigures:
+    voies: tuple[VoiePanels, ...]
+    region: Region | None
+    millesimes: tuple[MillesimeLink, ...]
+    millesime_label: str  # the promotion shown (asked, or the latest)
+    evolution: Evolution
+    questions: int  # distinct questions asked (for tests and measurements)
+
+    @property
+    def has_any_figure(self) -> bool:
+        return any(panel.has_figures or panel.terminales for voie in self.voies for panel in voie.france + voie.region)
+
+    @property
+    def headline(self) -> FigurePanel | None:
+        """The first French panel with figures (for the page description)."""
+        return next((p for voie in self.voies for p in voie.france if p.has_figures), None)
+
+
+def _label(voie: str, cert: Certification, several: bool) -> str:
+    label = VOIE_LABELS.get(voie, voie)
+    return f"{label} ({cert.code})" if several else label
+
+
+def build_formation_figures(
+    formation: Formation,
+    certifications: Sequence[tuple[str, Certification]],
+    *,
+    region: Region | None,
+    millesime: Millesime | None,
+    answers: Answers,
+) -> FormationFigures:
+    """The devenir of `formation` in France and in `region`, per voie, and its evolution across promotions."""
+    is_new = is_new_formation(formation)
+    millesime = national_millesime(millesime)
+    in_region = regional_millesime(millesime)
+    national = {cert: Question.national(cert, millesime) for _, cert in certifications}
+    latest = {cert: Question.national(cert) for _, cert in certifications}
+    regional = {cert: Question.regional(cert, region, in_region) for _, cert in certifications} if region else {}
+    answers.ask([*national.values(), *regional.values(), *latest.values()])
+
+    # The evolution goes back from the latest promotion each certification has (or the latest the source lists).
+    evolution_questions: dict[Certification, dict[str, Question]] = {}
+    known: set[str] = set()
+    for _, cert in certifications:
+        for result in (answers[latest[cert]], answers[national[cert]]):
+            known.update(result.available_millesimes)
+        latest_figures = answers[latest[cert]].figures
+        anchor = _latest_millesime(answers[latest[cert]]) or _latest_millesime(answers[national[cert]])
+        by_millesime: dict[str, Question] = {}
+        if anchor:
+            # The latest promotion is the answer already asked without a millésime: not asked a second time.
+            same = latest_figures is not None and latest_figures.millesime == anchor
+            by_millesime[anchor] = latest[cert] if same else Question.national(cert, Millesime(anchor))
+            value = anchor
+            for _ in range(EVOLUTION_DEPTH - 1):
+                value = previous_millesime(value)
+                by_millesime[value] = Question.national(cert, Millesime(value))
+        evolution_questions[cert] = by_millesime
+    answers.ask(q for by_m in evolution_questions.values() for q in by_m.values())
+
+    columns = []
+    for voie, cert in certifications:
+        results = {m: answers[q] for m, q in evolution_questions[cert].items()}
+        # A promotion the source has no figures for is left out, unless it was listed as available.
+        for m, result in results.items():
+            if result.figures is not None:
+                known.add(m)
+            known.update(result.available_millesimes)
+        columns.append((voie, cert, results))
+    several = _several_per_voie(certifications)
+    evolution = present_evolution(
+        [
+            (_label(voie, cert, several[voie]), {m: r for m, r in results.items() if m in known})
+            for voie, cert, results in columns
+        ]
+    )
+
+    shown = str(millesime) if millesime else _first_known_latest(answers, latest.values())
+    voies = []
+    for voie in dict.fromkeys(v for v, _ in certifications):
+        certs = [cert for v, cert in certifications if v == voie]
+        label = VOIE_LABELS.get(voie, voie)
+        voies.append(
+            VoiePanels(
+                voie=voie,
+                label=label,
+                france=tuple(
+                    present(
+                        answers[national[cert]],
+                        scope="France",
+                        scope_kind=ScopeKind.FRANCE,
+                        voie=_label(voie, cert, len(certs) > 1),
+                        is_new_formation=is_new,
+                    )
+                    for cert in certs
+                ),
+                region=tuple(
+                    present(
+                        answers[regional[cert]],
+                        scope=region.nom,
+                        scope_kind=ScopeKind.REGION,
+                        voie=_label(voie, cert, len(certs) > 1),
+                        is_new_formation=is_new,
+                    )
+                    for cert in certs
+                )
+                if region
+                else (),
+            )
+        )
+    return FormationFigures(
+        voies=tuple(voies),
+        region=region,
+        millesimes=millesime_links(known, shown),
+        millesime_label=shown.replace("_", "-") if shown else "",
+        evolution=evolution,
+        questions=len(answers),
+    )
+
+
+def _several_per_voie(certifications: Sequence[tuple[str, Certification]]) -> dict[str, bool]:
+    counts: dict[str, int] = {}
+    for voie, _ in certifications:
+        counts[voie] = counts.get(voie, 0) + 1
+    return {voie: count > 1 for voie, count in counts.items()}
+
+
+def _latest_millesime(result: IndicatorResult) -> str | None:
+    if result.figures is not None and getattr(result.figures, "millesime", None):
+        return result.figures.millesime
+    available = sorted(result.available_millesimes, key=lambda v: (v[-4:], v), reverse=True)
+    return available[0] if available else None
+
+
+def _first_known_latest(answers: Answers, questions: Iterable[Question]) -> str | None:
+    values = [m for q in questions if (m := _latest_millesime(answers[q]))]
+    return max(values, key=lambda v: (v[-4:], v)) if values else None
+
+
+# --- The schools of the visible page -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OfferRow:
+    offer: Offer
+    voie_label: str
+    chain: FigureChain | None  # None when the school's code cannot be asked about
+
+
+def offer_certification(offer: Offer, certifications: Sequence[tuple[str, Certification]]) -> Certification | None:
+    """The InserJeunes key of an offer: its final-year MEFSTAT11 (scolaire), the CFD (apprentissage)."""
+    if offer.voie == Voie.SCOLAIRE and offer.mefstat11:
+        return Certification(CodeKind.MEFSTAT11, offer.mefstat11)
+    return next((cert for voie, cert in certifications if voie == offer.voie), None)
+
+
+def build_offer_rows(
+    offers: Sequence[Offer],
+    certifications: Sequence[tuple[str, Certification]],
+    *,
+    millesime: Millesime | None,
+    answers: Answers,
+) -> list[OfferRow]:
+    """Each visible offer with its figure at the school, or the region then France as a labelled fallback."""
+    plans = []
+    for offer in offers:
+        cert = offer_certification(offer, certifications)
+        try:
+            uai = parse_uai(offer.school.uai)
+            region = region_from_code(offer.school.region_code) if offer.school.region_code else None
+        except InvalidCode:
+            uai, region = None, None
+        if cert is None or uai is None:
+            plans.append((offer, None))
+            continue
+        chain = [(Question.school(uai, cert, regional_millesime(millesime)), offer.school.name, ScopeKind.SCHOOL)]
+        if region is not None:
+            chain.append((Question.regional(cert, region, regional_millesime(millesime)), region.nom, ScopeKind.REGION))
+        chain.append((Question.national(cert, national_millesime(millesime)), "France", ScopeKind.FRANCE))
+        plans.append((offer, chain))
+    answers.ask(q for _, chain in plans if chain for q, _, _ in chain)
+    rows = []
+    for offer, chain in plans:
+        voie_label = VOIE_LABELS.get(offer.voie, offer.voie)
+        if chain is None:
+            rows.append(OfferRow(offer, voie_label, None))
+            continue
+        presented = present_chain([(answers[q], scope, kind) for q, scope, kind in chain], voie=voie_label)
+        rows.append(OfferRow(offer, voie_label, presented))
+    return rows

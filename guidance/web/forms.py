@@ -1,0 +1,122 @@
+"""GET forms of the formation pages: they validate the query string before anything reaches the catalogue or the
+service. A form that is not valid makes the view answer a 400 page with `error_message(form)`.
+
+(The school pages' forms live in `forms_schools.py`.)
+"""
+
+from django import forms
+
+from guidance.catalog.models import Level, Voie
+from guidance.catalog.search import field_choices
+from guidance.inserjeunes.codes import InvalidCode, Millesime, parse_millesime
+from guidance.inserjeunes.territories import DEPARTEMENTS, REGIONS
+
+MAX_PAGE = 10_000
+
+FIELD_NAMES = {
+    "q": "recherche",
+    "niveau": "niveau",
+    "voie": "voie",
+    "domaine": "domaine",
+    "region": "région",
+    "departement": "département",
+    "millesime": "promotion",
+    "page": "page",
+}
+
+
+def region_choices() -> list[tuple[str, str]]:
+    """Every region the source knows, by name (static: no query)."""
+    return sorted(REGIONS.items(), key=lambda item: item[1])
+
+
+def departement_choices(region_code: str | None = None) -> list[tuple[str, str]]:
+    """Départements by code (`075 – Paris`), those of `region_code` only when given."""
+    return [
+        (code, f"{code.lstrip('0') or code} – {name}")
+        for code, (name, _academie, region) in sorted(DEPARTEMENTS.items())
+        if region_code is None or region == region_code
+    ]
+
+
+def error_message(form: forms.Form) -> str:
+    """One French sentence naming the parameters of the address that we could not read."""
+    names = [FIELD_NAMES.get(name, name) for name in form.errors]
+    advice = "Vérifiez le lien, ou refaites votre recherche."
+    if len(names) == 1:
+        return f"Le paramètre « {names[0]} » de l’adresse n’est pas valide. {advice}"
+    joined = ", ".join(f"« {name} »" for name in names)
+    return f"Les paramètres {joined} de l’adresse ne sont pas valides. {advice}"
+
+
+def _select(label: str, empty: str, choices) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        required=False,
+        choices=[("", empty), *choices],
+        widget=forms.Select(attrs={"class": "fr-select"}),
+    )
+
+
+class PageField(forms.IntegerField):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(required=False, min_value=1, max_value=MAX_PAGE, widget=forms.HiddenInput, **kwargs)
+
+
+class FormationSearchForm(forms.Form):
+    """`/formations/?q=&niveau=&voie=&domaine=&region=&page=`."""
+
+    q = forms.CharField(
+        label="Formation, métier ou mot-clé",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={
+                "class": "fr-input",
+                "type": "search",
+                "autocomplete": "off",
+                "placeholder": "Par exemple : cuisine, bac pro commerce, aide-soignant",
+            }
+        ),
+    )
+    niveau = _select("Niveau", "Tous les niveaux", Level.choices)
+    voie = _select("Voie", "Scolaire et apprentissage", Voie.choices)
+    domaine = _select("Domaine", "Tous les domaines", [])
+    region = _select("Région (formation proposée dans la région)", "Toute la France", [])
+    page = PageField()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the fields present in the catalogue (one query), and the regions by name.
+        self.fields["domaine"].choices = [("", "Tous les domaines"), *field_choices()]
+        self.fields["region"].choices = [("", "Toute la France"), *region_choices()]
+
+    @property
+    def has_filters(self) -> bool:
+        data = self.cleaned_data
+        return any(data.get(name) for name in ("niveau", "voie", "domaine", "region"))
+
+
+class FormationPageForm(forms.Form):
+    """`/formations/<cfd>/?region=&millesime=&departement=&page=`: the region of the figures and of the schools
+    listed, the promotion shown, the département filter of the schools, the page of schools."""
+
+    region = _select("Région", "Choisir une région", [])
+    millesime = forms.CharField(required=False, max_length=9, widget=forms.HiddenInput)
+    departement = _select("Département", "Tous les départements", [])
+    page = PageField()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", "Choisir une région"), *region_choices()]
+        region = self.data.get("region") if self.data.get("region") in REGIONS else None
+        self.fields["departement"].choices = [("", "Tous les départements"), *departement_choices(region)]
+
+    def clean_millesime(self) -> Millesime | None:
+        raw = self.cleaned_data["millesime"]
+        if not raw:
+            return None
+        try:
+            return parse_millesime(raw)
+        except InvalidCode as error:
+            raise forms.ValidationError(error.reason) from None

@@ -1,0 +1,331 @@
+"""Turn the service layer's `IndicatorResult` objects into what the figure templates show.
+
+Contract (stable: the formation pages and the school pages both use it):
+
+- `present(result, *, scope, voie=...)` → `FigurePanel`: one figure (or the reason there is none) for one place.
+- `present_chain(results_and_scopes, voie=...)` → `FigureChain`: the school → region → France fallback. The first
+  panel is the one asked; when it has no figures, `chain.fallback` is the nearest one that has, labelled as such.
+- `present_evolution(columns)` → `Evolution`: one row per millésime, one column per voie, for a small table.
+
+Templates never see raw JSON nor an `IndicatorResult`: only these frozen dataclasses. Every panel carries its
+millésime, its cohort size and its source line; a panel without figures carries a `Missing` whose `cause` says why
+(see `MissingCause`), with its own French wording.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from typing import Any
+
+from guidance.inserjeunes.codes import Millesime
+from guidance.inserjeunes.results import SMALL_COHORT_THRESHOLD, CertificationFigures, TerminalError
+from guidance.web.figure_panels import (
+    HORIZONS,
+    MESSAGES,
+    SHARE_LABELS,
+    SOURCE_LABEL,
+    CarriedOver,
+    Evolution,
+    EvolutionCell,
+    EvolutionRow,
+    FigureChain,
+    FigurePanel,
+    Horizon,
+    MillesimeLink,
+    Missing,
+    MissingCause,
+    Salaries,
+    ScopeKind,
+    Share,
+    SourceLine,
+)
+
+# Absence names of the service layer mapped onto our causes. Read by name so that the mapping survives
+# additions to the service's enum: an unknown name falls back to NO_DATA (a neutral, true message).
+_ABSENCE_CAUSES: dict[str, MissingCause] = {
+    "SMALL_COHORT": MissingCause.SMALL_COHORT,
+    "NO_DATA_FOR_MILLESIME": MissingCause.NO_DATA_FOR_MILLESIME,
+    "UNKNOWN_CERTIFICATION": MissingCause.UNKNOWN,
+    "UNKNOWN_CERTIFICATIONS": MissingCause.UNKNOWN,
+    "UNKNOWN_FORMATION": MissingCause.UNKNOWN,
+    "UNKNOWN_SCHOOL": MissingCause.UNKNOWN,
+    "NEW_FORMATION": MissingCause.NEW_FORMATION,
+    "NO_DATA": MissingCause.NO_DATA,
+    "UNAVAILABLE": MissingCause.UNAVAILABLE,
+    # The upstream refused our question: a bug of ours, logged by the service; to a visitor it is unavailability.
+    "INVALID_REQUEST": MissingCause.UNAVAILABLE,
+}
+
+
+__all__ = [
+    "MESSAGES",
+    "CarriedOver",
+    "Evolution",
+    "EvolutionCell",
+    "EvolutionRow",
+    "FigureChain",
+    "FigurePanel",
+    "Horizon",
+    "MillesimeLink",
+    "Missing",
+    "MissingCause",
+    "Salaries",
+    "ScopeKind",
+    "Share",
+    "SourceLine",
+    "absence_cause",
+    "evolution_cell",
+    "millesime_links",
+    "missing",
+    "present",
+    "present_chain",
+    "present_evolution",
+]
+
+# --- Building --------------------------------------------------------------------------------------------------
+
+
+def _int(value: Any) -> int | None:
+    if value is None:
+        return None
+    return int(round(value))
+
+
+def absence_cause(absence: Any) -> MissingCause | None:
+    """Our cause for a service `Absence` (an enum member or its name); None when there is no absence."""
+    if absence is None:
+        return None
+    name = getattr(absence, "name", str(absence)).upper()
+    return _ABSENCE_CAUSES.get(name, MissingCause.NO_DATA)
+
+
+def millesime_links(values: Iterable[str], current: str | None = None) -> tuple[MillesimeLink, ...]:
+    """Links to each millésime, newest first, the current one flagged."""
+    unique = sorted({str(v) for v in values if v}, key=lambda v: (v[-4:], v), reverse=True)
+    return tuple(MillesimeLink(v, v.replace("_", "-"), v == current) for v in unique)
+
+
+def missing(cause: MissingCause, *, millesimes: Sequence[MillesimeLink] = (), cohort: int | None = None) -> Missing:
+    title, text = MESSAGES[cause]
+    return Missing(cause=cause, title=title, text=text, millesimes=tuple(millesimes), cohort=cohort)
+
+
+def _shares(figures: CertificationFigures) -> tuple[Share, ...]:
+    values = (
+        ("emploi", figures.taux_en_emploi_6_mois, figures.nb_en_emploi_6_mois),
+        ("formation", figures.taux_en_formation, figures.nb_poursuite_etudes),
+        ("autres", figures.taux_autres_6_mois, None),
+    )
+    shares, x = [], 0.0
+    for key, rate, count in values:
+        rate = _int(rate)
+        # Rates are rounded separately and may add up to 101: clamp the drawing, never the written number.
+        width = max(0.0, min(float(rate or 0), 100.0 - x))
+        label, explanation = SHARE_LABELS[key]
+        shares.append(Share(key, label, explanation, rate, _int(count), x, width))
+        x += width
+    return tuple(shares)
+
+
+def _horizons(figures: CertificationFigures) -> tuple[Horizon, ...]:
+    return tuple(
+        Horizon(
+            months=months,
+            employment_rate=_int(getattr(figures, f"taux_en_emploi_{months}_mois")),
+            employment_count=_int(getattr(figures, f"nb_en_emploi_{months}_mois")),
+            other_rate=_int(getattr(figures, f"taux_autres_{months}_mois")),
+            not_yet_measured=figures.is_absent(f"taux_en_emploi_{months}_mois"),
+        )
+        for months in HORIZONS
+    )
+
+
+def _salaries(figures: CertificationFigures) -> Salaries | None:
+    if not figures.has_salaries:  # never for a small cohort (see results._Stats.has_salaries)
+        return None
+    return Salaries(
+        q1=_int(figures.salaire_12_mois_q1),
+        median=_int(figures.salaire_12_mois_q2),
+        q3=_int(figures.salaire_12_mois_q3),
+    )
+
+
+def _carried_over(figures: CertificationFigures) -> CarriedOver | None:
+    source = figures.donnee_source
+    if source is None or not source.is_carried_over:
+        return None
+    return CarriedOver(code=source.code_certification, is_former=source.type.value == "ancienne")
+
+
+def _panel_from_figures(
+    figures: CertificationFigures, *, scope: str, scope_kind: ScopeKind, voie: str, common: dict[str, Any]
+) -> FigurePanel:
+    millesime = Millesime(figures.millesime) if figures.millesime else None
+    cohort = _int(figures.nb_annee_term)
+    base = {
+        "scope": scope,
+        "scope_kind": scope_kind,
+        "voie": voie,
+        "millesime": millesime,
+        "cohort": cohort,
+        "leavers": _int(figures.nb_sortant),
+        "in_study": _int(figures.nb_poursuite_etudes),
+        "carried_over": _carried_over(figures),
+        "is_closed": bool(figures.formation_fermee),
+        "absent": figures.absent_fields,
+        **common,
+    }
+    if figures.has_terminales:
+        base["terminales"] = tuple(
+            _terminal_panel(entry, scope=scope, scope_kind=scope_kind, voie=voie, common=common)
+            for entry in figures.certifications_terminales
+        )
+        return FigurePanel(**base)
+    if figures.too_few_learners:
+        return FigurePanel(**base, missing=missing(MissingCause.SMALL_COHORT, cohort=cohort))
+    if figures.taux_en_emploi_6_mois is None and figures.taux_en_formation is None:
+        return FigurePanel(**base, missing=missing(MissingCause.NO_DATA))
+    return FigurePanel(
+        **base,
+        shares=_shares(figures),
+        horizons=_horizons(figures),
+        salaries=_salaries(figures),
+        contract_breaks=_int(figures.taux_rupture_contrats),
+    )
+
+
+def _terminal_panel(
+    entry: CertificationFigures | TerminalError, *, scope: str, scope_kind: ScopeKind, voie: str, common: dict
+) -> FigurePanel:
+    if isinstance(entry, TerminalError):
+        links = millesime_links(entry.millesimes)
+        cause = MissingCause.NO_DATA_FOR_MILLESIME if links else MissingCause.NO_DATA
+        return FigurePanel(
+            scope=scope,
+            scope_kind=scope_kind,
+            voie=voie,
+            millesime=None,
+            cohort=None,
+            leavers=None,
+            in_study=None,
+            speciality=entry.code_certification,
+            missing=missing(cause, millesimes=links),
+            source=common.get("source"),
+        )
+    panel = _panel_from_figures(entry, scope=scope, scope_kind=scope_kind, voie=voie, common=common)
+    return replace(panel, speciality=entry.libelle or entry.code_certification)
+
+
+def present(
+    result: Any,
+    *,
+    scope: str,
+    scope_kind: ScopeKind | str,
+    voie: str = "",
+    is_new_formation: bool = False,
+) -> FigurePanel:
+    """One panel for one `IndicatorResult`.
+
+    `scope` is the place as a visitor reads it ("France", "Bretagne", a school name). `is_new_formation` (from the
+    catalogue: opened too recently to have a finished cohort) turns a "no data" / "unknown" absence into the
+    "new training" message, which is the true reason in that case.
+    """
+    scope_kind = ScopeKind(scope_kind)
+    figures = result.figures
+    current = figures.millesime if figures is not None else _asked_millesime(result)
+    links = millesime_links(result.available_millesimes or (), current)
+    source = SourceLine(
+        label=str(result.source or SOURCE_LABEL),
+        millesime_label=current.replace("_", "-") if current else "",
+        fetched_at=result.fetched_at,
+        is_stale=bool(result.is_stale),
+        notes=_notes(figures),
+    )
+    common = {"source": source, "millesimes": links}
+    if figures is not None and isinstance(figures, CertificationFigures):
+        return _panel_from_figures(figures, scope=scope, scope_kind=scope_kind, voie=voie, common=common)
+    cause = absence_cause(result.absence) or MissingCause.NO_DATA
+    if is_new_formation and cause in (MissingCause.NO_DATA, MissingCause.UNKNOWN):
+        cause = MissingCause.NEW_FORMATION
+    offered = tuple(link for link in links if not link.is_current)
+    return FigurePanel(
+        scope=scope,
+        scope_kind=scope_kind,
+        voie=voie,
+        millesime=Millesime(current) if current else None,
+        cohort=None,
+        leavers=None,
+        in_study=None,
+        missing=missing(cause, millesimes=offered if cause is MissingCause.NO_DATA_FOR_MILLESIME else ()),
+        **common,
+    )
+
+
+def _notes(figures: Any) -> tuple[str, ...]:
+    # Small cohorts have their own message; the source's wording for them would say it twice.
+    if figures is None or getattr(figures, "too_few_learners", False):
+        return ()
+    meta = getattr(figures, "meta", None)
+    return tuple(meta.messages) if meta is not None else ()
+
+
+def _asked_millesime(result: Any) -> str | None:
+    millesime = getattr(getattr(result, "question", None), "millesime", None)
+    return str(millesime) if millesime else None
+
+
+def present_chain(
+    results: Sequence[tuple[Any, str, ScopeKind | str]], *, voie: str = "", is_new_formation: bool = False
+) -> FigureChain:
+    """The fallback chain: `results` is [(result, scope, scope_kind), …] from the most local to France.
+
+    The first entry is the figure asked. When it has no figures, the first later entry that has some becomes
+    `fallback` (the template labels it "à défaut, …"); when none has, there is no fallback and the asked panel's
+    message stands alone.
+    """
+    if not results:
+        raise ValueError("present_chain needs at least the figure asked")
+    panels = [
+        present(result, scope=scope, scope_kind=kind, voie=voie, is_new_formation=is_new_formation)
+        for result, scope, kind in results
+    ]
+    asked = panels[0]
+    if asked.has_figures or asked.terminales:
+        return FigureChain(asked=asked)
+    fallback = next((panel for panel in panels[1:] if panel.has_figures), None)
+    return FigureChain(asked=asked, fallback=fallback)
+
+
+def evolution_cell(result: Any) -> EvolutionCell:
+    figures = result.figures
+    if figures is None or not isinstance(figures, CertificationFigures):
+        cause = absence_cause(result.absence) or MissingCause.NO_DATA
+        return EvolutionCell(None, None, None, MESSAGES[cause][0])
+    cohort = _int(figures.nb_annee_term)
+    if figures.too_few_learners:
+        return EvolutionCell(None, None, cohort, f"moins de {SMALL_COHORT_THRESHOLD} jeunes")
+    if figures.taux_en_emploi_6_mois is None and figures.taux_en_formation is None:
+        return EvolutionCell(None, None, cohort, "pas de chiffres")
+    return EvolutionCell(_int(figures.taux_en_emploi_6_mois), _int(figures.taux_en_formation), cohort, "")
+
+
+def present_evolution(columns: Sequence[tuple[str, dict[str, Any]]]) -> Evolution:
+    """`columns` is [(column label, {millésime: IndicatorResult}), …].
+
+    Rows are the union of the millésimes, newest first; a voie without that millésime gets a dash.
+    """
+    all_millesimes = sorted(
+        {m for _, by_millesime in columns for m in by_millesime}, key=lambda v: (v[-4:], v), reverse=True
+    )
+    rows = tuple(
+        EvolutionRow(
+            millesime=m.replace("_", "-"),
+            cells=tuple(
+                evolution_cell(by_millesime[m]) if m in by_millesime else EvolutionCell(None, None, None, "—")
+                for _, by_millesime in columns
+            ),
+        )
+        for m in all_millesimes
+    )
+    return Evolution(columns=tuple(label for label, _ in columns), rows=rows)

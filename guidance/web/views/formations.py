@@ -1,0 +1,165 @@
+"""Formation search and formation pages. Thin: forms validate the query string, `search_formations` finds,
+`formation_figures` asks the service and presents; the templates render (fragments for HTMX requests)."""
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
+
+from guidance.catalog.models import Formation, Level, Offer
+from guidance.catalog.search import search_formations
+from guidance.inserjeunes.codes import InvalidCode, parse_cfd, region_from_code
+from guidance.inserjeunes.territories import DEPARTEMENTS
+from guidance.web.formation_figures import Answers, build_formation_figures, build_offer_rows
+from guidance.web.forms import FormationPageForm, FormationSearchForm, error_message
+
+RESULTS_PER_PAGE = 20
+SCHOOLS_PER_PAGE = 20
+# Entry points of an empty search: the levels families look for most, each a plain filtered link.
+LEVEL_SHORTCUTS = (
+    ("3", "CAP"),
+    ("4", "Bac pro, BP"),
+    ("5", "BTS"),
+    ("6", "Licence pro, BUT"),
+    ("7", "Master"),
+)
+
+
+def _wants_fragment(request) -> bool:
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def _page_range(page_obj) -> list:
+    return list(page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=1, on_ends=1))
+
+
+def _bad_request(request, form):
+    return render(request, "errors/400.html", {"error_message": error_message(form)}, status=400)
+
+
+@require_safe
+@vary_on_headers("HX-Request")
+def search(request):
+    form = FormationSearchForm(request.GET)
+    if not form.is_valid():
+        return _bad_request(request, form)
+    data = form.cleaned_data
+    results = search_formations(
+        data["q"],
+        niveau=data["niveau"] or None,
+        voie=data["voie"] or None,
+        domaine=data["domaine"] or None,
+        region=data["region"] or None,
+    )
+    page_obj = results.page(data["page"] or 1, per_page=RESULTS_PER_PAGE)
+    context = {
+        "form": form,
+        "q": data["q"],
+        "page_obj": page_obj,
+        "page_range": _page_range(page_obj),
+        "result_count": results.count,
+        "has_filters": form.has_filters,
+        "level_shortcuts": [(value, label, dict(Level.choices)[value]) for value, label in LEVEL_SHORTCUTS],
+    }
+    template = "formations/search.html#results" if _wants_fragment(request) else "formations/search.html"
+    return render(request, template, context)
+
+
+def _canonical(cfd: str) -> str:
+    return reverse("web:formation", kwargs={"cfd": cfd})
+
+
+def _redirect_canonical(request, cfd: str) -> HttpResponsePermanentRedirect:
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(_canonical(cfd) + (f"?{query}" if query else ""))
+
+
+def _parse_cfd_or_404(raw: str):
+    try:
+        return parse_cfd(raw)
+    except InvalidCode:
+        raise Http404("CFD invalide") from None
+
+
+@require_safe
+def formation_redirect(request, cfd: str, rest: str = ""):
+    """Old or decorated addresses (`/formations/<cfd>/<slug>/`, lower-case CFD) → the canonical page."""
+    cert = _parse_cfd_or_404(cfd)
+    get_object_or_404(Formation.objects.only("pk"), cfd=cert.code)
+    return _redirect_canonical(request, cert.code)
+
+
+@require_safe
+@vary_on_headers("HX-Request")
+def formation(request, cfd: str):
+    cert = _parse_cfd_or_404(cfd)
+    if cfd != cert.code:
+        return formation_redirect(request, cfd)
+    formation = get_object_or_404(Formation.objects.prefetch_related("mefs"), cfd=cert.code)
+    form = FormationPageForm(request.GET)
+    if not form.is_valid():
+        return _bad_request(request, form)
+    data = form.cleaned_data
+    region = region_from_code(data["region"]) if data["region"] else None
+    millesime = data["millesime"]
+    certifications = formation.certifications()
+
+    answers = Answers()
+    figures = build_formation_figures(formation, certifications, region=region, millesime=millesime, answers=answers)
+
+    offers = (
+        Offer.objects.for_formation(formation).select_related("school").order_by("school__name", "school__uai", "voie")
+    )
+    if region:
+        offers = offers.in_region(region.code)
+    if data["departement"]:
+        offers = offers.in_departement(data["departement"])
+    schools_page = Paginator(offers, SCHOOLS_PER_PAGE).get_page(data["page"] or 1)
+    offer_rows = build_offer_rows(list(schools_page.object_list), certifications, millesime=millesime, answers=answers)
+
+    context = {
+        "formation": formation,
+        "form": form,
+        "figures": figures,
+        "region": region,
+        "departement_name": DEPARTEMENTS[data["departement"]][0] if data["departement"] else "",
+        "schools_page": schools_page,
+        "school_pages": _page_range(schools_page),
+        "offer_rows": offer_rows,
+        "former": list(formation.former_formations()) if formation.former_cfds else [],
+        "newer": list(formation.new_formations()) if formation.new_cfds else [],
+        "canonical_path": _canonical(formation.cfd),
+        "json_ld": _json_ld(request, formation),
+    }
+    if _wants_fragment(request):
+        if request.htmx.target == "ecoles":
+            return render(request, "formations/detail.html#ecoles", context)
+        # The region and the promotion change the schools' figures too: their list comes along, out of band.
+        html = render_to_string("formations/detail.html#devenir", context, request) + render_to_string(
+            "formations/ecoles_oob.html", context, request
+        )
+        return HttpResponse(html)
+    return render(request, "formations/detail.html", context)
+
+
+def _json_ld(request, formation: Formation) -> dict:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "EducationalOccupationalProgram",
+        "name": formation.label,
+        "identifier": formation.cfd,
+        "url": request.build_absolute_uri(_canonical(formation.cfd)),
+        "inLanguage": "fr",
+    }
+    if formation.diploma_type:
+        data["educationalCredentialAwarded"] = formation.diploma_type
+    if formation.level_label:
+        data["educationalLevel"] = formation.level_label
+    if formation.duration_years:
+        data["timeToComplete"] = f"P{formation.duration_years}Y"
+    if formation.field_label:
+        data["occupationalCategory"] = formation.field_label
+    return data

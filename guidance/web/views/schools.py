@@ -1,0 +1,217 @@
+"""School search, school page and school × formation page. Thin: parse, ask the catalogue and the service, render."""
+
+from django.db.models import Count, Prefetch
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
+
+from guidance.catalog.models import Formation, Mef, Offer, School, Voie
+from guidance.catalog.search import kind_choices, search_schools
+from guidance.inserjeunes.codes import InvalidCode, Uai, parse_cfd, parse_uai
+from guidance.web import school_figures as sf
+from guidance.web.forms_schools import SchoolSearchForm, VoieForm, first_error
+from guidance.web.presenters import ScopeKind
+
+RESULTS_PER_PAGE = 20
+
+
+def bad_request(request, message: str):
+    return render(request, "errors/400.html", {"error_message": message}, status=400)
+
+
+def wants_fragment(request) -> bool:
+    """HTMX swaps a region, except when it restores history (then it needs the whole page)."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def _uai_or_404(raw: str) -> Uai:
+    try:
+        return parse_uai(raw)
+    except InvalidCode:
+        raise Http404("UAI invalide") from None
+
+
+def _cfd_or_404(raw: str) -> str:
+    try:
+        return parse_cfd(raw).code
+    except InvalidCode:
+        raise Http404("CFD invalide") from None
+
+
+@require_safe
+@vary_on_headers("HX-Request")
+def school_search(request):
+    form = SchoolSearchForm(request.GET, kind_choices=kind_choices())
+    if not form.is_valid():
+        return bad_request(request, first_error(form))
+    data = form.cleaned_data
+    results = search_schools(
+        data["q"], region=data["region"] or None, kind=data["type"] or None, sector=data["secteur"] or None
+    )
+    page = results.page(data["page"] or 1, RESULTS_PER_PAGE)
+    schools = list(page.object_list)
+    counts = dict(
+        Offer.objects.filter(school__in=schools)
+        .values("school_id")
+        .annotate(n=Count("formation_id", distinct=True))
+        .values_list("school_id", "n")
+    )
+    context = {
+        "form": form,
+        "query": data["q"],
+        "page_obj": page,
+        "schools": [(school, counts.get(school.pk, 0)) for school in schools],
+        "total": results.count,
+        "has_criteria": bool(data["q"]) or form.has_filters,
+    }
+    template = "schools/search.html#results" if wants_fragment(request) else "schools/search.html"
+    return render(request, template, context)
+
+
+@require_safe
+@vary_on_headers("HX-Request")
+def school_detail(request, uai: str):
+    code = _uai_or_404(uai)
+    if code.value != uai:
+        return redirect("web:school_detail", uai=code.value, permanent=True)
+    school = School.objects.filter(uai=code.value).first()
+    if school is None:
+        raise Http404("Établissement inconnu")
+    form = VoieForm(request.GET)
+    if not form.is_valid():
+        return bad_request(request, first_error(form))
+    voie = form.cleaned_data["voie"]
+
+    offers = (
+        Offer.objects.filter(school=school)
+        .select_related("formation")
+        .prefetch_related(Prefetch("formation__mefs", queryset=Mef.objects.filter(is_final_year=True)))
+        .order_by("formation__label", "formation__cfd", "voie")
+    )
+    all_offers = list(offers)
+    voies_offered = sorted({offer.voie for offer in all_offers}, key=lambda v: Voie.values.index(v))
+    shown = [offer for offer in all_offers if not voie or offer.voie == voie]
+    rows = sf.offer_rows(school, shown)
+    indicators = sf.indicator_rows(school.indicators.all())
+    headline = sf.headline_indicator(indicators)
+
+    context = {
+        "school": school,
+        "rows": rows,
+        "voie": voie,
+        "voie_links": [("", "Toutes les voies"), *((v, sf.VOIE_LABELS[v]) for v in voies_offered)],
+        "offer_count": len(all_offers),
+        "indicators": indicators,
+        "headline": headline,
+        "headline_panel": sf.depp_panel(headline, school) if headline else None,
+        "json_ld": school_json_ld(request, school),
+    }
+    template = "schools/detail.html#offers" if wants_fragment(request) else "schools/detail.html"
+    return render(request, template, context)
+
+
+@require_safe
+@vary_on_headers("HX-Request")
+def school_formation(request, uai: str, cfd: str):
+    code = _uai_or_404(uai)
+    cfd_code = _cfd_or_404(cfd)
+    if code.value != uai or cfd_code != cfd:
+        url = reverse("web:school_formation", kwargs={"uai": code.value, "cfd": cfd_code})
+        query = request.GET.urlencode()
+        return redirect(f"{url}?{query}" if query else url, permanent=True)
+    school = School.objects.filter(uai=code.value).first()
+    formation = (
+        Formation.objects.filter(cfd=cfd_code)
+        .prefetch_related(Prefetch("mefs", queryset=Mef.objects.filter(is_final_year=True)))
+        .first()
+    )
+    if school is None or formation is None:
+        raise Http404("Établissement ou formation inconnus")
+    form = VoieForm(request.GET)
+    if not form.is_valid():
+        return bad_request(request, first_error(form))
+    voie = form.cleaned_data["voie"]
+
+    offers = {offer.voie: offer for offer in Offer.objects.filter(school=school, formation=formation)}
+    offered = [v for v in Voie.values if v in offers]
+    # Without an offer in the catalogue, the page still exists when the source has figures for this school.
+    candidates = [v for v in (offered or Voie.values) if not voie or v == voie] or ([voie] if voie else [])
+    blocks = _voie_blocks(school, formation, candidates, offers)
+    if not offered and not any(block["has_school_figures"] for block in blocks):
+        raise Http404("Cette formation n’est pas proposée par cet établissement")
+    if voie and voie not in offered and not any(block["has_school_figures"] for block in blocks):
+        raise Http404("Cette formation n’est pas proposée dans cette voie par cet établissement")
+
+    context = {
+        "school": school,
+        "formation": formation,
+        "voie": voie,
+        "voie_links": [("", "Les deux voies"), *((v, sf.VOIE_LABELS[v]) for v in offered)] if len(offered) > 1 else [],
+        "blocks": blocks,
+        "offered": offered,
+        "json_ld": school_json_ld(request, school),
+    }
+    template = "schools/formation.html#figures" if wants_fragment(request) else "schools/formation.html"
+    return render(request, template, context)
+
+
+def _voie_blocks(school: School, formation: Formation, voies: list[str], offers: dict[str, Offer]) -> list[dict]:
+    """Per voie: the school's figures next to the region's and France's, and where the school's come from."""
+    region = sf.school_region(school)
+    uai = Uai(school.uai)
+    certs = {v: sf.certification_for(formation, v, offers[v].mefstat11 if v in offers else "") for v in voies}
+    asked = {v: sf.triple(uai, cert, region) for v, cert in certs.items() if cert}
+    fetched = dict(zip(asked, sf.fetch(list(asked.values()), always_france=True), strict=True))
+    new = sf.is_new_formation(formation)
+    figures = [res.school.figures for res in fetched.values()]
+    known = School.objects.in_bulk(sf.related_uais(figures), field_name="uai") if figures else {}
+    blocks = []
+    for v in voies:
+        block = {"voie": v, "voie_label": sf.VOIE_LABELS[v], "offered": v in offers, "has_school_figures": False}
+        if v not in fetched:
+            block.update(school_panel=sf.no_code_chain(school, v).asked, region_panel=None, france_panel=None)
+            block["provenance"] = None
+            blocks.append(block)
+            continue
+        res = fetched[v]
+        block["school_panel"] = sf.present_one(res.school, scope=school.name, kind=ScopeKind.SCHOOL, voie=v, new=new)
+        block["has_school_figures"] = res.school.figures is not None
+        block["region_panel"] = (
+            sf.present_one(res.region, scope=region.nom, kind=ScopeKind.REGION, voie=v, new=new)
+            if res.region is not None and region is not None
+            else None
+        )
+        block["france_panel"] = sf.present_one(res.france, scope="France", kind=ScopeKind.FRANCE, voie=v, new=new)
+        block["provenance"] = sf.provenance(res.school.figures, known)
+        blocks.append(block)
+    return blocks
+
+
+def school_json_ld(request, school: School) -> dict:
+    """schema.org EducationalOrganization for a school page."""
+    url = request.build_absolute_uri(reverse("web:school_detail", kwargs={"uai": school.uai}))
+    data = {
+        "@context": "https://schema.org",
+        "@type": "EducationalOrganization",
+        "@id": url,
+        "url": url,
+        "name": school.name,
+        "identifier": {"@type": "PropertyValue", "propertyID": "UAI", "value": school.uai},
+    }
+    address = {
+        key: value
+        for key, value in (
+            ("streetAddress", school.address),
+            ("postalCode", school.postal_code),
+            ("addressLocality", school.town),
+            ("addressRegion", school.region_name),
+        )
+        if value
+    }
+    if address:
+        data["address"] = {"@type": "PostalAddress", **address, "addressCountry": "FR"}
+    if school.latitude is not None and school.longitude is not None:
+        data["geo"] = {"@type": "GeoCoordinates", "latitude": school.latitude, "longitude": school.longitude}
+    return data

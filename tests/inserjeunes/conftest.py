@@ -1,0 +1,29 @@
+import json
+from pathlib import Path
+
+import pytest
+import respx
+
+from guidance.inserjeunes.client import InserJeunesClient
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "inserjeunes"
+BASE_URL = "https://inserjeunes.test"
+API_KEY = "secret-key-never-logged"
+
+
+def payload(name: str) -> dict:
+    """A recorded upstream body from tests/fixtures/inserjeunes/."""
+    return json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def upstream():
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as mock:
+        yield mock
+
+
+@pytest.fixture
+def client():
+    client = InserJeunesClient(BASE_URL, api_key=API_KEY, connect_timeout=0.5, read_timeout=0.5)
+    yield client
+    client.close()

@@ -1,0 +1,154 @@
+import pytest
+
+from guidance.inserjeunes.codes import (
+    CodeKind,
+    Filiere,
+    InvalidCode,
+    departement_from_postal_code,
+    parse_academie,
+    parse_certification,
+    parse_certifications,
+    parse_cfd,
+    parse_mefstat11,
+    parse_millesime,
+    parse_region,
+    parse_uai,
+)
+
+
+class TestUai:
+    def test_valid_uai_is_uppercased_and_stripped(self):
+        uai = parse_uai(" 0751234j ")
+        assert uai.value == "0751234J"
+        assert uai.departement_code == "075"
+
+    @pytest.mark.parametrize("raw", ["075123J", "07512345J", "0751234", "A751234J", "0751234-", "", None, 751234])
+    def test_invalid_uai_raises(self, raw):
+        with pytest.raises(InvalidCode) as excinfo:
+            parse_uai(raw)
+        assert excinfo.value.kind == "UAI"
+
+
+class TestCertification:
+    def test_eight_characters_is_a_cfd(self):
+        cert = parse_certification("40031212")
+        assert (cert.kind, cert.code, cert.prefixed) == (CodeKind.CFD, "40031212", "CFD:40031212")
+        assert cert.default_filiere is Filiere.APPRENTISSAGE
+
+    def test_eleven_digits_is_a_mefstat11(self):
+        cert = parse_certification("23830031212")
+        assert (cert.kind, cert.prefixed) == (CodeKind.MEFSTAT11, "MEFSTAT11:23830031212")
+        assert cert.default_filiere is Filiere.PRO
+
+    def test_prefixes_are_accepted_and_stripped(self):
+        assert parse_certification("cfd:4003121a").code == "4003121A"
+        assert parse_certification("MEFSTAT11:23830031212").kind is CodeKind.MEFSTAT11
+        sise = parse_certification("SISE:2400019")
+        assert (sise.kind, sise.code, sise.default_filiere) == (CodeKind.SISE, "2400019", Filiere.SUPERIEUR)
+
+    def test_sise_needs_its_prefix(self):
+        with pytest.raises(InvalidCode):
+            parse_certification("2400019")
+
+    @pytest.mark.parametrize(
+        "raw",
+        ["4003121", "400312120", "MEFSTAT11:2383003121A", "CFD:123", "XYZ:40031212", "SISE:24000190", "../etc", ""],
+    )
+    def test_invalid_codes_raise(self, raw):
+        with pytest.raises(InvalidCode):
+            parse_certification(raw)
+
+    def test_parse_cfd_and_mefstat11_check_the_type(self):
+        assert parse_cfd("40031212").kind is CodeKind.CFD
+        assert parse_mefstat11("23830031212").kind is CodeKind.MEFSTAT11
+        with pytest.raises(InvalidCode):
+            parse_cfd("23830031212")
+        with pytest.raises(InvalidCode):
+            parse_mefstat11("40031212")
+
+    def test_several_codes_split_on_comma_or_pipe_keep_order_and_drop_duplicates(self):
+        certs = parse_certifications("CFD:40031212|23830031212,40031212")
+        assert [c.prefixed for c in certs] == ["CFD:40031212", "MEFSTAT11:23830031212"]
+
+    def test_too_many_codes_raise(self):
+        with pytest.raises(InvalidCode):
+            parse_certifications(",".join(f"{n:08d}" for n in range(51)))
+
+
+class TestRegion:
+    @pytest.mark.parametrize(("raw", "code"), [("11", "11"), ("94", "94"), ("00", "00"), ("06", "06")])
+    def test_insee_region_codes(self, raw, code):
+        assert parse_region(raw).code == code
+
+    @pytest.mark.parametrize(
+        ("postal", "departement", "region"),
+        [
+            ("75011", "075", "11"),  # Paris
+            ("01000", "001", "84"),  # Ain, leading zero
+            ("31000", "031", "76"),  # Toulouse
+            ("97110", "971", "01"),  # Guadeloupe: first 3 digits
+            ("97400", "974", "04"),  # La Réunion
+            ("97600", "976", "06"),  # Mayotte
+            ("98800", "988", "00"),  # Nouvelle-Calédonie: collectivités d'outre-mer
+            ("20000", "02A", "94"),  # Ajaccio
+            ("20200", "02B", "94"),  # Bastia
+        ],
+    )
+    def test_postal_code_maps_to_its_region_as_the_api_does(self, postal, departement, region):
+        assert departement_from_postal_code(postal) == departement
+        assert parse_region(postal).code == region
+
+    def test_region_name_comes_with_the_code(self):
+        assert parse_region("11").nom == "Île-de-France"
+
+    @pytest.mark.parametrize("raw", ["99", "12", "7501", "750011", "96000", "ABCDE", ""])
+    def test_unknown_regions_and_postal_codes_raise(self, raw):
+        with pytest.raises(InvalidCode):
+            parse_region(raw)
+
+
+class TestAcademie:
+    @pytest.mark.parametrize(("raw", "code"), [("01", "01"), ("1", "01"), ("70", "70"), ("43", "43"), ("78", "78")])
+    def test_valid_academies(self, raw, code):
+        assert parse_academie(raw).code == code
+
+    def test_academie_name(self):
+        assert parse_academie("16").nom == "Toulouse"
+
+    @pytest.mark.parametrize("raw", ["05", "21", "26", "99", "xx", ""])
+    def test_invalid_academies_raise(self, raw):
+        with pytest.raises(InvalidCode):
+            parse_academie(raw)
+
+
+class TestMillesime:
+    def test_year(self):
+        millesime = parse_millesime("2024")
+        assert (millesime.is_period, millesime.last_year, millesime.label) == (False, 2024, "2024")
+
+    def test_period(self):
+        millesime = parse_millesime("2023_2024")
+        assert (millesime.is_period, millesime.last_year, millesime.label) == (True, 2024, "2023-2024")
+
+    def test_millesimes_sort_by_value(self):
+        assert sorted([parse_millesime("2024"), parse_millesime("2022_2023")])[0].value == "2022_2023"
+
+    @pytest.mark.parametrize("raw", ["24", "2023-2024", "2023_24", "20232024", "2024_", "", None])
+    def test_invalid_millesimes_raise(self, raw):
+        with pytest.raises(InvalidCode):
+            parse_millesime(raw)
+
+
+class TestFixesToCodes:
+    @pytest.mark.parametrize(("raw", "departement"), [("6200001G", "02A"), ("7200009X", "02B"), ("0310001A", "031")])
+    def test_corsican_uais_map_to_02a_and_02b(self, raw, departement):
+        assert parse_uai(raw).departement_code == departement
+
+    def test_academies_77_and_78_have_a_name(self):
+        assert parse_academie("77").nom == "Saint-Barthélemy"
+        assert parse_academie("78").nom == "Saint-Martin"
+
+    @pytest.mark.parametrize("raw", ["2024_2023", "2022_2024", "2023_2023"])
+    def test_a_period_is_two_consecutive_years(self, raw):
+        with pytest.raises(InvalidCode):
+            parse_millesime(raw)

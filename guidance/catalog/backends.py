@@ -36,7 +36,8 @@ def match_ids(queryset, table: str, groups: tuple[tuple[Term, ...], ...]):
     if connection.vendor == "postgresql":
         return queryset.extra(
             where=[
-                f"to_tsvector('simple'::regconfig, catalog_{table}.search_text) @@ to_tsquery('simple'::regconfig, unaccent(%s))"
+                f"to_tsvector('simple'::regconfig, catalog_{table}.search_text)"
+                " @@ to_tsquery('simple'::regconfig, unaccent(%s))"
             ],
             params=[_tsquery_expression(groups)],
         )
@@ -62,9 +63,13 @@ def ensure_sqlite_index(using_connection=None) -> list[str]:
         return []
     repaired = []
     with conn.cursor() as cursor:
-        cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') AND name LIKE 'catalog_%_fts%'")
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') AND name LIKE 'catalog_%_fts%'"
+        )
         existing = {row[0] for row in cursor.fetchall()}
-        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('catalog_formation', 'catalog_school')")
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('catalog_formation', 'catalog_school')"
+        )
         base_tables = {row[0] for row in cursor.fetchall()}
         for table in sorted(_TABLES):
             if f"catalog_{table}" not in base_tables:

@@ -5,15 +5,9 @@ Called by the importers and the API sync before they save rows, and by `reindex(
 
 import re
 
-from guidance.catalog.scoring import SECTION_SEPARATOR
-from guidance.catalog.text import DIPLOMA_ALIASES, fold, index_words, initials
+from guidance.catalog.scoring import SECTION_SEPARATOR, diploma_token
+from guidance.catalog.text import index_words, initials
 from guidance.inserjeunes.territories import DEPARTEMENTS
-
-
-def diploma_token(diploma_type: str) -> str:
-    """"Bac pro" → "bacpro", "CAP" → "cap": the single token a diploma type is searched by."""
-    folded = " ".join(re.findall(r"[0-9a-z]+", fold(diploma_type)))
-    return DIPLOMA_ALIASES.get(folded, folded.replace(" ", ""))
 
 
 def specialty_initials(specialty: str) -> list[str]:

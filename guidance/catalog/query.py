@@ -6,6 +6,7 @@ gets the catalogue words one edit away (the catalogue's own vocabulary, read onc
 """
 
 import re
+import time
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -121,19 +122,35 @@ def _vocabulary_for(version: tuple) -> Vocabulary:
     return Vocabulary(all_words)
 
 
+_VERSION_TTL = 5.0  # seconds between two checks that the catalogue did not change under this process
+_checked: dict[str, object] = {"at": -_VERSION_TTL, "version": None}
+
+
 def formation_vocabulary() -> Vocabulary:
-    """The vocabulary of the current catalogue; rebuilt when formations are added, removed or re-indexed."""
+    """The vocabulary of the current catalogue, rebuilt when formations are added, removed or re-imported.
+
+    The version check (two small queries) runs at most every few seconds; saves and imports made in this process
+    forget the vocabulary at once (`forget_vocabulary`).
+    """
     from django.db.models import Count, Max
 
     from guidance.catalog.models import Formation, ImportRun
 
-    stats = Formation.objects.aggregate(n=Count("pk"), last=Max("pk"))
-    last_import = ImportRun.objects.aggregate(at=Max("finished_at"))["at"]
-    return _vocabulary_for((stats["n"], stats["last"], last_import))
+    now = time.monotonic()
+    if _checked["version"] is None or now - _checked["at"] > _VERSION_TTL:
+        stats = Formation.objects.aggregate(n=Count("pk"), last=Max("pk"))
+        last_import = ImportRun.objects.aggregate(at=Max("finished_at"))["at"]
+        _checked.update(at=now, version=(stats["n"], stats["last"], last_import))
+    return _vocabulary_for(_checked["version"])
+
+
+def forget_vocabulary() -> None:
+    _checked["version"] = None
+    _vocabulary_for.cache_clear()
 
 
 def _clear_vocabulary(**kwargs) -> None:
-    _vocabulary_for.cache_clear()
+    forget_vocabulary()
 
 
 def connect_signals() -> None:

@@ -7,30 +7,40 @@ earlier section weighs more; a whole word more than a prefix; what was typed mor
 """
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from guidance.catalog.query import ParsedQuery, Term
+from guidance.catalog.text import DIPLOMA_ALIASES, fold, index_words
 
 SECTION_SEPARATOR = " | "
 
 
-def sections(search_text: str) -> list[list[str]]:
-    return [part.split() for part in search_text.split(SECTION_SEPARATOR)]
+def diploma_token(diploma_type: str) -> str:
+    """ "Bac pro" → "bacpro", "CAP" → "cap": the single token a diploma type is indexed and searched by."""
+    folded = " ".join(re.findall(r"[0-9a-z]+", fold(diploma_type)))
+    return DIPLOMA_ALIASES.get(folded, folded.replace(" ", ""))
 
 
-def _match(term: Term, section: list[str]) -> float:
-    """1.0 for a whole word, 0.7 for a prefix, 0 otherwise; corrections count 80 %."""
-    if term.word in section:
+def sections(search_text: str) -> list[str]:
+    """The sections of a search_text, each padded with spaces so word tests are substring tests (fast, in C)."""
+    return [f" {part.strip()} " for part in search_text.split(SECTION_SEPARATOR)]
+
+
+def _match(term: Term, section: str) -> float:
+    """1.0 for a whole word, 0.7 for a prefix, 0 otherwise; corrections count 80 %. `section` is padded."""
+    if f" {term.word} " in section:
         found = 1.0
-    elif term.prefix and any(word.startswith(term.word) for word in section):
+    elif term.prefix and f" {term.word}" in section:
         found = 0.7
     else:
         return 0.0
     return found * (0.8 if term.typo else 1.0)
 
 
-def _group_score(group: tuple[Term, ...], weighted_sections: list[tuple[float, list[str]]]) -> float:
+def _group_score(group: tuple[Term, ...], weighted_sections: list[tuple[float, str]]) -> float:
     return max(weight * _match(term, section) for term in group for weight, section in weighted_sections)
 
 
@@ -46,16 +56,25 @@ class FormationCandidate:
     diploma_type: str
 
 
+@lru_cache(maxsize=256)
+def _type_words(diploma_type: str) -> frozenset[str]:
+    return frozenset({*index_words(diploma_type), diploma_token(diploma_type)})
+
+
 def formation_score(candidate: FormationCandidate, query: ParsedQuery) -> float:
     parts = sections(candidate.search_text)
-    primary = parts[0] if parts else []
-    secondary = [word for part in parts[1:] for word in part]
+    primary = parts[0]
+    secondary = " ".join(parts[1:]) or "  "
     weighted = [(10.0, primary), (4.0, secondary)]
     score = sum(_group_score(group, weighted) for group in query.groups)
-    if primary:
-        # Share of the label the query covers: "CAP Cuisine" beats "CAP Cuisinier en collectivité" for "cap cuisine".
-        covered = sum(1 for word in primary if any(_match(t, [word]) for group in query.groups for t in group))
-        score += 5.0 * covered / len(primary)
+    # Share of the specialty the query covers: "CAP Cuisine" beats "CAP Cuisinier en collectivité" for "cap
+    # cuisine". The diploma type's own words are left out: "bac pro" says nothing about the specialty.
+    type_words = _type_words(candidate.diploma_type)
+    specialty = [word for word in primary.split() if word not in type_words]
+    if specialty:
+        terms = [t for group in query.groups for t in group]
+        covered = sum(1 for word in specialty if any(_match(t, f" {word} ") for t in terms))
+        score += 5.0 * covered / len(specialty)
     # What a family can act on comes first: diplomas with figures, taught in schools, still open. A closed
     # diploma nobody teaches and without figures only matters to someone who typed its exact name.
     alive = candidate.closed_on is None or candidate.closed_on > date.today()
@@ -88,7 +107,7 @@ class SchoolCandidate:
 
 
 def school_score(candidate: SchoolCandidate, query: ParsedQuery) -> float:
-    parts = [*sections(candidate.search_text), [], [], []][:3]
+    parts = [*sections(candidate.search_text), "  ", "  ", "  "][:3]
     weighted = [(10.0, parts[0]), (8.0, parts[1]), (4.0, parts[2])]
     score = sum(_group_score(group, weighted) for group in query.groups)
     if query.uai and candidate.uai == query.uai:

@@ -81,7 +81,10 @@ class _Results(Sequence):
     def _load(self, ids: list[int]) -> list:
         if not ids:
             return []
-        by_id = self.model.objects.select_related(*self.select_related).in_bulk(ids)
+        queryset = self.model.objects.all()
+        if self.select_related:  # select_related() without fields is deprecated (Django 6.1)
+            queryset = queryset.select_related(*self.select_related)
+        by_id = queryset.in_bulk(ids)
         return [by_id[pk] for pk in ids if pk in by_id]
 
     def page(self, number, per_page: int = 20) -> Page:

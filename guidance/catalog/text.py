@@ -11,7 +11,10 @@ from collections.abc import Iterable
 _WORD_RE = re.compile(r"[0-9a-z]+")
 
 # Small words that carry no meaning for the search (French articles, prepositions).
-STOPWORDS = frozenset("a au aux d de des du en et l la le les par pour sur un une avec dans option opt".split())
+STOPWORDS = frozenset(
+    {"a", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "par", "pour", "sur", "un"}
+    | {"une", "avec", "dans", "option", "opt"}
+)
 
 # Diploma short labels of the BCN (N_NIVEAU_FORMATION_DIPLOME.LIBELLE_COURT) → how a reader writes them.
 DIPLOMA_TYPES = {

@@ -16,7 +16,6 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, urlencode
 
 import httpx
 from django.conf import settings
@@ -32,10 +31,21 @@ from guidance.inserjeunes.errors import (
     Unavailable,
     UnavailableCause,
 )
+from guidance.inserjeunes.routes import (  # noqa: F401 (re-exported: the request builders live in routes)
+    API_PREFIX,
+    RequestKind,
+    UpstreamRequest,
+    _check,
+    _segment,
+    filieres_request,
+    national_request,
+    regional_request,
+    request_for_question,
+    school_request,
+)
 
 logger = logging.getLogger("guidance.inserjeunes")
 
-API_PREFIX = "/api/inserjeunes"
 REPLICA_BASE_URL = "http://replica.local"
 TOKEN_LIFETIME = 24 * 3600  # the API's JWTs last one day
 TOKEN_REFRESH_MARGIN = 3600  # refresh an hour before expiry
@@ -52,45 +62,6 @@ _NOT_FOUND_MESSAGES: dict[str, NotFoundReason] = {
 }
 
 
-class RequestKind:
-    NATIONAL = "national"
-    REGIONAL = "regional"
-    SCHOOL = "school"
-    FILIERES = "filieres"
-
-
-_PARSERS: dict[str, Callable[[object], Any]] = {
-    RequestKind.NATIONAL: results.parse_certification,
-    RequestKind.REGIONAL: results.parse_regional,
-    RequestKind.SCHOOL: results.parse_school,
-    RequestKind.FILIERES: results.parse_filieres,
-}
-
-
-@dataclass(frozen=True)
-class UpstreamRequest:
-    """A canonical GET of a public route: `key` is the same text for the same question, whoever asks."""
-
-    kind: str  # which parser reads the answer (national, regional, school, filieres)
-    path: str  # percent-encoded, under API_PREFIX
-    params: tuple[tuple[str, str], ...] = ()  # sorted; only parameters the API allows (others are a 400)
-
-    @property
-    def key(self) -> str:
-        return f"{self.path}?{urlencode(self.params)}" if self.params else self.path
-
-    @property
-    def millesime(self) -> str:
-        return dict(self.params).get("millesime", "")
-
-    def parse(self, payload: object):
-        """The frozen dataclass of this answer; raises `Unavailable(MALFORMED)` on an unexpected shape."""
-        try:
-            return _PARSERS[self.kind](payload)
-        except results.PayloadError as exc:
-            raise Unavailable(UnavailableCause.MALFORMED, str(exc), route=self.path, status=200) from None
-
-
 @dataclass(frozen=True)
 class Fetched:
     """A successful GET: 200 with its JSON body, or 304 (`not_modified`, body None) when the ETag matched."""
@@ -98,87 +69,6 @@ class Fetched:
     payload: dict[str, Any] | None
     etag: str | None
     not_modified: bool = False
-
-
-def _segment(value: str) -> str:
-    return quote(value, safe=":")
-
-
-def _codes(certs: Sequence[Certification]) -> str:
-    return _segment("|".join(c.prefixed for c in certs))
-
-
-def _params(millesime: Millesime | None, **extra: str) -> tuple[tuple[str, str], ...]:
-    params = dict(extra)
-    if millesime is not None:
-        params["millesime"] = str(millesime)
-    return tuple(sorted(params.items()))
-
-
-def _check(value: object, kind: type, what: str) -> None:
-    """Only parsed value objects reach a URL: a raw string here is a bug of the caller."""
-    if not isinstance(value, kind):
-        raise TypeError(f"{what} must be a {kind.__name__} from guidance.inserjeunes.codes, got {value!r}")
-
-
-def _check_millesime(millesime: Millesime | None) -> None:
-    if millesime is not None:
-        _check(millesime, Millesime, "millesime")
-
-
-def national_request(cert: Certification, millesime: Millesime | None = None) -> UpstreamRequest:
-    _check(cert, Certification, "cert")
-    _check_millesime(millesime)
-    return UpstreamRequest(
-        RequestKind.NATIONAL, f"{API_PREFIX}/certifications/{_segment(cert.prefixed)}", _params(millesime)
-    )
-
-
-def regional_request(cert: Certification, region: Region, millesime: Millesime | None = None) -> UpstreamRequest:
-    _check(cert, Certification, "cert")
-    _check(region, Region, "region")
-    _check_millesime(millesime)
-    path = f"{API_PREFIX}/regionales/{_segment(region.code)}/certifications/{_segment(cert.prefixed)}"
-    return UpstreamRequest(RequestKind.REGIONAL, path, _params(millesime))
-
-
-def school_request(uai: Uai, cert: Certification, millesime: Millesime | None = None) -> UpstreamRequest:
-    _check(uai, Uai, "uai")
-    _check(cert, Certification, "cert")
-    _check_millesime(millesime)
-    path = f"{API_PREFIX}/formations/{_segment(uai.value)}-{_segment(cert.prefixed)}"
-    return UpstreamRequest(RequestKind.SCHOOL, path, _params(millesime))
-
-
-def filieres_request(
-    certs: Sequence[Certification], region: Region | None = None, millesime: Millesime | None = None
-) -> UpstreamRequest:
-    if not certs:
-        raise ValueError("a filières view needs at least one certification")
-    for cert in certs:
-        _check(cert, Certification, "certs[]")
-    if region is not None:
-        _check(region, Region, "region")
-    _check_millesime(millesime)
-    ordered = sorted(set(certs), key=lambda c: (c.kind.value, c.code))
-    prefix = f"{API_PREFIX}/regionales/{_segment(region.code)}" if region else API_PREFIX
-    return UpstreamRequest(
-        RequestKind.FILIERES, f"{prefix}/certifications/{_codes(ordered)}", _params(millesime, vue="filieres")
-    )
-
-
-def request_for_question(question) -> UpstreamRequest:
-    """The upstream request of an `indicators.service.Question` (duck-typed to keep this module below it)."""
-    kind = str(question.kind)
-    if kind == RequestKind.NATIONAL:
-        return national_request(question.certs[0], question.millesime)
-    if kind == RequestKind.REGIONAL:
-        return regional_request(question.certs[0], question.region, question.millesime)
-    if kind == RequestKind.SCHOOL:
-        return school_request(question.uai, question.certs[0], question.millesime)
-    if kind == RequestKind.FILIERES:
-        return filieres_request(question.certs, question.region, question.millesime)
-    raise ValueError(f"unknown question kind {kind!r}")
 
 
 def _jwt_expiry(token: str) -> float | None:

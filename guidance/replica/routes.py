@@ -14,7 +14,7 @@ from collections.abc import Callable
 from guidance.replica import errors
 from guidance.replica.dataset import Dataset, Stat
 from guidance.replica.errors import ApiError
-from guidance.replica.figures import describe, filiere_record, identity, stat_record
+from guidance.replica.figures import describe, filiere_record, identity, region_of, stat_record
 
 
 def national(dataset: Dataset, code: str, millesime: str | None) -> dict:
@@ -44,7 +44,9 @@ def regional(dataset: Dataset, region: str, code: str, millesime: str | None) ->
             raise errors.no_data_for_millesime(millesime, list(stats))
         return stat_record(dataset, stats[millesime])
 
-    return _final_years(dataset, code, millesime, single)
+    record = _final_years(dataset, code, millesime, single)
+    record.setdefault("region", region_of(region))
+    return record
 
 
 def millesime_variants(millesime: str) -> list[str]:

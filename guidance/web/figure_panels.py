@@ -210,6 +210,7 @@ class EvolutionRow:
 class Evolution:
     columns: tuple[str, ...]
     rows: tuple[EvolutionRow, ...]
+    source: str = SOURCE_LABEL
 
     @property
     def has_figures(self) -> bool:

@@ -42,6 +42,11 @@ from guidance.web.presenters import (
 
 EVOLUTION_DEPTH = 4  # promotions shown in the evolution table (the open data holds four regional periods)
 VOIE_LABELS = dict(Voie.choices)
+NOT_OFFERED = {
+    Voie.SCOLAIRE: "Ce diplôme ne se prépare pas en voie scolaire (aucune classe de dernière année n’existe pour lui "
+    "dans la nomenclature de l’Éducation nationale) : il n’y a donc pas de chiffres pour cette voie.",
+    Voie.APPRENTISSAGE: "Ce diplôme n’a pas de code pour l’apprentissage : il n’y a pas de chiffres pour cette voie.",
+}
 
 
 def previous_millesime(value: str) -> str:
@@ -98,6 +103,8 @@ class VoiePanels:
     label: str
     france: tuple[FigurePanel, ...]
     region: tuple[FigurePanel, ...]
+    # Set when the diploma has no code in this voie (no final-year MEFSTAT11 in the BCN for the voie scolaire).
+    not_offered: str = ""
 
 
 @dataclass(frozen=True)
@@ -180,9 +187,12 @@ def build_formation_figures(
 
     shown = str(millesime) if millesime else _first_known_latest(answers, latest.values())
     voies = []
-    for voie in dict.fromkeys(v for v, _ in certifications):
+    for voie in Voie.values:
         certs = [cert for v, cert in certifications if v == voie]
         label = VOIE_LABELS.get(voie, voie)
+        if not certs:
+            voies.append(VoiePanels(voie, label, (), (), not_offered=NOT_OFFERED.get(voie, "")))
+            continue
         voies.append(
             VoiePanels(
                 voie=voie,

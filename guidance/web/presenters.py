@@ -328,4 +328,7 @@ def present_evolution(columns: Sequence[tuple[str, dict[str, Any]]]) -> Evolutio
         )
         for m in all_millesimes
     )
-    return Evolution(columns=tuple(label for label, _ in columns), rows=rows)
+    sources = [str(r.source) for _, by_millesime in columns for r in by_millesime.values() if r.source]
+    return Evolution(
+        columns=tuple(label for label, _ in columns), rows=rows, source=sources[0] if sources else SOURCE_LABEL
+    )

@@ -15,9 +15,19 @@ from django.utils import timezone
 
 from guidance.catalog.models import Formation, Offer, Population, School, SchoolIndicators, Voie
 from guidance.indicators.service import IndicatorResult, Question, get_many
-from guidance.inserjeunes.codes import Certification, CodeKind, InvalidCode, Millesime, Region, Uai, region_from_code
+from guidance.inserjeunes.codes import (
+    Certification,
+    InvalidCode,
+    Millesime,
+    Region,
+    Uai,
+    parse_cfd,
+    parse_mefstat11,
+    region_from_code,
+)
 from guidance.web.presenters import (
     SHARE_LABELS,
+    SOURCE_LABEL,
     FigureChain,
     FigurePanel,
     MissingCause,
@@ -45,12 +55,20 @@ def certification_for(formation: Formation, voie: str, mefstat11: str = "") -> C
     For the voie scolaire, the offer's own MEFSTAT11 wins; else the formation's first final-year one (needs
     `mefs` prefetched to stay query-free). None when the catalogue knows no final year for that voie.
     """
+    # Catalogue codes come from files: parse them before they reach an upstream URL (a malformed one is skipped).
     if voie == Voie.APPRENTISSAGE:
-        return Certification(CodeKind.CFD, formation.cfd)
-    if mefstat11:
-        return Certification(CodeKind.MEFSTAT11, mefstat11)
+        return _valid(parse_cfd, formation.cfd)
+    if mefstat11 and (cert := _valid(parse_mefstat11, mefstat11)):
+        return cert
     scolaire = [cert for cert_voie, cert in formation.certifications() if cert_voie == Voie.SCOLAIRE]
-    return scolaire[0] if scolaire else None
+    return next((cert for cert in scolaire if _valid(parse_mefstat11, cert.code)), None)
+
+
+def _valid(parser, code: str) -> Certification | None:
+    try:
+        return parser(code)
+    except InvalidCode:
+        return None
 
 
 def is_new_formation(formation: Formation, today: datetime.date | None = None) -> bool:
@@ -133,6 +151,7 @@ def no_code_chain(school: School, voie: str) -> FigureChain:
         leavers=None,
         in_study=None,
         missing=missing(MissingCause.UNKNOWN),
+        source=SourceLine(label=SOURCE_LABEL, millesime_label="", fetched_at=None, is_stale=False),
     )
     return FigureChain(asked=panel)
 
@@ -169,8 +188,7 @@ def offer_rows(school: School, offers: Iterable[Offer]) -> list[OfferRow]:
     offers = list(offers)
     # A seconde commune has no cohort of its own: its figures are those of each speciality (formation page).
     certs = [
-        None if o.formation.is_seconde_commune else certification_for(o.formation, o.voie, o.mefstat11)
-        for o in offers
+        None if o.formation.is_seconde_commune else certification_for(o.formation, o.voie, o.mefstat11) for o in offers
     ]
     asked = [(offer, triple(uai, cert, region)) for offer, cert in zip(offers, certs, strict=True) if cert]
     results = dict(zip((offer.pk for offer, _ in asked), fetch([t for _, t in asked]), strict=True))

@@ -109,18 +109,49 @@ def test_every_kind_of_recorded_payload_has_replica_answers_of_the_same_kind():
     assert recorded <= answered
 
 
-@pytest.mark.parametrize("path", RECORDED, ids=lambda p: p.stem)
+FIGURE_RECORDS = [path for path in RECORDED if kind_of(json.loads(path.read_text(encoding="utf-8"))) == "figures"]
+
+
+@pytest.mark.parametrize("path", FIGURE_RECORDS, ids=lambda p: p.stem)
 def test_replica_figures_carry_the_recorded_keys(path):
     """For figure records, the replica answers at least the keys upstream sends (salaries and the contract-free
     `taux_rupture_contrats` excepted: the open data has neither), under the same names."""
     payload = json.loads(path.read_text(encoding="utf-8"))
-    if kind_of(payload) != "figures" or "uai" in payload:
-        return
-    code = payload["code_certification"]
-    ours = _replica_answer("GET", f"/certifications/{code}")
-    if ours.status_code != 200:
-        ours = _replica_answer("GET", "/certifications/23830023102")
-    conditional = {"region", "libelle_ancien", "date_fermeture", "familleMetier"}  # present only in some cases
+    if "uai" in payload:
+        ours = _replica_answer("GET", "/formations/0010001W-23830023102")
+    else:
+        ours = _replica_answer("GET", f"/certifications/{payload['code_certification']}")
+        if ours.status_code != 200:
+            ours = _replica_answer("GET", "/certifications/23830023102")
+    assert ours.status_code == 200
+    # Present only in some cases (renamed, closed, famille de métiers, regional, apprenticeship school links).
+    conditional = {"region", "libelle_ancien", "date_fermeture", "familleMetier"}
+    conditional |= {"uai_type", "uai_donnee", "uai_donnee_type", "uai_lieu_formation", "uai_formateur"}
+    conditional |= {"uai_gestionnaire"}
     kept = ("salaire_", "taux_rupture", "nb_en_emploi_", "taux_en_emploi_", "taux_autres_")
     missing = {key for key in payload if not key.startswith(kept)} - set(ours.json()) - conditional
     assert not missing, f"keys the replica never sends: {sorted(missing)}"
+
+
+@pytest.mark.parametrize(
+    ("name", "method", "path", "status"),
+    [case for case in REPLICA_CASES if case[3] == 200],
+    ids=[case[0] for case in REPLICA_CASES if case[3] == 200],
+)
+def test_the_sites_parser_reads_every_replica_answer(name, method, path, status):
+    """The replica feeds `guidance.inserjeunes.results` (the client's typed results) without a PayloadError."""
+    results = pytest.importorskip("guidance.inserjeunes.results")
+    payload = _replica_answer(method, path).json()
+    kind = kind_of(payload)
+    if kind == "list":
+        items_key = next(key for key in ("certifications", "regionales", "formations") if key in payload)
+        page = results.parse_page(payload, items_key)
+        assert page.total >= len(page.items)
+    elif kind == "filieres":
+        assert results.parse_filieres(payload).voies
+    elif "uai" in payload:
+        assert results.parse_school(payload).uai == payload["uai"]
+    elif "region" in payload:
+        assert results.parse_regional(payload).region.code == payload["region"]["code"]
+    else:
+        assert results.parse_certification(payload).code_certification == payload["code_certification"]

@@ -123,6 +123,7 @@ class TestWarm:
         assert route.call_count == 6
         summary = out.getvalue()
         assert "6 question(s)" in summary
+        assert "déjà en cache" not in summary
         assert "chiffres obtenus : 4" in summary
         assert "moins de 20 jeunes : 1" in summary
         assert "pas de données (unknown_formation) : 1" in summary

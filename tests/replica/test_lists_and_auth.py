@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from tests.replica.support import API_KEY, PREFIX
+from guidance.replica.app import create_app
+from tests.replica.support import API_KEY, PREFIX, client_for
 
 KEY = {"x-api-key": API_KEY}
 
@@ -31,17 +32,29 @@ def test_the_key_is_accepted_in_the_query_string_without_counting_as_unknown(cli
     assert len(response.json()["certifications"]) == 1
 
 
-def test_a_login_token_opens_the_list_routes_for_a_day(client, dataset):
-    token = client.post(f"{PREFIX}/auth/login", json={"username": "site", "password": API_KEY}).json()["token"]
-
-    response = client.get(f"{PREFIX}/regionales/11", headers={"Authorization": f"Bearer {token}"})
+def test_a_login_token_opens_the_list_routes_for_a_day(dataset):
+    app = create_app(dataset, api_key=API_KEY)
+    with client_for(app) as client:
+        token = client.post(f"{PREFIX}/auth/login", json={"username": "site", "password": API_KEY}).json()["token"]
+        response = client.get(f"{PREFIX}/regionales/11", headers={"Authorization": f"Bearer {token}"})
+        forged = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+        refused = client.get(f"{PREFIX}/regionales/11", headers={"Authorization": f"Bearer {forged}"})
 
     assert response.status_code == 200
-    app = client._transport.app
+    assert refused.status_code == 401
     assert app.auth.token_valid(token, now=time.time() + 86400 - 60)
     assert not app.auth.token_valid(token, now=time.time() + 86400 + 60)
-    forged = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
-    assert client.get(f"{PREFIX}/regionales/11", headers={"Authorization": f"Bearer {forged}"}).status_code == 401
+
+
+def test_configured_credentials_log_in_without_the_key(dataset):
+    with client_for(create_app(dataset, api_key=None, credentials={"site": "s3cret"})) as client:
+        good = client.post(f"{PREFIX}/auth/login", json={"username": "site", "password": "s3cret"})
+        other = client.post(f"{PREFIX}/auth/login", json={"username": "other", "password": "s3cret"})
+        no_key = client.get(f"{PREFIX}/certifications", headers={"x-api-key": ""})
+
+    assert good.status_code == 200
+    assert other.status_code == 401
+    assert no_key.status_code == 401
 
 
 def test_a_form_encoded_login_works_too(client):

@@ -27,6 +27,8 @@ class Node:
     children: list = field(default_factory=list)
     start: int = 0  # offsets in the source: after the start tag, before the end tag
     end: int = 0
+    outer_start: int = 0  # before the start tag, after the end tag
+    outer_end: int = 0
 
     @property
     def text(self) -> str:
@@ -80,7 +82,9 @@ class _TreeBuilder(HTMLParser):
         node = Node(tag, {k: v or "" for k, v in attrs})
         self.stack[-1].children.append(node)
         start_tag = self.get_starttag_text() or ""
-        node.start = self._offset() + len(start_tag)
+        node.outer_start = self._offset()
+        node.start = node.outer_start + len(start_tag)
+        node.end = node.outer_end = node.start  # void elements
         if tag not in VOID:
             self.stack.append(node)
 
@@ -91,6 +95,7 @@ class _TreeBuilder(HTMLParser):
         for index in range(len(self.stack) - 1, 0, -1):
             if self.stack[index].tag == tag:
                 self.stack[index].end = self._offset()
+                self.stack[index].outer_end = self.source.index(">", self.stack[index].end) + 1
                 del self.stack[index:]
                 return
 
@@ -115,6 +120,19 @@ def inner_html(source: str | bytes, element_id: str) -> str:
     node = parse(source).find(id=element_id)
     assert node is not None, f"no element #{element_id}"
     return source[node.start : node.end]
+
+
+def split_oob(source: str | bytes) -> tuple[str, dict[str, str]]:
+    """An HTMX answer → (its main part, {id: inner HTML} of its top-level out-of-band elements)."""
+    if isinstance(source, bytes):
+        source = source.decode()
+    oob = [node for node in parse(source).children if isinstance(node, Node) and "hx-swap-oob" in node.attrs]
+    main, cursor = [], 0
+    for node in oob:
+        main.append(source[cursor : node.outer_start])
+        cursor = node.outer_end
+    main.append(source[cursor:])
+    return "".join(main), {node.attrs["id"]: source[node.start : node.end] for node in oob}
 
 
 # --- Open data ---------------------------------------------------------------------------------------------------
@@ -249,6 +267,15 @@ def test_real_bac_pro_is_found_in_the_open_data():
 
     assert real.cfd.startswith("400") and len(real.mefstat11) == 11
     assert {voie for voie, _ in real.rows} == {"scolaire", "apprentissage"}
+
+
+def test_split_oob_separates_out_of_band_elements():
+    main, oob = split_oob(
+        '<p>un</p>\n<div id="x" hx-swap-oob="innerHTML"><b>deux</b></div><p id="y" hx-swap-oob="true">trois</p>'
+    )
+
+    assert main.strip() == "<p>un</p>"
+    assert oob == {"x": "<b>deux</b>", "y": "trois"}
 
 
 def test_inner_html_returns_the_source_of_one_element():

@@ -259,3 +259,17 @@ def test_stale_source_says_from_when():
     html = _render('{% include "includes/figures/source.html" with source=panel.source %}', panel=panel)
 
     assert "ne répond pas en ce moment" in html and "20 novembre 2026" in html
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ("{{ 1234|number }}", "1\u202f234"),
+        ("{{ 43|percent }}", "43\u202f%"),
+        ("{{ 1450.4|euros }}", "1\u202f450\u202f€"),
+        ("{{ missing|percent }}{{ missing|number }}{{ missing|euros }}", "———"),
+        ("{{ 12.345|svg_number }} {{ 0|svg_number }} {{ 60|svg_number }}", "12.35 0 60"),
+    ],
+)
+def test_figure_filters_write_numbers_the_french_way(template, expected):
+    assert _render("{% load figures %}" + template, missing=None) == expected

@@ -13,6 +13,7 @@ from guidance.catalog.importers.indicators import import_indicators, read_indica
 from guidance.catalog.importers.offers import import_offers, offer_uais, read_offers
 from guidance.catalog.importers.schools import import_schools
 from guidance.catalog.models import Formation, ImportRun, Offer
+from guidance.catalog.query import forget_vocabulary
 
 IMPORT_NAME = "opendata"
 # Bump when the importer changes what it writes, so `--if-changed` re-imports unchanged files.
@@ -50,7 +51,9 @@ def is_up_to_date(root: Path) -> bool:
 def refresh_offer_counts() -> int:
     """Formation.offer_count = number of schools offering it; returns how many formations changed."""
     counts = dict(
-        Offer.objects.values("formation_id").annotate(n=Count("school_id", distinct=True)).values_list("formation_id", "n")
+        Offer.objects.values("formation_id")
+        .annotate(n=Count("school_id", distinct=True))
+        .values_list("formation_id", "n")
     )
     changed = []
     for formation in Formation.objects.only("pk", "offer_count"):
@@ -82,6 +85,7 @@ def run_import(root: Path) -> Report:
     with transaction.atomic():
         import_indicators(indicator_rows, school_ids, report)
     analyze_tables()
+    forget_vocabulary()
     ImportRun.objects.update_or_create(
         name=IMPORT_NAME, defaults={"fingerprint": fingerprint(root), "summary": report.as_dict()}
     )

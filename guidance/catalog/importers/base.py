@@ -63,9 +63,9 @@ def _decode(raw: bytes, encoding: str) -> str:
     return text.removeprefix("\ufeff")
 
 
-def read_csv(path: Path, *, encoding: str = "utf-8", delimiter: str = ";", progress: bool = True) -> Iterator[
-    tuple[int, list[str]]
-]:
+def read_csv(
+    path: Path, *, encoding: str = "utf-8", delimiter: str = ";", progress: bool = True
+) -> Iterator[tuple[int, list[str]]]:
     """(line number, cells) for each data row after the header, with a progress bar; the header is `.header`.
 
     `encoding` is the file's (see each PROVENANCE.md); a UTF-8 BOM is dropped. A file that does not decode in its

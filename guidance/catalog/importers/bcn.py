@@ -53,7 +53,9 @@ class BcnData:
         if not same_length:
             return None
         # Prefer the code InserJeunes publishes figures for, then an open one, then the smallest code.
-        return min(same_length, key=lambda m: (m.mefstat11 not in self.ij_mefstat11, m.closed_on is not None, m.mefstat11))
+        return min(
+            same_length, key=lambda m: (m.mefstat11 not in self.ij_mefstat11, m.closed_on is not None, m.mefstat11)
+        )
 
     @property
     def mefs_by_cfd(self) -> dict[str, list[MefRow]]:
@@ -243,11 +245,19 @@ def _specialty(row: dict[str, str], level_row: dict[str, str] | None) -> str:
     return long_label.strip()
 
 
-def _duration(mefs: list[MefRow]) -> int | None:
-    durations = Counter(m.duration for m in mefs if m.duration and m.duration != 9)
-    if not durations:
+def _duration(mefs: list[MefRow], ij_mefstat11: set[str]) -> int | None:
+    """Length of the usual cursus: the one InserJeunes follows, else the most common among the cursus' final
+    years (a CAP exists in 1, 2 and 3 years; the middle one is the usual path)."""
+    finals = [m for m in mefs if m.is_final]
+    published = sorted({m.duration for m in finals if m.mefstat11 in ij_mefstat11})
+    if published:
+        return published[len(published) // 2]
+    counts = Counter(m.duration for m in finals if m.closed_on is None) or Counter(m.duration for m in finals)
+    if not counts:
         return None
-    return max(durations.items(), key=lambda item: (item[1], item[0]))[0]
+    best = max(counts.values())
+    candidates = sorted(duration for duration, count in counts.items() if count == best)
+    return candidates[len(candidates) // 2]
 
 
 def import_formations(root: Path, report: Report) -> BcnData:
@@ -301,7 +311,7 @@ def import_formations(root: Path, report: Report) -> BcnData:
                 diploma_code=row["NIVEAU_FORMATION_DIPLOME"],
                 diploma_type=diploma_type,
                 level=rncp if rncp in {"3", "4", "5", "6", "7", "8"} else "",
-                duration_years=_duration(mefs),
+                duration_years=_duration(mefs, data.ij_mefstat11),
                 field_code=field_code,
                 field_label=fields.get(field_code, ""),
                 opened_on=opened_on,
@@ -310,7 +320,7 @@ def import_formations(root: Path, report: Report) -> BcnData:
                 new_cfds=new,
                 family_label=family,
                 family_code=family_codes.get(cfd, "") if family else "",
-                is_seconde_commune=cfd in communes,
+                is_seconde_commune=cfd in communes or "2NDE COMMUNE" in row["LIBELLE_LONG_200"].upper(),
                 has_figures_scolaire=cfd in final_cfd_with_figures,
                 has_figures_apprentissage=cfd in data.ij_cfds,
                 has_figures=cfd in final_cfd_with_figures or cfd in data.ij_cfds,

@@ -59,7 +59,13 @@ _LAYOUTS = {
         "employment_rate_18m",
         "employment_rate_24m",
     ),
-    ("2019_2020", "pro"): ("continuation_rate", "employment_rate_6m", "expected_rate", "value_added", "employment_rate_12m"),
+    ("2019_2020", "pro"): (
+        "continuation_rate",
+        "employment_rate_6m",
+        "expected_rate",
+        "value_added",
+        "employment_rate_12m",
+    ),
 }
 _LATER_LAYOUT = (
     "continuation_rate",
@@ -126,7 +132,9 @@ def _depp_rows(path: Path, report: Report) -> list[IndicatorRow]:
         except RowRejected as error:
             report.reject(path.name, number, str(error), error.value)
             continue
-        rows.append(IndicatorRow(uai, cells[1], cells[2], millesime, population, track == "apprentissage", path.name, values))
+        rows.append(
+            IndicatorRow(uai, cells[1], cells[2], millesime, population, track == "apprentissage", path.name, values)
+        )
     return rows
 
 
@@ -153,7 +161,9 @@ def _cfa_rows(path: Path, report: Report) -> list[IndicatorRow]:
             report.reject(path.name, number, str(error), error.value)
             continue
         millesime = f"{year.group(1)}_{year.group(2)}"
-        rows.append(IndicatorRow(uai, row["Libellé"], row["Région"], millesime, Population.APPRENTIS, True, path.name, values))
+        rows.append(
+            IndicatorRow(uai, row["Libellé"], row["Région"], millesime, Population.APPRENTIS, True, path.name, values)
+        )
     return rows
 
 

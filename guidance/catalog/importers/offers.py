@@ -159,14 +159,14 @@ def offer_uais(drafts: dict[tuple[str, str, str], OfferDraft]) -> dict[str, str]
     return {uai: SchoolKind.CFA if found == {Voie.APPRENTISSAGE} else "" for uai, found in voies.items()}
 
 
-def import_offers(
-    drafts: dict[tuple[str, str, str], OfferDraft], school_ids: dict[str, int], report: Report
-) -> None:
+def import_offers(drafts: dict[tuple[str, str, str], OfferDraft], school_ids: dict[str, int], report: Report) -> None:
     from guidance.catalog.importers.base import upsert
     from guidance.catalog.models import School
 
     formation_ids = dict(Formation.objects.values_list("cfd", "pk"))
-    territory = {pk: (region, dep) for pk, region, dep in School.objects.values_list("pk", "region_code", "departement_code")}
+    territory = {
+        pk: (region, dep) for pk, region, dep in School.objects.values_list("pk", "region_code", "departement_code")
+    }
     objects = []
     for draft in drafts.values():
         school_id = school_ids[draft.uai]
@@ -192,7 +192,9 @@ def import_offers(
     file_sources = list(_PRIORITY)
     stale = [
         pk
-        for pk, *key in Offer.objects.filter(source__in=file_sources).values_list("pk", "school_id", "formation_id", "voie")
+        for pk, *key in Offer.objects.filter(source__in=file_sources).values_list(
+            "pk", "school_id", "formation_id", "voie"
+        )
         if tuple(key) not in keep
     ]
     if stale:

@@ -51,7 +51,7 @@ def departement_of_uai(uai: str) -> str:
 
 
 def town_case(text: str) -> str:
-    """"SAINT-GAUDENS CEDEX" → "Saint-Gaudens Cedex"; mixed-case text is left as written."""
+    """ "SAINT-GAUDENS CEDEX" → "Saint-Gaudens Cedex"; mixed-case text is left as written."""
     if not text.isupper():
         return text.strip()
     parts = re.split(r"([\s'\-]+)", text.strip().lower())
@@ -158,7 +158,9 @@ def _catalogue(root: Path, report: Report, drafts: dict[str, SchoolDraft]) -> No
         departement = (record.get("num_departement") or "").upper()
         if departement:
             departement = departement.zfill(3) if departement.isdigit() else departement.rjust(3, "0")
-        address = " ".join(part for part in (record.get(k) or "" for k in ("numero_voie", "type_voie", "nom_voie")) if part)
+        address = " ".join(
+            part for part in (record.get(k) or "" for k in ("numero_voie", "type_voie", "nom_voie")) if part
+        )
         name = record.get("onisep_nom") or record.get("enseigne") or record.get("entreprise_raison_sociale") or ""
         drafts.setdefault(uai, SchoolDraft(uai)).offer(
             CATALOGUE,
@@ -182,7 +184,7 @@ def _from_indicators(rows: list[IndicatorRow], drafts: dict[str, SchoolDraft]) -
     # Lycée rows go first: a UAI in both kinds of file is a lycée with apprentices, not a CFA.
     for row in sorted(rows, key=lambda r: (not r.is_cfa, r.millesime, r.source.startswith("fr-en")), reverse=True):
         draft = drafts.setdefault(row.uai, SchoolDraft(row.uai))
-        name = re.sub(r"^Organisme de formation-", "", row.name).strip()
+        name = re.sub(r"^Organisme de formation\s*-\s*", "", row.name).strip()
         kind = SchoolKind.CFA if row.is_cfa else (kind_from_nature(name, False) or SchoolKind.LYCEE)
         values = {"name": name, "kind": kind, "region_code": region_code_from_name(row.region_name)}
         if not row.is_cfa:

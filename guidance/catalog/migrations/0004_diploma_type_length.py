@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0003_formation_voie_flags'),
+        ("catalog", "0003_formation_voie_flags"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='formation',
-            name='diploma_type',
+            model_name="formation",
+            name="diploma_type",
             field=models.CharField(blank=True, max_length=120),
         ),
     ]

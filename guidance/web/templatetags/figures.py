@@ -51,3 +51,12 @@ def months(value) -> str:
 def svg_number(value) -> str:
     """A coordinate for an SVG attribute: a dot as decimal separator whatever the locale, at most 2 decimals."""
     return f"{float(value or 0):.2f}".rstrip("0").rstrip(".")
+
+
+@register.simple_tag(takes_context=True)
+def panel_title(context, panel) -> str:
+    """The heading of a figure panel: the `heading` of the include when given, else "<voie> · <place>"."""
+    heading = context.get("heading")
+    if heading:
+        return heading
+    return " · ".join(part for part in (panel.voie, panel.scope) if part)

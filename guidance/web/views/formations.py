@@ -2,9 +2,9 @@
 `formation_figures` asks the service and presents; the templates render (fragments for HTMX requests)."""
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.db.models import Max, Sum
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -63,9 +63,29 @@ def search(request):
         "result_count": results.count,
         "has_filters": form.has_filters,
         "level_shortcuts": [(value, label, dict(Level.choices)[value]) for value, label in LEVEL_SHORTCUTS],
+        "popular_fields": popular_fields() if not data["q"] and not form.has_filters else [],
+        "announcement": _count_sentence(results.count, "formation trouvée", "formations trouvées"),
     }
-    template = "formations/search.html#results" if _wants_fragment(request) else "formations/search.html"
+    template = "formations/search_fragment.html" if _wants_fragment(request) else "formations/search.html"
     return render(request, template, context)
+
+
+def popular_fields(limit: int = 8) -> list[tuple[str, str]]:
+    """The fields (NSF groups) offered in the most schools: entry points of an empty search (one query)."""
+    rows = (
+        Formation.objects.exclude(field_code="")
+        .values("field_code")
+        .annotate(offers=Sum("offer_count"), label=Max("field_label"))
+        .filter(offers__gt=0)
+        .order_by("-offers", "label")[:limit]
+    )
+    return [(row["field_code"], row["label"] or row["field_code"]) for row in rows]
+
+
+def _count_sentence(count: int, singular: str, plural: str) -> str:
+    if count == 0:
+        return f"Aucune {singular}."
+    return f"{count} {singular if count == 1 else plural}."
 
 
 def _canonical(cfd: str) -> str:
@@ -107,8 +127,14 @@ def formation(request, cfd: str):
     millesime = data["millesime"]
     certifications = formation.certifications()
 
+    fragment = ("ecoles" if request.htmx.target == "ecoles" else "devenir") if _wants_fragment(request) else None
     answers = Answers()
-    figures = build_formation_figures(formation, certifications, region=region, millesime=millesime, answers=answers)
+    # The schools' fragment (their filter, their pages) does not show the devenir: its figures are not asked.
+    figures = (
+        None
+        if fragment == "ecoles"
+        else build_formation_figures(formation, certifications, region=region, millesime=millesime, answers=answers)
+    )
 
     offers = (
         Offer.objects.for_formation(formation).select_related("school").order_by("school__name", "school__uai", "voie")
@@ -134,15 +160,17 @@ def formation(request, cfd: str):
         "canonical_path": _canonical(formation.cfd),
         "json_ld": _json_ld(request, formation),
     }
-    if _wants_fragment(request):
-        if request.htmx.target == "ecoles":
-            return render(request, "formations/detail.html#ecoles", context)
-        # The region and the promotion change the schools' figures too: their list comes along, out of band.
-        html = render_to_string("formations/detail.html#devenir", context, request) + render_to_string(
-            "formations/ecoles_oob.html", context, request
+    if fragment is None:
+        return render(request, "formations/detail.html", context)
+    if fragment == "ecoles":
+        context["schools_announcement"] = _count_sentence(
+            schools_page.paginator.count, "établissement trouvé", "établissements trouvés"
         )
-        return HttpResponse(html)
-    return render(request, "formations/detail.html", context)
+        return render(request, "formations/ecoles_fragment.html", context)
+    # The region changes the schools' figures too: the devenir fragment brings their list along, out of band.
+    places = f"la France et la région {region.nom}" if region else "la France"
+    context["announcement"] = f"Chiffres affichés pour {places}, promotion {figures.millesime_label}."
+    return render(request, "formations/devenir_fragment.html", context)
 
 
 def _json_ld(request, formation: Formation) -> dict:

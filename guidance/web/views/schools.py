@@ -105,6 +105,9 @@ def school_detail(request, uai: str):
         "offer_count": len(all_offers),
         "indicators": indicators,
         "headline": headline,
+        "later_rates": any(
+            item.row.employment_rate_12m is not None or item.row.employment_rate_24m is not None for item in indicators
+        ),
         "headline_panel": sf.depp_panel(headline, school) if headline else None,
         "json_ld": school_json_ld(request, school),
     }
@@ -139,10 +142,10 @@ def school_formation(request, uai: str, cfd: str):
     # Without an offer in the catalogue, the page still exists when the source has figures for this school.
     candidates = [v for v in (offered or Voie.values) if not voie or v == voie] or ([voie] if voie else [])
     blocks = _voie_blocks(school, formation, candidates, offers)
-    if not offered and not any(block["has_school_figures"] for block in blocks):
+    # A voie the catalogue does not list here is shown only when the source has this school's figures for it.
+    blocks = [block for block in blocks if block["offered"] or block["has_school_figures"]]
+    if not blocks:
         raise Http404("Cette formation n’est pas proposée par cet établissement")
-    if voie and voie not in offered and not any(block["has_school_figures"] for block in blocks):
-        raise Http404("Cette formation n’est pas proposée dans cette voie par cet établissement")
 
     context = {
         "school": school,
@@ -151,7 +154,7 @@ def school_formation(request, uai: str, cfd: str):
         "voie_links": [("", "Les deux voies"), *((v, sf.VOIE_LABELS[v]) for v in offered)] if len(offered) > 1 else [],
         "blocks": blocks,
         "offered": offered,
-        "json_ld": school_json_ld(request, school),
+        "json_ld": school_formation_json_ld(request, school, formation),
     }
     template = "schools/formation.html#figures" if wants_fragment(request) else "schools/formation.html"
     return render(request, template, context)
@@ -214,4 +217,24 @@ def school_json_ld(request, school: School) -> dict:
         data["address"] = {"@type": "PostalAddress", **address, "addressCountry": "FR"}
     if school.latitude is not None and school.longitude is not None:
         data["geo"] = {"@type": "GeoCoordinates", "latitude": school.latitude, "longitude": school.longitude}
+    return data
+
+
+def school_formation_json_ld(request, school: School, formation: Formation) -> dict:
+    """schema.org EducationalOccupationalProgram taught by the school (its provider)."""
+    url = request.build_absolute_uri(reverse("web:school_formation", kwargs={"uai": school.uai, "cfd": formation.cfd}))
+    provider = school_json_ld(request, school)
+    del provider["@context"]
+    data = {
+        "@context": "https://schema.org",
+        "@type": "EducationalOccupationalProgram",
+        "@id": url,
+        "url": url,
+        "name": formation.label,
+        "identifier": formation.cfd,
+        "inLanguage": "fr",
+        "provider": provider,
+    }
+    if formation.diploma_type:
+        data["educationalCredentialAwarded"] = formation.diploma_type
     return data

@@ -14,9 +14,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--dir", default=None, help="dossier des données (défaut : OPENDATA_DIR)")
-        parser.add_argument(
-            "--if-changed", action="store_true", help="ne rien faire si les fichiers n'ont pas changé"
-        )
+        parser.add_argument("--if-changed", action="store_true", help="ne rien faire si les fichiers n'ont pas changé")
 
     def handle(self, *args, dir=None, if_changed=False, **options):
         root = Path(dir or settings.OPENDATA_DIR or "")

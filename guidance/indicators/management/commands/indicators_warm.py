@@ -6,8 +6,10 @@ each offer: the figures of its certification in its school. Bounded concurrency 
 entries are skipped, so a second run goes on where the first stopped); a summary at the end.
 """
 
+import logging
 import time
 from collections import Counter
+from contextlib import contextmanager
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -89,6 +91,14 @@ class Command(BaseCommand):
             questions = questions[: options["limit"]]
 
         summary: Counter[str] = Counter()
+        with _quiet_calls(options["verbosity"] < 2):
+            self._warm(questions, options, summary)
+        self.stdout.write(f"{len(questions)} question(s)")
+        for label, count in sorted(summary.items()):
+            if count:
+                self.stdout.write(f"  {label} : {count}")
+
+    def _warm(self, questions: list[service.Question], options: dict, summary: Counter) -> None:
         previous_mode = service.refresher.mode
         service.refresher.mode = "inline"  # expired entries are refreshed now, not in a background thread
         started = time.monotonic()
@@ -119,10 +129,22 @@ class Command(BaseCommand):
                         break
         finally:
             service.refresher.mode = previous_mode
+            summary["durée (s)"] = round(time.monotonic() - started, 1)
 
-        self.stdout.write(f"{len(questions)} question(s) en {time.monotonic() - started:.1f} s")
-        for label, count in sorted(summary.items()):
-            self.stdout.write(f"  {label} : {count}")
+
+@contextmanager
+def _quiet_calls(quiet: bool):
+    """Below verbosity 2 the progress bar says enough: one log line per upstream call would drown it."""
+    loggers = [logging.getLogger(name) for name in ("guidance.inserjeunes", "httpx")]
+    levels = [logger.level for logger in loggers]
+    if quiet:
+        for logger in loggers:
+            logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
 
 
 def _outcome(result: service.IndicatorResult) -> str:

@@ -1,0 +1,27 @@
+"""`python manage.py sync_catalog_from_api`: complete the catalogue from the InserJeunes API's list routes."""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from guidance.catalog.api_sync import sync_from_api
+from guidance.inserjeunes.errors import InserJeunesError
+
+
+class Command(BaseCommand):
+    help = (
+        "Complète le catalogue (formations, établissements, offres) depuis les routes authentifiées de l'API "
+        "InserJeunes (la réplique hors ligne quand INSERJEUNES_API_URL n'est pas défini)."
+    )
+
+    def handle(self, *args, **options):
+        from guidance.inserjeunes.client import get_client
+
+        started = time.monotonic()
+        try:
+            report = sync_from_api(get_client())
+        except InserJeunesError as error:
+            raise CommandError(f"L'API InserJeunes n'a pas répondu comme prévu : {error}") from error
+        for line in report.lines():
+            self.stdout.write(line)
+        self.stdout.write(self.style.SUCCESS(f"Synchronisation terminée en {time.monotonic() - started:.1f} s."))

@@ -1,0 +1,41 @@
+"""The whole shared open-data folder imports into a catalogue that covers every InserJeunes code."""
+
+import csv
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from guidance.catalog.importers import run_import
+from guidance.catalog.models import Formation, Mef, Offer, School, Source
+
+ROOT = Path(settings.OPENDATA_DIR) if settings.OPENDATA_DIR else None
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(not ROOT or not ROOT.is_dir(), reason="OPENDATA_DIR absent"),
+]
+
+
+def test_full_import_covers_inserjeunes_codes_and_schools():
+    started = time.monotonic()
+    report = run_import(ROOT)
+    assert time.monotonic() - started < 120
+
+    with (ROOT / "inserjeunes_regional_par_formation" / "ij_region_data.csv").open(encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))
+    cfds = {row["cfd"] for row in rows if row["voie"] == "apprentissage"}
+    mefs = {row["mefstat11"] for row in rows if row["voie"] == "scolaire"}
+    assert len(cfds) == 1402 and len(mefs) == 598
+    assert set(Formation.objects.filter(cfd__in=cfds).values_list("cfd", flat=True)) == cfds
+    finals = set(Mef.objects.filter(mefstat11__in=mefs, is_final_year=True).values_list("mefstat11", flat=True))
+    assert finals == mefs
+    assert Formation.objects.filter(has_figures=True).count() >= len(cfds)
+
+    named = School.objects.exclude(name="").exclude(region_code="")
+    assert named.lycees().count() >= 2500
+    assert named.cfas().count() >= 2000
+    assert Offer.objects.filter(source=Source.AFFELNET_2022).count() > 10000
+    assert Offer.objects.filter(source=Source.PARCOURSUP_2024).count() > 10000
+    # What could not be imported is said, with its reason; it stays marginal.
+    assert 0 < report.rejected_total < 1000

@@ -115,6 +115,7 @@ class FormationFigures:
     millesime_label: str  # the promotion shown (asked, or the latest)
     evolution: Evolution
     questions: int  # distinct questions asked (for tests and measurements)
+    hidden_codes: tuple[str, ...] = ()  # codes of a voie left out because the source has no figures for them
 
     @property
     def has_any_figure(self) -> bool:
@@ -126,9 +127,40 @@ class FormationFigures:
         return next((p for voie in self.voies for p in voie.france if p.has_figures), None)
 
 
-def _label(voie: str, cert: Certification, several: bool) -> str:
-    label = VOIE_LABELS.get(voie, voie)
-    return f"{label} ({cert.code})" if several else label
+def _has_figures(result: IndicatorResult) -> bool:
+    return result.figures is not None
+
+
+def _kept(
+    certifications: Sequence[tuple[str, Certification]], latest: dict[Certification, Question], answers: Answers
+) -> list[tuple[str, Certification]]:
+    """The certifications to show: in a voie with several codes (e.g. a BTS in one or two years), those the source
+    has figures for; a voie whose codes all lack figures keeps them all, so that the page says why."""
+    kept = []
+    for voie in dict.fromkeys(v for v, _ in certifications):
+        certs = [cert for v, cert in certifications if v == voie]
+        with_figures = [cert for cert in certs if _has_figures(answers[latest[cert]])]
+        kept += [(voie, cert) for cert in (with_figures or certs)]
+    return kept
+
+
+def _labels(formation: Formation, certifications: Sequence[tuple[str, Certification]]) -> dict[Certification, str]:
+    """ "Voie scolaire", or, when a voie has several codes, what tells them apart (the length of the cursus)."""
+    mefs = {mef.mefstat11: mef for mef in formation.mefs.all()}  # prefetched by the view
+    labels = {}
+    for voie in dict.fromkeys(v for v, _ in certifications):
+        certs = [cert for v, cert in certifications if v == voie]
+        base = VOIE_LABELS.get(voie, voie)
+        durations = [getattr(mefs.get(cert.code), "duration_years", None) for cert in certs]
+        distinct = len(certs) > 1 and None not in durations and len(set(durations)) == len(durations)
+        for cert, years in zip(certs, durations, strict=True):
+            if len(certs) == 1:
+                labels[cert] = base
+            elif distinct:
+                labels[cert] = f"{base}, cursus en {years} an{'s' if years > 1 else ''}"
+            else:
+                labels[cert] = f"{base} ({cert.code})"
+    return labels
 
 
 def build_formation_figures(
@@ -143,10 +175,14 @@ def build_formation_figures(
     is_new = is_new_formation(formation)
     millesime = national_millesime(millesime)
     in_region = regional_millesime(millesime)
-    national = {cert: Question.national(cert, millesime) for _, cert in certifications}
     latest = {cert: Question.national(cert) for _, cert in certifications}
+    answers.ask(latest.values())
+    all_certifications, certifications = certifications, _kept(certifications, latest, answers)
+    hidden = [cert.code for _, cert in all_certifications if (_, cert) not in certifications]
+    labels = _labels(formation, certifications)
+    national = {cert: Question.national(cert, millesime) for _, cert in certifications}
     regional = {cert: Question.regional(cert, region, in_region) for _, cert in certifications} if region else {}
-    answers.ask([*national.values(), *regional.values(), *latest.values()])
+    answers.ask([*national.values(), *regional.values()])
 
     # The evolution goes back from the latest promotion each certification has (or the latest the source lists).
     evolution_questions: dict[Certification, dict[str, Question]] = {}
@@ -169,20 +205,16 @@ def build_formation_figures(
     answers.ask(q for by_m in evolution_questions.values() for q in by_m.values())
 
     columns = []
-    for voie, cert in certifications:
+    for _, cert in certifications:
         results = {m: answers[q] for m, q in evolution_questions[cert].items()}
         # A promotion the source has no figures for is left out, unless it was listed as available.
         for m, result in results.items():
             if result.figures is not None:
                 known.add(m)
             known.update(result.available_millesimes)
-        columns.append((voie, cert, results))
-    several = _several_per_voie(certifications)
+        columns.append((labels[cert], results))
     evolution = present_evolution(
-        [
-            (_label(voie, cert, several[voie]), {m: r for m, r in results.items() if m in known})
-            for voie, cert, results in columns
-        ]
+        [(label, {m: r for m, r in results.items() if m in known}) for label, results in columns]
     )
 
     shown = str(millesime) if millesime else _first_known_latest(answers, latest.values())
@@ -193,34 +225,18 @@ def build_formation_figures(
         if not certs:
             voies.append(VoiePanels(voie, label, (), (), not_offered=NOT_OFFERED.get(voie, "")))
             continue
-        voies.append(
-            VoiePanels(
-                voie=voie,
-                label=label,
-                france=tuple(
-                    present(
-                        answers[national[cert]],
-                        scope="France",
-                        scope_kind=ScopeKind.FRANCE,
-                        voie=_label(voie, cert, len(certs) > 1),
-                        is_new_formation=is_new,
-                    )
-                    for cert in certs
-                ),
-                region=tuple(
-                    present(
-                        answers[regional[cert]],
-                        scope=region.nom,
-                        scope_kind=ScopeKind.REGION,
-                        voie=_label(voie, cert, len(certs) > 1),
-                        is_new_formation=is_new,
-                    )
-                    for cert in certs
-                )
-                if region
-                else (),
-            )
+        france = tuple(
+            present(answers[national[c]], scope="France", scope_kind="france", voie=labels[c], is_new_formation=is_new)
+            for c in certs
         )
+        here = ()
+        if region:
+            scope = region.nom
+            here = tuple(
+                present(answers[regional[c]], scope=scope, scope_kind="region", voie=labels[c], is_new_formation=is_new)
+                for c in certs
+            )
+        voies.append(VoiePanels(voie, label, france, here))
     return FormationFigures(
         voies=tuple(voies),
         region=region,
@@ -228,14 +244,8 @@ def build_formation_figures(
         millesime_label=shown.replace("_", "-") if shown else "",
         evolution=evolution,
         questions=len(answers),
+        hidden_codes=tuple(hidden),
     )
-
-
-def _several_per_voie(certifications: Sequence[tuple[str, Certification]]) -> dict[str, bool]:
-    counts: dict[str, int] = {}
-    for voie, _ in certifications:
-        counts[voie] = counts.get(voie, 0) + 1
-    return {voie: count > 1 for voie, count in counts.items()}
 
 
 def _latest_millesime(result: IndicatorResult) -> str | None:

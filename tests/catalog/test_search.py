@@ -160,3 +160,22 @@ def test_search_follows_rows_saved_one_by_one(imported):
     formation.search_text = formation.search_text.replace("cuisine", "gastronomie")
     formation.save()
     assert formation in list(search_formations("gastronomie"))
+
+
+def test_sqlite_index_is_repaired_after_a_table_rebuild(imported, is_postgres):
+    if is_postgres:
+        pytest.skip("SQLite FTS5 only")
+    from django.db import connection
+
+    from guidance.catalog.backends import ensure_sqlite_index
+
+    # What a SQLite ALTER TABLE (new table, copy, drop, rename) does to the sync triggers.
+    with connection.cursor() as cursor:
+        for suffix in ("ai", "ad", "au"):
+            cursor.execute(f"DROP TRIGGER catalog_formation_fts_{suffix}")
+    assert ensure_sqlite_index() == ["formation"]
+    formation = Formation.objects.get(cfd="50022139")
+    formation.search_text += " gastronomie"
+    formation.save()
+    assert formation in list(search_formations("gastronomie"))
+    assert ensure_sqlite_index() == []

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.test.html import parse_html
 
-from guidance.catalog.models import Voie
+from guidance.catalog.models import Mef, Voie
 from guidance.indicators import service
 from guidance.inserjeunes.territories import REGIONS
 from tests.web.test_formations_fixtures import (
@@ -131,6 +131,20 @@ def test_an_older_promotion_shows_its_own_figures(client, bac_pro):
     assert tree.find("nav", class_="fig-millesimes").find("a", aria_current="true").text == older.text
     france = tree.find("div", data_scope="france").find("p", class_="fig-source").text
     assert f"Promotion sortie en {older.text}" in france
+
+
+def test_a_second_cursus_without_figures_is_named_but_not_shown_as_a_column(client, bac_pro):
+    Mef.objects.create(mefstat11="23830099999", formation=bac_pro, year=1, duration_years=1, is_final_year=True)
+
+    tree = parse(client.get(f"/formations/{bac_pro.cfd}/").content)
+
+    france = tree.find("div", data_scope="france")
+    assert [p.attrs["data-voie"] for p in france.find_all("div", class_="fig-panel")] == [
+        "Voie scolaire",
+        "Apprentissage",
+    ]
+    assert "23830099999" in tree.find(class_="fig-hidden-codes").text
+    assert "23830099999" not in tree.find(class_="fig-evolution").text
 
 
 # --- HTMX ------------------------------------------------------------------------------------------------------

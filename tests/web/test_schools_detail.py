@@ -291,6 +291,9 @@ def test_lower_case_uai_redirects_permanently_to_the_canonical_address(client):
 
     assert response.status_code == 301
     assert response["Location"] == "/etablissements/0310024H/"
+    assert (
+        client.get("/etablissements/0310024h/?voie=scolaire")["Location"] == "/etablissements/0310024H/?voie=scolaire"
+    )
 
 
 @pytest.mark.parametrize("uai", ["0310024", "ABCDEFGH", "0310024H1", "9999999Z"])

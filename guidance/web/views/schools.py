@@ -26,6 +26,12 @@ def wants_fragment(request) -> bool:
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
+def _canonical_redirect(request, url: str):
+    """301 to the canonical (upper-case) address, keeping the query string."""
+    query = request.GET.urlencode()
+    return redirect(f"{url}?{query}" if query else url, permanent=True)
+
+
 def _uai_or_404(raw: str) -> Uai:
     try:
         return parse_uai(raw)
@@ -75,7 +81,7 @@ def school_search(request):
 def school_detail(request, uai: str):
     code = _uai_or_404(uai)
     if code.value != uai:
-        return redirect("web:school_detail", uai=code.value, permanent=True)
+        return _canonical_redirect(request, reverse("web:school_detail", kwargs={"uai": code.value}))
     school = School.objects.filter(uai=code.value).first()
     if school is None:
         raise Http404("Établissement inconnu")
@@ -121,9 +127,9 @@ def school_formation(request, uai: str, cfd: str):
     code = _uai_or_404(uai)
     cfd_code = _cfd_or_404(cfd)
     if code.value != uai or cfd_code != cfd:
-        url = reverse("web:school_formation", kwargs={"uai": code.value, "cfd": cfd_code})
-        query = request.GET.urlencode()
-        return redirect(f"{url}?{query}" if query else url, permanent=True)
+        return _canonical_redirect(
+            request, reverse("web:school_formation", kwargs={"uai": code.value, "cfd": cfd_code})
+        )
     school = School.objects.filter(uai=code.value).first()
     formation = (
         Formation.objects.filter(cfd=cfd_code)

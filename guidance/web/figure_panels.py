@@ -160,6 +160,8 @@ class FigurePanel:
     is_closed: bool = False
     terminales: tuple[FigurePanel, ...] = ()  # seconde commune: one panel per speciality
     speciality: str = ""  # label of this speciality when it is one of `terminales`
+    speciality_code: str = ""  # its certification code
+    speciality_url: str = ""  # its formation page, when the catalogue knows it
     millesimes: tuple[MillesimeLink, ...] = ()  # every millésime the source has for this question
     absent: frozenset[str] = field(default_factory=frozenset)  # figures the source cannot compute
 

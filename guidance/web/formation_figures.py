@@ -17,7 +17,9 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from guidance.catalog.models import Formation, Offer, Voie
+from django.urls import reverse
+
+from guidance.catalog.models import Formation, Mef, Offer, Voie
 from guidance.indicators.service import IndicatorResult, Question, get_many
 from guidance.inserjeunes.codes import (
     Certification,
@@ -35,6 +37,7 @@ from guidance.web.presenters import (
     MillesimeLink,
     ScopeKind,
     millesime_links,
+    name_specialities,
     present,
     present_chain,
     present_evolution,
@@ -125,6 +128,39 @@ class FormationFigures:
     def headline(self) -> FigurePanel | None:
         """The first French panel with figures (for the page description)."""
         return next((p for voie in self.voies for p in voie.france if p.has_figures), None)
+
+
+def page_certifications(formation: Formation) -> list[tuple[str, Certification]]:
+    """The InserJeunes keys of a formation page, per voie (see `Formation.certifications`).
+
+    A seconde commune has no final year of its own: its voie scolaire key is its seconde's MEFSTAT11, for which
+    the source answers one set of figures per speciality that follows it (`certificationsTerminales`).
+    """
+    certifications = formation.certifications()
+    if formation.is_seconde_commune and not any(voie == Voie.SCOLAIRE for voie, _ in certifications):
+        secondes = sorted(mef.mefstat11 for mef in formation.mefs.all())
+        certifications = [(Voie.SCOLAIRE.value, Certification(CodeKind.MEFSTAT11, m)) for m in secondes] + [
+            (voie, cert) for voie, cert in certifications if voie != Voie.SCOLAIRE
+        ]
+    return certifications
+
+
+def speciality_names(results: Iterable[IndicatorResult]) -> dict[str, tuple[str, str]]:
+    """{code: (readable label, formation page)} of the specialities in `results` (two queries at most)."""
+    codes = {
+        entry.code_certification
+        for result in results
+        if result.figures is not None
+        for entry in getattr(result.figures, "certifications_terminales", ())
+    }
+    if not codes:
+        return {}
+    names = {}
+    for mef in Mef.objects.filter(mefstat11__in=codes).select_related("formation"):
+        names[mef.mefstat11] = (mef.formation.label, reverse("web:formation", args=[mef.formation.cfd]))
+    for formation in Formation.objects.filter(cfd__in=codes):
+        names[formation.cfd] = (formation.label, reverse("web:formation", args=[formation.cfd]))
+    return names
 
 
 def _has_figures(result: IndicatorResult) -> bool:
@@ -218,6 +254,7 @@ def build_formation_figures(
     )
 
     shown = str(millesime) if millesime else _first_known_latest(answers, latest.values())
+    names = speciality_names(answers[q] for q in [*national.values(), *regional.values()])
     voies = []
     for voie in Voie.values:
         certs = [cert for v, cert in certifications if v == voie]
@@ -225,17 +262,13 @@ def build_formation_figures(
         if not certs:
             voies.append(VoiePanels(voie, label, (), (), not_offered=NOT_OFFERED.get(voie, "")))
             continue
-        france = tuple(
-            present(answers[national[c]], scope="France", scope_kind="france", voie=labels[c], is_new_formation=is_new)
-            for c in certs
-        )
-        here = ()
-        if region:
-            scope = region.nom
-            here = tuple(
-                present(answers[regional[c]], scope=scope, scope_kind="region", voie=labels[c], is_new_formation=is_new)
-                for c in certs
-            )
+
+        def panel(result: IndicatorResult, scope: str, kind: str, cert: Certification) -> FigurePanel:
+            presented = present(result, scope=scope, scope_kind=kind, voie=labels[cert], is_new_formation=is_new)
+            return name_specialities(presented, names)
+
+        france = tuple(panel(answers[national[c]], "France", "france", c) for c in certs)
+        here = tuple(panel(answers[regional[c]], region.nom, "region", c) for c in certs) if region else ()
         voies.append(VoiePanels(voie, label, france, here))
     return FormationFigures(
         voies=tuple(voies),

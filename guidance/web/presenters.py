@@ -14,7 +14,7 @@ millésime, its cohort size and its source line; a panel without figures carries
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -78,6 +78,7 @@ __all__ = [
     "evolution_cell",
     "millesime_links",
     "missing",
+    "name_specialities",
     "present",
     "present_chain",
     "present_evolution",
@@ -210,11 +211,28 @@ def _terminal_panel(
             leavers=None,
             in_study=None,
             speciality=entry.code_certification,
+            speciality_code=entry.code_certification,
             missing=missing(cause, millesimes=links),
             source=common.get("source"),
         )
     panel = _panel_from_figures(entry, scope=scope, scope_kind=scope_kind, voie=voie, common=common)
-    return replace(panel, speciality=entry.libelle or entry.code_certification)
+    return replace(
+        panel, speciality=entry.libelle or entry.code_certification, speciality_code=entry.code_certification
+    )
+
+
+def name_specialities(panel: FigurePanel, names: Mapping[str, tuple[str, str]]) -> FigurePanel:
+    """The same panel with its specialities (seconde commune) named from the catalogue: {code: (label, url)}.
+
+    The source's labels are raw BCN abbreviations (`TLEPRO BOULANGER-PÂTISSIER`); ours are readable and linked.
+    """
+    if not panel.terminales:
+        return panel
+    named = []
+    for sub in panel.terminales:
+        label, url = names.get(sub.speciality_code, (sub.speciality, ""))
+        named.append(replace(sub, speciality=label, speciality_url=url))
+    return replace(panel, terminales=tuple(named))
 
 
 def present(

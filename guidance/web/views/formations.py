@@ -13,7 +13,7 @@ from guidance.catalog.models import Formation, Level, Offer
 from guidance.catalog.search import search_formations
 from guidance.inserjeunes.codes import InvalidCode, parse_cfd, region_from_code
 from guidance.inserjeunes.territories import DEPARTEMENTS
-from guidance.web.formation_figures import Answers, build_formation_figures, build_offer_rows
+from guidance.web.formation_figures import Answers, build_formation_figures, build_offer_rows, page_certifications
 from guidance.web.forms import FormationPageForm, FormationSearchForm, error_message
 
 RESULTS_PER_PAGE = 20
@@ -125,7 +125,7 @@ def formation(request, cfd: str):
     data = form.cleaned_data
     region = region_from_code(data["region"]) if data["region"] else None
     millesime = data["millesime"]
-    certifications = formation.certifications()
+    certifications = page_certifications(formation)
 
     fragment = ("ecoles" if request.htmx.target == "ecoles" else "devenir") if _wants_fragment(request) else None
     answers = Answers()

@@ -25,20 +25,25 @@ import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from enum import StrEnum
+from datetime import datetime
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import F
 from django.utils import timezone
 
-from guidance.indicators import singleflight
+from guidance.indicators import singleflight, store
 from guidance.indicators.circuit import breaker
 from guidance.indicators.models import CacheEntry
+from guidance.indicators.questions import (  # noqa: F401 (re-exported: the service's public types)
+    SOURCE_INSERJEUNES,
+    SOURCE_INSERSUP,
+    Absence,
+    IndicatorResult,
+    Question,
+    QuestionKind,
+)
+from guidance.indicators.store import Outcome
 from guidance.inserjeunes.client import Fetched, UpstreamRequest, get_client, not_found_from_body
-from guidance.inserjeunes.codes import Certification, CodeKind, Millesime, Region, Uai
 from guidance.inserjeunes.errors import (
     BadRequest,
     InserJeunesError,
@@ -48,125 +53,9 @@ from guidance.inserjeunes.errors import (
     Unavailable,
     UnavailableCause,
 )
-from guidance.inserjeunes.results import (
-    CertificationFigures,
-    FilieresFigures,
-    RegionalFigures,
-    SchoolFigures,
-)
+from guidance.inserjeunes.results import FilieresFigures
 
 logger = logging.getLogger("guidance.indicators")
-
-SOURCE_INSERJEUNES = "InserJeunes (MENJ-DEPP, DARES)"
-SOURCE_INSERSUP = "InserSup (MESR-SIES)"
-
-
-class QuestionKind(StrEnum):
-    NATIONAL = "national"
-    REGIONAL = "regional"
-    SCHOOL = "school"
-    FILIERES = "filieres"
-
-
-class Absence(StrEnum):
-    """Why a result has no figures to show (a page says a different thing for each)."""
-
-    SMALL_COHORT = "small_cohort"  # fewer than 20 learners: figures kept (nb_annee_term), rates not shown
-    NO_DATA_FOR_MILLESIME = "no_data_for_millesime"  # see available_millesimes
-    UNKNOWN_CERTIFICATION = "unknown_certification"
-    UNKNOWN_FORMATION = "unknown_formation"  # this school does not teach this certification (for the API)
-    UNKNOWN_SCHOOL = "unknown_school"
-    NO_DATA = "no_data"
-    UNAVAILABLE = "unavailable"  # upstream down, too slow, circuit open, or refused our key: try again later
-    INVALID_REQUEST = "invalid_request"  # the upstream rejected the question (400): a bug of ours, not cached
-
-
-@dataclass(frozen=True)
-class Question:
-    """One question to the upstream. Build it with the constructors; codes are parsed value objects only."""
-
-    kind: QuestionKind
-    certs: tuple[Certification, ...]
-    region: Region | None = None
-    uai: Uai | None = None
-    millesime: Millesime | None = None
-
-    @classmethod
-    def national(cls, cert: Certification, millesime: Millesime | None = None) -> Question:
-        return cls(QuestionKind.NATIONAL, (cert,), millesime=millesime)
-
-    @classmethod
-    def regional(cls, cert: Certification, region: Region, millesime: Millesime | None = None) -> Question:
-        return cls(QuestionKind.REGIONAL, (cert,), region=region, millesime=millesime)
-
-    @classmethod
-    def school(cls, uai: Uai, cert: Certification, millesime: Millesime | None = None) -> Question:
-        return cls(QuestionKind.SCHOOL, (cert,), uai=uai, millesime=millesime)
-
-    @classmethod
-    def filieres(
-        cls, certs: Sequence[Certification], region: Region | None = None, millesime: Millesime | None = None
-    ) -> Question:
-        """A filières view (pro and apprentissage side by side) of a diploma's codes, in any order."""
-        unique = tuple(sorted(set(certs), key=lambda c: (c.kind.value, c.code)))
-        if not unique:
-            raise ValueError("a filières question needs at least one certification")
-        if any(c.kind is CodeKind.SISE for c in unique):
-            raise ValueError("the filières view covers CFD and MEFSTAT11 codes only (no SISE)")
-        return cls(QuestionKind.FILIERES, unique, region=region, millesime=millesime)
-
-    @property
-    def upstream_request(self) -> UpstreamRequest:
-        """The canonical upstream request (path + query) this question maps to."""
-        from guidance.inserjeunes.client import request_for_question
-
-        return request_for_question(self)
-
-    @property
-    def cache_key(self) -> str:
-        """The canonical upstream request as text.
-
-        e.g. `/api/inserjeunes/certifications/CFD:40025214?millesime=2024`
-        """
-        return self.upstream_request.key
-
-    @property
-    def source(self) -> str:
-        return SOURCE_INSERSUP if any(c.kind is CodeKind.SISE for c in self.certs) else SOURCE_INSERJEUNES
-
-
-@dataclass(frozen=True)
-class IndicatorResult:
-    """What a page shows for one question.
-
-    `figures`: CertificationFigures (national), RegionalFigures, SchoolFigures, or FilieresFigures (filières
-    view: `.pro` and `.apprentissage` side by side, `.voies` to loop); for a seconde commune the national
-    or regional figures carry `certifications_terminales`. `absence` says why there is nothing to show;
-    with SMALL_COHORT the figures are still there (for `nb_annee_term`) but rates and salaries are not shown.
-    `fetched_at`/`is_stale`: when the upstream gave this answer, and whether it is older than the cache TTL
-    (served because the upstream failed, or while a refresh runs).
-    """
-
-    question: Question
-    figures: CertificationFigures | RegionalFigures | SchoolFigures | FilieresFigures | None = None
-    absence: Absence | None = None
-    available_millesimes: tuple[str, ...] = ()
-    fetched_at: datetime | None = None
-    is_stale: bool = False
-    source: str = SOURCE_INSERJEUNES
-
-    @property
-    def ok(self) -> bool:
-        """Figures to show (rates included)."""
-        return self.figures is not None and self.absence is None
-
-    @property
-    def is_other_certification(self) -> bool:
-        """The figures are those of another code than the one asked (a non-final year answers with its final
-        year's figures): say which one the page shows."""
-        asked = self.question.certs[0].code if len(self.question.certs) == 1 else None
-        code = getattr(self.figures, "code_certification", None)
-        return asked is not None and code is not None and code != asked
 
 
 def get(question: Question) -> IndicatorResult:
@@ -182,11 +71,15 @@ def get_many(questions: Sequence[Question], *, max_concurrency: int | None = Non
 
     Cache first (calling thread); only the misses go upstream, `INSERJEUNES_MAX_CONCURRENCY` (or
     `max_concurrency`) at a time, in threads doing HTTP only; the cache is written back from the calling thread.
+
+    Database cost, whatever the number of questions: one SELECT and one hit-counter UPDATE; with misses, the
+    single-flight locks (PostgreSQL: one statement to take them, one to let them go), one SELECT under them and
+    one upsert of the answers (see `guidance.indicators.store`).
     """
     questions = list(questions)
     now = timezone.now()
     requests = {q.cache_key: q.upstream_request for q in questions}
-    entries = _read_entries(requests)
+    entries = store.read_entries(requests)
     served: dict[str, IndicatorResult] = {}
     to_refresh: list[str] = []
     hits: list[int] = []
@@ -201,8 +94,7 @@ def get_many(questions: Sequence[Question], *, max_concurrency: int | None = Non
         hits.append(entry.pk)
         if not entry.is_fresh(now):
             to_refresh.append(key)
-    if hits:
-        CacheEntry.objects.filter(pk__in=hits).update(hits=F("hits") + 1)
+    store.count_hits(hits)
 
     misses = {q.cache_key: q for q in questions if q.cache_key not in served}
     if misses:
@@ -216,13 +108,12 @@ def refresh(keys_and_requests: dict[str, UpstreamRequest]) -> None:
     """Refresh expired entries now (conditional GET with their ETag). What the background refresher runs."""
     with singleflight.hold(keys_and_requests, _lock_timeout(len(keys_and_requests))) as held:
         now = timezone.now()
-        entries = _read_entries({k: r for k, r in keys_and_requests.items() if k in held})
+        entries = store.read_entries(k for k in keys_and_requests if k in held)
         due = {k: keys_and_requests[k] for k, e in entries.items() if not e.is_fresh(now)}
         if not due:
             return
         outcomes = _fetch_all(due, {k: entries[k].etag for k in due})
-        for key, outcome in outcomes.items():
-            _store(key, due[key], outcome, entries.get(key))
+        store.write_outcomes(due, outcomes, existing=entries)
 
 
 # --- internals ----------------------------------------------------------------------------------------------
@@ -280,14 +171,6 @@ _ABSENCES: dict[NotFoundReason, Absence] = {
     NotFoundReason.NO_DATA_FOR_MILLESIME: Absence.NO_DATA_FOR_MILLESIME,
 }
 
-Outcome = Fetched | InserJeunesError
-
-
-def _read_entries(requests: dict[str, UpstreamRequest]) -> dict[str, CacheEntry]:
-    if not requests:
-        return {}
-    return {e.key: e for e in CacheEntry.objects.filter(key__in=list(requests))}
-
 
 def _concurrency(max_concurrency: int | None = None) -> int:
     return max(1, max_concurrency or settings.INSERJEUNES_MAX_CONCURRENCY)
@@ -330,17 +213,22 @@ def _resolve_misses(
     with singleflight.hold(misses, _lock_timeout(len(misses), max_concurrency)):
         now = timezone.now()
         # Whoever held the lock before us may have written the rows meanwhile, or failed.
-        entries = _read_entries({k: requests[k] for k in misses})
+        entries = store.read_entries(misses)
         done = {k: _from_entry(misses[k], requests[k], e, now) for k, e in entries.items()}
         done.update(
             {k: _unavailable(q) for k, q in misses.items() if k not in done and _failed_since(k, waiting_since)}
         )
         todo = {k: requests[k] for k in misses if k not in done}
-        outcomes = _fetch_all(todo, {}, max_concurrency) if todo else {}
+        if not todo:
+            return done
+        outcomes = _fetch_all(todo, {}, max_concurrency)
         for key, outcome in outcomes.items():
             _note_outcome(key, outcome)
-            entry = _store(key, todo[key], outcome, None)
-            done[key] = _from_outcome(misses[key], todo[key], outcome, entry)
+        # Written before the locks are let go, so a waiter finds the rows. No row exists for these keys (we just
+        # read them under the lock), so failures have nothing to be noted on.
+        fetched_at = store.write_outcomes(todo, outcomes, existing=())
+        for key, outcome in outcomes.items():
+            done[key] = _from_outcome(misses[key], todo[key], outcome, fetched_at)
     return done
 
 
@@ -374,50 +262,6 @@ def _fetch_all(
         return {key: future.result() for key, future in futures.items()}
 
 
-def _millesime_of(request: UpstreamRequest, payload: dict) -> str:
-    value = payload.get("millesime")
-    if value is None and request.kind == "filieres":
-        voie = payload.get("pro") or payload.get("apprentissage") or {}
-        value = voie.get("millesime") if isinstance(voie, dict) else None
-    if value is None and isinstance(payload.get("data"), dict):
-        value = payload["data"].get("millesime")
-    return str(value or request.millesime)[:9]
-
-
-def _store(key: str, request: UpstreamRequest, outcome: Outcome, entry: CacheEntry | None) -> CacheEntry | None:
-    """Write what an upstream outcome teaches us; returns the row now in the cache for this key, if any."""
-    now = timezone.now()
-    expires = now + timedelta(seconds=settings.INSERJEUNES_CACHE_TTL)
-    if isinstance(outcome, Fetched) and outcome.not_modified:
-        updated = CacheEntry.objects.filter(key=key).update(
-            fetched_at=now, expires_at=expires, etag=outcome.etag or F("etag"), last_error=""
-        )
-        return CacheEntry.objects.filter(key=key).first() if updated else None
-    if isinstance(outcome, (Fetched, NotFound)):
-        payload = outcome.payload
-        status = 200 if isinstance(outcome, Fetched) else 404
-        entry, _ = CacheEntry.objects.update_or_create(
-            key=key,
-            defaults={
-                "kind": request.kind,
-                "status": status,
-                "payload": payload,
-                "etag": (outcome.etag or "") if isinstance(outcome, Fetched) else "",
-                "millesime": _millesime_of(request, payload or {}),
-                "fetched_at": now,
-                "expires_at": expires,
-                "last_error": "",
-                "last_error_at": None,
-            },
-        )
-        return entry
-    # Unavailable, BadRequest, Unauthorized: never stored; an existing row keeps its answer (stale-if-error).
-    message = f"{type(outcome).__name__}: {getattr(outcome, 'cause', '') or outcome.message}"[:300]
-    logger.warning("inserjeunes %s failed: %s", key, message)
-    CacheEntry.objects.filter(key=key).update(last_error=message, last_error_at=now)
-    return entry
-
-
 def _from_entry(question: Question, request: UpstreamRequest, entry: CacheEntry, now: datetime) -> IndicatorResult:
     stale = not entry.is_fresh(now)
     if entry.status == 404:
@@ -430,12 +274,13 @@ def _from_entry(question: Question, request: UpstreamRequest, entry: CacheEntry,
 
 
 def _from_outcome(
-    question: Question, request: UpstreamRequest, outcome: Outcome, entry: CacheEntry | None
+    question: Question, request: UpstreamRequest, outcome: Outcome, fetched_at: datetime
 ) -> IndicatorResult:
+    """The result of a fresh upstream outcome of a miss, stored (when worth it) with `fetched_at`."""
     if isinstance(outcome, Fetched) and outcome.payload is not None:
-        return _from_figures(question, request.parse(outcome.payload), entry.fetched_at if entry else None, False)
+        return _from_figures(question, request.parse(outcome.payload), fetched_at, False)
     if isinstance(outcome, NotFound):
-        return _from_not_found(question, outcome, entry.fetched_at if entry else None, False)
+        return _from_not_found(question, outcome, fetched_at, False)
     if isinstance(outcome, BadRequest):
         return IndicatorResult(question, absence=Absence.INVALID_REQUEST, source=question.source)
     return _unavailable(question)

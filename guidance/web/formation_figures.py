@@ -79,14 +79,20 @@ def is_new_formation(formation: Formation, today: datetime.date | None = None) -
 
 
 class Answers:
-    """The results of a page, asked in rounds, each distinct question once."""
+    """The results of a page, each distinct question asked once, in as few `get_many` rounds as possible:
+    questions known early are `plan`ned and go with the next `ask`."""
 
     def __init__(self) -> None:
         self._results: dict[Question, IndicatorResult] = {}
+        self._planned: list[Question] = []
         self.rounds = 0
 
-    def ask(self, questions: Iterable[Question]) -> None:
-        missing = list(dict.fromkeys(q for q in questions if q not in self._results))
+    def plan(self, questions: Iterable[Question]) -> None:
+        self._planned.extend(questions)
+
+    def ask(self, questions: Iterable[Question] = ()) -> None:
+        missing = list(dict.fromkeys(q for q in [*self._planned, *questions] if q not in self._results))
+        self._planned.clear()
         if missing:
             self.rounds += 1
             self._results.update(zip(missing, get_many(missing), strict=True))
@@ -212,13 +218,12 @@ def build_formation_figures(
     millesime = national_millesime(millesime)
     in_region = regional_millesime(millesime)
     latest = {cert: Question.national(cert) for _, cert in certifications}
-    answers.ask(latest.values())
+    national = {cert: Question.national(cert, millesime) for _, cert in certifications}
+    regional = {cert: Question.regional(cert, region, in_region) for _, cert in certifications} if region else {}
+    answers.ask([*latest.values(), *national.values(), *regional.values()])
     all_certifications, certifications = certifications, _kept(certifications, latest, answers)
     hidden = [cert.code for _, cert in all_certifications if (_, cert) not in certifications]
     labels = _labels(formation, certifications)
-    national = {cert: Question.national(cert, millesime) for _, cert in certifications}
-    regional = {cert: Question.regional(cert, region, in_region) for _, cert in certifications} if region else {}
-    answers.ask([*national.values(), *regional.values()])
 
     # The evolution goes back from the latest promotion each certification has (or the latest the source lists).
     evolution_questions: dict[Certification, dict[str, Question]] = {}
@@ -255,6 +260,11 @@ def build_formation_figures(
 
     shown = str(millesime) if millesime else _first_known_latest(answers, latest.values())
     names = speciality_names(answers[q] for q in [*national.values(), *regional.values()])
+
+    def panel(result: IndicatorResult, scope: str, kind: str, cert: Certification) -> FigurePanel:
+        presented = present(result, scope=scope, scope_kind=kind, voie=labels[cert], is_new_formation=is_new)
+        return name_specialities(presented, names)
+
     voies = []
     for voie in Voie.values:
         certs = [cert for v, cert in certifications if v == voie]
@@ -262,11 +272,6 @@ def build_formation_figures(
         if not certs:
             voies.append(VoiePanels(voie, label, (), (), not_offered=NOT_OFFERED.get(voie, "")))
             continue
-
-        def panel(result: IndicatorResult, scope: str, kind: str, cert: Certification) -> FigurePanel:
-            presented = present(result, scope=scope, scope_kind=kind, voie=labels[cert], is_new_formation=is_new)
-            return name_specialities(presented, names)
-
         france = tuple(panel(answers[national[c]], "France", "france", c) for c in certs)
         here = tuple(panel(answers[regional[c]], region.nom, "region", c) for c in certs) if region else ()
         voies.append(VoiePanels(voie, label, france, here))
@@ -310,14 +315,20 @@ def offer_certification(offer: Offer, certifications: Sequence[tuple[str, Certif
     return next((cert for voie, cert in certifications if voie == offer.voie), None)
 
 
-def build_offer_rows(
+@dataclass(frozen=True)
+class OfferPlan:
+    offer: Offer
+    chain: tuple[tuple[Question, str, str], ...]  # (question, place, scope kind), most local first; empty: no figure
+
+
+def plan_offer_rows(
     offers: Sequence[Offer],
     certifications: Sequence[tuple[str, Certification]],
     *,
     millesime: Millesime | None,
     answers: Answers,
-) -> list[OfferRow]:
-    """Each visible offer with its figure at the school, or the region then France as a labelled fallback."""
+) -> list[OfferPlan]:
+    """The questions of each visible offer (school, its region, France), planned to go with the page's first round."""
     plans = []
     for offer in offers:
         cert = offer_certification(offer, certifications)
@@ -327,20 +338,26 @@ def build_offer_rows(
         except InvalidCode:
             uai, region = None, None
         if cert is None or uai is None:
-            plans.append((offer, None))
+            plans.append(OfferPlan(offer, ()))
             continue
         chain = [(Question.school(uai, cert, regional_millesime(millesime)), offer.school.name, ScopeKind.SCHOOL)]
         if region is not None:
             chain.append((Question.regional(cert, region, regional_millesime(millesime)), region.nom, ScopeKind.REGION))
         chain.append((Question.national(cert, national_millesime(millesime)), "France", ScopeKind.FRANCE))
-        plans.append((offer, chain))
-    answers.ask(q for _, chain in plans if chain for q, _, _ in chain)
+        plans.append(OfferPlan(offer, tuple(chain)))
+    answers.plan(q for plan in plans for q, _, _ in plan.chain)
+    return plans
+
+
+def build_offer_rows(plans: Sequence[OfferPlan], *, answers: Answers) -> list[OfferRow]:
+    """Each visible offer with its figure at the school, or the region then France as a labelled fallback."""
+    answers.ask()  # a no-op when the page's first round already carried the planned questions
     rows = []
-    for offer, chain in plans:
-        voie_label = VOIE_LABELS.get(offer.voie, offer.voie)
-        if chain is None:
-            rows.append(OfferRow(offer, voie_label, None))
+    for plan in plans:
+        voie_label = VOIE_LABELS.get(plan.offer.voie, plan.offer.voie)
+        if not plan.chain:
+            rows.append(OfferRow(plan.offer, voie_label, None))
             continue
-        presented = present_chain([(answers[q], scope, kind) for q, scope, kind in chain], voie=voie_label)
-        rows.append(OfferRow(offer, voie_label, presented))
+        presented = present_chain([(answers[q], scope, kind) for q, scope, kind in plan.chain], voie=voie_label)
+        rows.append(OfferRow(plan.offer, voie_label, presented))
     return rows

@@ -179,7 +179,9 @@ def _panel_from_figures(
     }
     if figures.has_terminales:
         base["terminales"] = tuple(
-            _terminal_panel(entry, scope=scope, scope_kind=scope_kind, voie=voie, common=common)
+            _terminal_panel(
+                entry, scope=scope, scope_kind=scope_kind, voie=voie, common=common, current=figures.millesime
+            )
             for entry in figures.certifications_terminales
         )
         return FigurePanel(**base)
@@ -197,10 +199,18 @@ def _panel_from_figures(
 
 
 def _terminal_panel(
-    entry: CertificationFigures | TerminalError, *, scope: str, scope_kind: ScopeKind, voie: str, common: dict
+    entry: CertificationFigures | TerminalError,
+    *,
+    scope: str,
+    scope_kind: ScopeKind,
+    voie: str,
+    common: dict,
+    current: str | None,
 ) -> FigurePanel:
     if isinstance(entry, TerminalError):
-        links = millesime_links(entry.millesimes)
+        # Never offer the promotion already shown (a year and the period ending with it are the same promotion).
+        shown_year = current[-4:] if current else None
+        links = tuple(link for link in millesime_links(entry.millesimes) if link.value[-4:] != shown_year)
         cause = MissingCause.NO_DATA_FOR_MILLESIME if links else MissingCause.NO_DATA
         return FigurePanel(
             scope=scope,

@@ -16,6 +16,7 @@ from tests.web.test_formations_fixtures import (
     make_school,
     parse,
     real_bac_pro,
+    regional_rows,
     split_oob,
 )
 
@@ -351,3 +352,21 @@ def test_seo_title_description_canonical_opengraph_and_json_ld(client, bac_pro):
     assert data["@type"] == "EducationalOccupationalProgram"
     assert data["identifier"] == bac_pro.cfd and data["timeToComplete"] == "P3Y"
     assert 'style="' not in response.content.decode()
+
+
+def test_seconde_commune_shows_each_speciality_with_its_real_figures_and_catalogue_name(client):
+    seconde = make_formation("40022107", "Bac pro Métiers de l'alimentation 2nde commune", is_seconde_commune=True)
+    Mef.objects.create(mefstat11="23810022107", formation=seconde, year=1, duration_years=3, is_final_year=False)
+    boulanger = make_formation("40022105", "Bac pro Boulanger-pâtissier", mefstat11="23830022105")
+    rows = [r for r in regional_rows() if r["voie"] == "scolaire" and r["mefstat11"] == "23830022105"]
+    latest = max(r["millesime"] for r in rows)
+
+    tree = parse(client.get(f"/formations/{seconde.cfd}/").content)
+
+    scolaire = tree.find("div", data_scope="france").find("div", class_="fig-panel", data_voie="Voie scolaire")
+    blocks = scolaire.find(class_="fig-terminales").find_all("div", class_="fig-panel")
+    assert len(blocks) >= 2
+    named = next(b for b in blocks if b.find("h5").text == boulanger.label)
+    assert named.find("a").attrs["href"] == f"/formations/{boulanger.cfd}/"
+    assert _count(named, "nb_annee_term") == sum(int(r["nb_annee_term"]) for r in rows if r["millesime"] == latest)
+    assert "seconde est commune" in tree.text

@@ -4,11 +4,12 @@ import datetime
 
 import pytest
 
+from guidance.catalog.models import Voie
 from guidance.indicators.service import Absence, IndicatorResult, QuestionKind
 from guidance.inserjeunes.results import parse_certification, parse_regional
 from guidance.web import formation_figures
 from guidance.web.presenters import MESSAGES, MissingCause
-from tests.web.test_formations_fixtures import make_formation, parse
+from tests.web.test_formations_fixtures import make_formation, make_offer, make_school, parse
 
 pytestmark = pytest.mark.django_db
 
@@ -39,12 +40,14 @@ def _body(question, **overrides):
     return body
 
 
-def _serve(monkeypatch, answer):
+def _serve(monkeypatch, answer, batches=None):
     """Make the page's `get_many` answer `answer(question)` for each question (an IndicatorResult)."""
     asked = []
 
     def fake_get_many(questions):
         asked.extend(questions)
+        if batches is not None:
+            batches.append(list(questions))
         return [answer(question) for question in questions]
 
     monkeypatch.setattr(formation_figures, "get_many", fake_get_many)
@@ -188,9 +191,16 @@ def test_salaries_show_median_and_quartiles_when_present(client, monkeypatch, fo
     assert "1 480 €" in text and "1 250 €" in text and "1 700 €" in text
 
 
-def test_each_distinct_question_is_asked_once(client, monkeypatch, formation):
-    asked = _serve(monkeypatch, lambda q: IndicatorResult(q, figures=_figures(q), fetched_at=FETCHED))
+def test_every_figure_of_the_page_comes_in_two_rounds_each_question_once(client, monkeypatch, formation):
+    for index in range(3):
+        school = make_school(f"07500{index:02d}A", f"Lycée {index}")
+        make_offer(school, formation, Voie.APPRENTISSAGE)
+    batches = []
+    asked = _serve(monkeypatch, lambda q: IndicatorResult(q, figures=_figures(q), fetched_at=FETCHED), batches)
 
     client.get(f"/formations/{formation.cfd}/?region=11")
 
     assert len(asked) == len(set(asked))
+    first, evolution = batches  # devenir + schools together, then the older promotions
+    assert {q.kind for q in first} == {QuestionKind.NATIONAL, QuestionKind.REGIONAL, QuestionKind.SCHOOL}
+    assert {q.kind for q in evolution} == {QuestionKind.NATIONAL} and all(q.millesime for q in evolution)

@@ -13,7 +13,13 @@ from guidance.catalog.models import Formation, Level, Offer
 from guidance.catalog.search import search_formations
 from guidance.inserjeunes.codes import InvalidCode, parse_cfd, region_from_code
 from guidance.inserjeunes.territories import DEPARTEMENTS
-from guidance.web.formation_figures import Answers, build_formation_figures, build_offer_rows, page_certifications
+from guidance.web.formation_figures import (
+    Answers,
+    build_formation_figures,
+    build_offer_rows,
+    page_certifications,
+    plan_offer_rows,
+)
 from guidance.web.forms import FormationPageForm, FormationSearchForm, error_message
 
 RESULTS_PER_PAGE = 20
@@ -128,13 +134,6 @@ def formation(request, cfd: str):
     certifications = page_certifications(formation)
 
     fragment = ("ecoles" if request.htmx.target == "ecoles" else "devenir") if _wants_fragment(request) else None
-    answers = Answers()
-    # The schools' fragment (their filter, their pages) does not show the devenir: its figures are not asked.
-    figures = (
-        None
-        if fragment == "ecoles"
-        else build_formation_figures(formation, certifications, region=region, millesime=millesime, answers=answers)
-    )
 
     offers = (
         Offer.objects.for_formation(formation).select_related("school").order_by("school__name", "school__uai", "voie")
@@ -144,7 +143,17 @@ def formation(request, cfd: str):
     if data["departement"]:
         offers = offers.in_departement(data["departement"])
     schools_page = Paginator(offers, SCHOOLS_PER_PAGE).get_page(data["page"] or 1)
-    offer_rows = build_offer_rows(list(schools_page.object_list), certifications, millesime=millesime, answers=answers)
+
+    # Every figure of the page in two rounds of `get_many`: the schools' questions go with the devenir's first.
+    answers = Answers()
+    plans = plan_offer_rows(list(schools_page.object_list), certifications, millesime=millesime, answers=answers)
+    # The schools' fragment (their filter, their pages) does not show the devenir: its figures are not asked.
+    figures = (
+        None
+        if fragment == "ecoles"
+        else build_formation_figures(formation, certifications, region=region, millesime=millesime, answers=answers)
+    )
+    offer_rows = build_offer_rows(plans, answers=answers)
 
     context = {
         "formation": formation,

@@ -1,0 +1,134 @@
+"""Reads and writes of the cache table (`CacheEntry`) for a batch of keys: one statement per batch, never one per key.
+
+So a page asking N questions costs the same few queries whatever N: all its rows in one SELECT, its hit counters
+in one UPDATE, the answers fetched for its misses in one upsert (`INSERT … ON CONFLICT (key) DO UPDATE`, on SQLite
+and PostgreSQL alike), the 304s in one UPDATE, the failures in one UPDATE. What is stored follows the cache rules of
+`guidance.indicators.service`: 200s and JSON 404s only; a failure never creates nor overwrites a row, it is noted
+on the row we already have (stale-if-error).
+
+Called from the thread that serves the page (or runs the refresh), never from the HTTP worker threads.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection, Iterable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Case, F, Value, When
+from django.utils import timezone
+
+from guidance.indicators.models import CacheEntry
+from guidance.inserjeunes.client import Fetched, UpstreamRequest
+from guidance.inserjeunes.errors import InserJeunesError, NotFound
+
+logger = logging.getLogger("guidance.indicators")
+
+Outcome = Fetched | InserJeunesError
+
+# What an upsert overwrites on a key we already have: the answer and its dates. `hits` and `created_at` are kept.
+_ANSWER_FIELDS = [
+    "kind",
+    "status",
+    "payload",
+    "etag",
+    "millesime",
+    "fetched_at",
+    "expires_at",
+    "last_error",
+    "last_error_at",
+]
+
+
+def read_entries(keys: Iterable[str]) -> dict[str, CacheEntry]:
+    """The cached rows of `keys`, by key (one SELECT; none for no keys)."""
+    keys = list(keys)
+    if not keys:
+        return {}
+    return {e.key: e for e in CacheEntry.objects.filter(key__in=keys)}
+
+
+def count_hits(pks: Collection[int]) -> None:
+    """Add one to the hit counter of each row (one UPDATE; none for no rows)."""
+    if pks:
+        CacheEntry.objects.filter(pk__in=pks).update(hits=F("hits") + 1)
+
+
+def write_outcomes(
+    requests: dict[str, UpstreamRequest], outcomes: dict[str, Outcome], existing: Collection[str]
+) -> datetime:
+    """Write what the upstream answered for each key of `outcomes`; returns the `fetched_at` given to new answers.
+
+    - 200 and JSON 404: stored (created, or replacing the previous answer), fresh for `INSERJEUNES_CACHE_TTL`;
+    - 304 (`Fetched.not_modified`): the row is renewed (dates, and the ETag if the upstream sent a new one);
+    - anything else (Unavailable, BadRequest, Unauthorized): nothing stored; `last_error` is noted on the rows
+      of `existing` (the keys known to have a row: a miss has none, so no statement is spent on it).
+
+    At most three statements, whatever the number of keys (the upsert is split in batches only past the
+    database's limit on query parameters).
+    """
+    now = timezone.now()
+    expires = now + timedelta(seconds=settings.INSERJEUNES_CACHE_TTL)
+    answers: list[CacheEntry] = []
+    renewed: dict[str, str | None] = {}
+    failed: dict[str, str] = {}
+    for key, outcome in outcomes.items():
+        if isinstance(outcome, Fetched) and outcome.not_modified:
+            renewed[key] = outcome.etag
+        elif isinstance(outcome, (Fetched, NotFound)):
+            answers.append(_answer(key, requests[key], outcome, now, expires))
+        else:
+            message = f"{type(outcome).__name__}: {getattr(outcome, 'cause', '') or outcome.message}"[:300]
+            logger.warning("inserjeunes %s failed: %s", key, message)
+            failed[key] = message
+
+    if answers:
+        CacheEntry.objects.bulk_create(
+            answers, update_conflicts=True, unique_fields=["key"], update_fields=_ANSWER_FIELDS
+        )
+    if renewed:
+        # A 304 may carry a new ETag: keep the one we had when it does not.
+        new_etags = [When(key=key, then=Value(etag)) for key, etag in renewed.items() if etag]
+        etag = Case(*new_etags, default=F("etag")) if new_etags else F("etag")
+        CacheEntry.objects.filter(key__in=list(renewed)).update(
+            fetched_at=now, expires_at=expires, etag=etag, last_error=""
+        )
+    failed = {key: message for key, message in failed.items() if key in existing}
+    if failed:
+        CacheEntry.objects.filter(key__in=list(failed)).update(
+            last_error=Case(
+                *[When(key=key, then=Value(message)) for key, message in failed.items()], default=F("last_error")
+            ),
+            last_error_at=now,
+        )
+    return now
+
+
+def _answer(
+    key: str, request: UpstreamRequest, outcome: Fetched | NotFound, now: datetime, expires: datetime
+) -> CacheEntry:
+    payload = outcome.payload
+    is_fetched = isinstance(outcome, Fetched)
+    return CacheEntry(
+        key=key,
+        kind=request.kind,
+        status=200 if is_fetched else 404,
+        payload=payload,
+        etag=(outcome.etag or "") if is_fetched else "",
+        millesime=_millesime_of(request, payload or {}),
+        fetched_at=now,
+        expires_at=expires,
+        last_error="",
+        last_error_at=None,
+    )
+
+
+def _millesime_of(request: UpstreamRequest, payload: dict) -> str:
+    value = payload.get("millesime")
+    if value is None and request.kind == "filieres":
+        voie = payload.get("pro") or payload.get("apprentissage") or {}
+        value = voie.get("millesime") if isinstance(voie, dict) else None
+    if value is None and isinstance(payload.get("data"), dict):
+        value = payload["data"].get("millesime")
+    return str(value or request.millesime)[:9]

@@ -170,6 +170,11 @@ class FigurePanel:
         return self.missing is None and bool(self.shares)
 
     @property
+    def has_any_figures(self) -> bool:
+        """Figures of its own, or of at least one of its specialities (seconde commune)."""
+        return self.has_figures or any(sub.has_figures for sub in self.terminales)
+
+    @property
     def millesime_label(self) -> str:
         return self.millesime.label if self.millesime else ""
 

@@ -319,9 +319,9 @@ def present_chain(
         for result, scope, kind in results
     ]
     asked = panels[0]
-    if asked.has_figures or asked.terminales:
+    if asked.has_any_figures:
         return FigureChain(asked=asked)
-    fallback = next((panel for panel in panels[1:] if panel.has_figures), None)
+    fallback = next((panel for panel in panels[1:] if panel.has_any_figures), None)
     return FigureChain(asked=asked, fallback=fallback)
 
 

@@ -273,3 +273,53 @@ def test_stale_source_says_from_when():
 )
 def test_figure_filters_write_numbers_the_french_way(template, expected):
     assert _render("{% load figures %}" + template, missing=None) == expected
+
+
+def _seconde(terminales):
+    return parse_certification(
+        {
+            "millesime": "2023",
+            "code_certification": "23810031211",
+            "filiere": "pro",
+            "familleMetier": {"code": "003", "libelle": "RELATION CLIENT", "isAnneeCommune": True},
+            "certificationsTerminales": terminales,
+        }
+    )
+
+
+def test_chain_keeps_a_seconde_commune_with_one_speciality_figure_and_lists_them_compactly():
+    figures = _seconde(
+        [
+            _payload(code_certification="23830031213", libelle="TLEPRO COMMERCE"),
+            {"code_certification": "23830031214", "error": "ErrorFormationNotFound"},
+        ]
+    )
+    chain = presenters.present_chain([(_result(figures), "Lycée Test", "school")])
+
+    html = _render('{% include "includes/figures/compact.html" %}', chain=chain)
+
+    assert not chain.is_fallback and chain.asked.has_any_figures
+    assert "TLEPRO COMMERCE" in html and "17\u202f%" in html and "pas de chiffres disponibles" in html
+
+
+def test_chain_falls_back_when_no_speciality_of_the_school_has_figures():
+    school = _seconde([{"code_certification": "23830031214", "error": "ErrorFormationNotFound"}])
+    region = parse_regional(_payload())
+
+    chain = presenters.present_chain(
+        [(_result(school), "Lycée Test", "school"), (_result(region), "Île-de-France", "region")]
+    )
+    html = _render('{% include "includes/figures/compact.html" %}', chain=chain)
+
+    assert chain.is_fallback and chain.fallback.scope == "Île-de-France"
+    assert 'data-missing="specialities"' in html and "chiffre de la région Île-de-France" in html
+
+
+def test_speciality_names_come_from_the_catalogue_with_their_page():
+    figures = _seconde([_payload(code_certification="23830031213", libelle="TLEPRO COMMERCE")])
+    panel = presenters.present(_result(figures), scope="France", scope_kind="france")
+
+    page = ("Bac pro Commerce", "/formations/40031213/")
+    named = presenters.name_specialities(panel, {"23830031213": page})
+
+    assert [(s.speciality, s.speciality_url) for s in named.terminales] == [page]

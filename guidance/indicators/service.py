@@ -238,8 +238,6 @@ def _fetch_one(request: UpstreamRequest, etag: str | None) -> Outcome:
         return Unavailable(UnavailableCause.CIRCUIT_OPEN, route=request.path)
     try:
         fetched = get_client().fetch(request, etag=etag)
-        if fetched.payload is not None:
-            request.parse(fetched.payload)  # a body we cannot read is a failure, and is not stored
     except (Unavailable, Unauthorized) as exc:
         breaker.record_failure()
         return exc
@@ -247,6 +245,13 @@ def _fetch_one(request: UpstreamRequest, etag: str | None) -> Outcome:
         breaker.record_success()
         return exc
     breaker.record_success()
+    if fetched.payload is not None:
+        try:
+            request.parse(fetched.payload)  # a body we cannot read is a failure, and is not stored
+        except Unavailable as exc:
+            # The upstream did answer, with JSON: one record of an unexpected shape must not open the circuit
+            # and take every other figure of the site offline.
+            return exc
     return fetched
 
 

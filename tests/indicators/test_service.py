@@ -305,6 +305,14 @@ class TestCircuitBreaker:
             get(Question.national(CFD))
         assert not breaker.is_open()
 
+    def test_answers_of_an_unexpected_shape_are_unavailable_but_do_not_open_the_circuit(self, upstream, settings):
+        # JSON that parses but does not fit the contract (e.g. one odd record): that question fails, the others live on.
+        upstream.get(NATIONAL_PATH).mock(return_value=httpx.Response(200, json={"certificationsTerminales": "oops"}))
+        for _ in range(settings.INSERJEUNES_CIRCUIT_FAILURES + 1):
+            assert get(Question.national(CFD)).absence is Absence.UNAVAILABLE
+        assert not breaker.is_open()
+        assert not CacheEntry.objects.exists()
+
 
 class TestConcurrency:
     def test_get_many_fetches_misses_with_bounded_concurrency(self, upstream, settings):

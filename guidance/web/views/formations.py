@@ -38,10 +38,6 @@ def _wants_fragment(request) -> bool:
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
-def _page_range(page_obj) -> list:
-    return list(page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=1, on_ends=1))
-
-
 def _bad_request(request, form):
     return render(request, "errors/400.html", {"error_message": error_message(form)}, status=400)
 
@@ -65,7 +61,6 @@ def search(request):
         "form": form,
         "q": data["q"],
         "page_obj": page_obj,
-        "page_range": _page_range(page_obj),
         "result_count": results.count,
         "has_filters": form.has_filters,
         "level_shortcuts": [(value, label, dict(Level.choices)[value]) for value, label in LEVEL_SHORTCUTS],
@@ -162,7 +157,6 @@ def formation(request, cfd: str):
         "region": region,
         "departement_name": DEPARTEMENTS[data["departement"]][0] if data["departement"] else "",
         "schools_page": schools_page,
-        "school_pages": _page_range(schools_page),
         "offer_rows": offer_rows,
         "former": list(formation.former_formations()) if formation.former_cfds else [],
         "newer": list(formation.new_formations()) if formation.new_cfds else [],

@@ -15,4 +15,5 @@ urlpatterns = [
     path("plan-du-site/", core.static_page, {"page": "plan_du_site"}, name="plan_du_site"),
     path("", include("guidance.web.urls_formations")),
     path("", include("guidance.web.urls_schools")),
+    path("", include("guidance.web.urls_compare")),
 ]

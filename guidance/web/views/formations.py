@@ -13,6 +13,7 @@ from guidance.catalog.models import Formation, Level, Offer
 from guidance.catalog.search import search_formations
 from guidance.inserjeunes.codes import InvalidCode, parse_cfd, region_from_code
 from guidance.inserjeunes.territories import DEPARTEMENTS
+from guidance.web.compare_items import ADD_LABELS, FormationItem, compare_links
 from guidance.web.formation_figures import (
     Answers,
     build_formation_figures,
@@ -162,6 +163,13 @@ def formation(request, cfd: str):
         "newer": list(formation.new_formations()) if formation.new_cfds else [],
         "canonical_path": _canonical(formation.cfd),
         "json_ld": _json_ld(request, formation),
+        "compare": compare_links(
+            request,
+            [
+                (FormationItem(formation.cfd, voie), ADD_LABELS[voie])
+                for voie in dict.fromkeys(v for v, _ in certifications)
+            ],
+        ),
     }
     if fragment is None:
         return render(request, "formations/detail.html", context)

@@ -11,6 +11,7 @@ from guidance.catalog.models import Formation, Mef, Offer, School, Voie
 from guidance.catalog.search import kind_choices, search_schools
 from guidance.inserjeunes.codes import InvalidCode, Uai, parse_cfd, parse_uai
 from guidance.web import school_figures as sf
+from guidance.web.compare_items import ADD_LABELS, PairItem, compare_links
 from guidance.web.forms_schools import SchoolSearchForm, VoieForm, first_error
 from guidance.web.presenters import ScopeKind
 
@@ -161,6 +162,10 @@ def school_formation(request, uai: str, cfd: str):
         "blocks": blocks,
         "offered": offered,
         "json_ld": school_formation_json_ld(request, school, formation),
+        "compare": compare_links(
+            request,
+            [(PairItem(school.uai, formation.cfd, b["voie"]), ADD_LABELS[b["voie"]]) for b in blocks],
+        ),
     }
     template = "schools/formation.html#figures" if wants_fragment(request) else "schools/formation.html"
     return render(request, template, context)

@@ -1,0 +1,264 @@
+"""The figures of the compare page: one column per item of the shortlist, every figure asked in one `get_many`.
+
+A school × formation pair shows the school's figure, else the region's, else France's, labelled as a fallback,
+through the same `school_figures` helpers and presenters as the school pages. A formation shows France's figure,
+or the chosen region's with France as the fallback. The table rows (`ROWS`) and the CSV export read the same
+`Cell` values, so the file always says what the page says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.urls import reverse
+
+from guidance.catalog.models import Formation, Mef, Offer, School, Voie
+from guidance.indicators.service import Question, get_many
+from guidance.inserjeunes.codes import Region, Uai
+from guidance.web import school_figures as sf
+from guidance.web.compare_items import FormationItem, Item, PairItem, compare_query, without_item
+from guidance.web.presenters import (
+    SOURCE_LABEL,
+    FigureChain,
+    FigurePanel,
+    MissingCause,
+    ScopeKind,
+    SourceLine,
+    missing,
+    present_chain,
+)
+
+VOIE_LABELS = sf.VOIE_LABELS
+
+
+class UnknownItem(LookupError):
+    """An item whose school or formation our catalogue does not know; `message` is for the 400 page."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Column:
+    item: Item  # with its voie resolved
+    formation: Formation
+    school: School | None
+    voie_label: str
+    place: str  # "France", a region name, or the school's name and town
+    chain: FigureChain
+    offered: bool  # a pair the catalogue lists (always True for a formation)
+    page_url: str  # the item's own page, carrying the list (to add another item from there)
+    remove_url: str
+
+    @property
+    def shown(self) -> FigurePanel:
+        return self.chain.shown
+
+    @property
+    def fallback_label(self) -> str:
+        """ "" when the figure is the one asked, else which place it comes from, in French."""
+        if not self.chain.is_fallback:
+            return ""
+        if self.shown.scope_is_france:
+            return "À défaut : la même formation dans toute la France"
+        return f"À défaut : la même formation dans la région {self.shown.scope}"
+
+
+@dataclass(frozen=True)
+class Cell:
+    rate: int | None  # a percentage, None when there is none to show
+    count: int | None  # the number of young people behind it, when the source gives it
+    reason: str  # why there is no rate ("" when there is one)
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: str
+    cells: tuple[Cell, ...]
+
+
+# (key, label): the rates compared, in the order of the table and of the CSV.
+ROWS = (
+    ("emploi_6_mois", "En emploi 6 mois après la sortie"),
+    ("emploi_12_mois", "En emploi 12 mois après"),
+    ("emploi_18_mois", "En emploi 18 mois après"),
+    ("emploi_24_mois", "En emploi 24 mois après"),
+    ("formation", "En formation (poursuite d’études)"),
+    ("autres_6_mois", "Autres situations 6 mois après"),
+)
+
+
+def cell(panel: FigurePanel, key: str) -> Cell:
+    """The value of one row for one panel, or the reason it has none."""
+    if panel.missing is not None:
+        return Cell(None, None, panel.missing.title)
+    if panel.terminales:
+        return Cell(None, None, "Chiffres publiés par spécialité : voir la page de la formation")
+    if not panel.has_figures:
+        return Cell(None, None, "Pas de chiffres disponibles")
+    shares = {share.key: share for share in panel.shares}
+    if key in ("formation", "autres_6_mois"):
+        share = shares["formation" if key == "formation" else "autres"]
+        return Cell(share.rate, share.count, "" if share.rate is not None else "Non publié par la source")
+    months = int(key.split("_")[1])
+    if months == 6:
+        share = shares["emploi"]
+        return Cell(share.rate, share.count, "" if share.rate is not None else "Non publié par la source")
+    horizon = next(h for h in panel.horizons if h.months == months)
+    if horizon.not_yet_measured:
+        return Cell(None, None, "Pas encore mesuré")
+    reason = "" if horizon.employment_rate is not None else "Non publié par la source"
+    return Cell(horizon.employment_rate, horizon.employment_count, reason)
+
+
+def rows(columns: Sequence[Column]) -> list[Row]:
+    return [Row(key, label, tuple(cell(c.shown, key) for c in columns)) for key, label in ROWS]
+
+
+# --- Building the columns ----------------------------------------------------------------------------------------
+
+
+def resolve_voie(formation: Formation) -> str:
+    """The voie of a formation item that does not say: the one the source has figures for, scolaire first."""
+    has_scolaire = sf.certification_for(formation, Voie.SCOLAIRE) is not None
+    if has_scolaire and (formation.has_figures_scolaire or not formation.has_figures_apprentissage):
+        return Voie.SCOLAIRE.value
+    return Voie.APPRENTISSAGE.value
+
+
+@dataclass(frozen=True)
+class _Plan:
+    item: Item
+    formation: Formation
+    school: School | None
+    links: tuple[tuple[Question, str, ScopeKind], ...]  # most local first; empty: nothing to ask the source
+
+
+def _load(items: Sequence[Item]) -> tuple[dict[str, Formation], dict[str, School], dict[tuple[int, int, str], str]]:
+    """The catalogue rows of the items: formations (with their final years), schools, and the offers of the pairs as
+    {(school id, formation id, voie): final-year MEFSTAT11}. Four queries at most."""
+    cfds = {item.cfd for item in items}
+    uais = {item.uai for item in items if isinstance(item, PairItem)}
+    formations = {
+        f.cfd: f
+        for f in Formation.objects.filter(cfd__in=cfds).prefetch_related(
+            Prefetch("mefs", queryset=Mef.objects.filter(is_final_year=True))
+        )
+    }
+    schools = School.objects.in_bulk(uais, field_name="uai") if uais else {}
+    offered: dict[tuple[int, int, str], str] = {}
+    if schools:
+        rows = Offer.objects.filter(school__in=schools.values(), formation__in=formations.values()).values_list(
+            "school_id", "formation_id", "voie", "mefstat11"
+        )
+        offered = {(school_id, formation_id, voie): mef for school_id, formation_id, voie, mef in rows}
+    return formations, schools, offered
+
+
+def _plan(item: Item, formation: Formation, school: School | None, region: Region | None, mefstat11: str) -> _Plan:
+    # As on the school pages: the offer's own final-year MEFSTAT11 wins over the formation's first one.
+    cert = sf.certification_for(formation, item.voie, mefstat11)
+    if cert is None:
+        return _Plan(item, formation, school, ())
+    if isinstance(item, PairItem):
+        school_region = sf.school_region(school)
+        t = sf.triple(Uai(school.uai), cert, school_region)
+        links = [(t.school, school.name, ScopeKind.SCHOOL)]
+        if t.region is not None:
+            links.append((t.region, school_region.nom, ScopeKind.REGION))
+        links.append((t.france, "France", ScopeKind.FRANCE))
+        return _Plan(item, formation, school, tuple(links))
+    links = [(Question.regional(cert, region), region.nom, ScopeKind.REGION)] if region else []
+    links.append((Question.national(cert), "France", ScopeKind.FRANCE))
+    return _Plan(item, formation, None, tuple(links))
+
+
+def build_columns(items: Sequence[Item], region: Region | None) -> list[Column]:
+    """One column per item, in order. Raises `UnknownItem` for a school or formation the catalogue lacks.
+
+    Every question of every item (school, region, France) goes in one `get_many`, duplicates merged.
+    """
+    formations, schools, offered = _load(items)
+    resolved: list[tuple[Item, Formation, School | None]] = []
+    for item in items:
+        formation = formations.get(item.cfd)
+        if formation is None:
+            raise UnknownItem(f"La formation {item.cfd} n’est pas dans notre catalogue. Vérifiez le lien.")
+        school = None
+        if isinstance(item, PairItem):
+            school = schools.get(item.uai)
+            if school is None:
+                raise UnknownItem(f"L’établissement {item.uai} n’est pas dans notre catalogue. Vérifiez le lien.")
+        elif not item.voie:
+            item = FormationItem(item.cfd, resolve_voie(formation))
+        resolved.append((item, formation, school))
+    # Two spellings of one formation (with and without its voie) are one column.
+    resolved = list({r[0]: r for r in resolved}.values())
+    plans = [
+        _plan(item, formation, school, region, offered.get((school.pk, formation.pk, item.voie), "") if school else "")
+        for item, formation, school in resolved
+    ]
+
+    questions = list(dict.fromkeys(q for plan in plans for q, _, _ in plan.links))
+    answers = dict(zip(questions, get_many(questions), strict=True)) if questions else {}
+
+    final_items = [plan.item for plan in plans]
+    region_code = region.code if region else ""
+    columns = []
+    for plan in plans:
+        item, formation, school = plan.item, plan.formation, plan.school
+        if plan.links:
+            new = sf.is_new_formation(formation)
+            chain = present_chain(
+                [(answers[q], scope, kind) for q, scope, kind in plan.links],
+                voie=VOIE_LABELS.get(item.voie, ""),
+                is_new_formation=new,
+            )
+        elif school is not None:
+            chain = sf.no_code_chain(school, item.voie)
+        else:
+            chain = _no_code_formation_chain(item.voie)
+        query = compare_query(final_items, region_code)
+        if school is not None:
+            page = reverse("web:school_formation", kwargs={"uai": school.uai, "cfd": formation.cfd})
+            place = f"{school.name} ({school.town})" if school.town else school.name
+            is_offered = (school.pk, formation.pk, item.voie) in offered
+        else:
+            page = reverse("web:formation", kwargs={"cfd": formation.cfd})
+            place = region.nom if region else "France"
+            is_offered = True
+        remaining = compare_query(without_item(final_items, item), region_code)
+        columns.append(
+            Column(
+                item=item,
+                formation=formation,
+                school=school,
+                voie_label=VOIE_LABELS.get(item.voie, ""),
+                place=place,
+                chain=chain,
+                offered=is_offered,
+                page_url=f"{page}?{query}",
+                remove_url=reverse("web:compare") + (f"?{remaining}" if remaining else ""),
+            )
+        )
+    return columns
+
+
+def _no_code_formation_chain(voie: str) -> FigureChain:
+    """A formation with no code in that voie (no final year in the BCN): nothing to ask the source."""
+    panel = FigurePanel(
+        scope="France",
+        scope_kind=ScopeKind.FRANCE,
+        voie=VOIE_LABELS.get(voie, ""),
+        millesime=None,
+        cohort=None,
+        leavers=None,
+        in_study=None,
+        missing=missing(MissingCause.UNKNOWN),
+        source=SourceLine(label=SOURCE_LABEL, millesime_label="", fetched_at=None, is_stale=False),
+    )
+    return FigureChain(asked=panel)

@@ -1,0 +1,112 @@
+"""The compare page and its CSV export. Thin: the form reads the address, `compare.build_columns` asks the
+catalogue and the service (one `get_many`), the template or the CSV writer shows the same cells."""
+
+import csv
+import io
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from guidance.inserjeunes.codes import Region, region_from_code
+from guidance.web import compare
+from guidance.web.compare_items import MAX_ITEMS, compare_query
+from guidance.web.forms_compare import CompareForm, first_error
+
+CSV_HEADER = (
+    "element",
+    "formation",
+    "cfd",
+    "etablissement",
+    "uai",
+    "voie",
+    "chiffres_de",
+    "a_defaut",
+    "indicateur",
+    "valeur_pourcent",
+    "nombre_de_jeunes",
+    "millesime",
+    "effectif_derniere_annee",
+    "source",
+    "raison",
+)
+
+
+def _bad_request(request, message: str):
+    return render(request, "errors/400.html", {"error_message": message}, status=400)
+
+
+class _BadAddress(Exception):
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+def _read(request) -> tuple[CompareForm, list[compare.Column], Region | None]:
+    """The form, the columns and the region of the address. Raises `_BadAddress` (a 400 page) when it is wrong."""
+    form = CompareForm(request.GET)
+    if not form.is_valid():
+        raise _BadAddress(first_error(form))
+    region = region_from_code(form.cleaned_data["region"]) if form.cleaned_data["region"] else None
+    try:
+        return form, compare.build_columns(form.cleaned_data["item"], region), region
+    except compare.UnknownItem as error:
+        raise _BadAddress(error.message) from None
+
+
+@require_safe
+def compare_page(request):
+    try:
+        form, columns, region = _read(request)
+    except _BadAddress as error:
+        return _bad_request(request, error.message)
+    query = compare_query([c.item for c in columns], region.code if region else "")
+    context = {
+        "form": form,
+        "columns": columns,
+        "rows": compare.rows(columns),
+        "region": region,
+        "query": query,
+        "share_url": request.build_absolute_uri(request.path + (f"?{query}" if query else "")),
+        "max_items": MAX_ITEMS,
+        "has_formation": any(c.school is None for c in columns),
+    }
+    return render(request, "compare/page.html", context)
+
+
+@require_safe
+def compare_csv(request):
+    """`;`-separated, UTF-8 with a BOM (spreadsheet software reads the accents right), one line per item and rate."""
+    try:
+        _form, columns, _region = _read(request)
+    except _BadAddress as error:
+        return _bad_request(request, error.message)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for index, column in enumerate(columns, start=1):
+        panel = column.shown
+        for key, _label in compare.ROWS:
+            value = compare.cell(panel, key)
+            writer.writerow(
+                (
+                    index,
+                    column.formation.label,
+                    column.formation.cfd,
+                    column.school.name if column.school else "",
+                    column.school.uai if column.school else "",
+                    column.voie_label,
+                    panel.scope,
+                    "oui" if column.chain.is_fallback else "non",
+                    key,
+                    "" if value.rate is None else value.rate,
+                    "" if value.count is None else value.count,
+                    panel.millesime_label,
+                    "" if panel.cohort is None else panel.cohort,
+                    panel.source.label if panel.source else "",
+                    value.reason,
+                )
+            )
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="comparaison.csv"'
+    return response

@@ -21,3 +21,14 @@ def _strict_templates(settings):
 @pytest.fixture
 def is_postgres():
     return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_indicators_service():
+    """The circuit breaker and the recent failures of the indicators service are process-wide: every test starts
+    with them cleared, and background refreshes run inline so that a test sees their effect."""
+    from guidance.indicators import service
+
+    service.reset_for_tests(refresh_mode="inline")
+    yield
+    service.reset_for_tests(refresh_mode="inline")

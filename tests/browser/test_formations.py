@@ -6,17 +6,9 @@ import re
 import pytest
 
 from guidance.catalog.models import Level, Voie
-from guidance.indicators import service
 from guidance.inserjeunes.territories import REGIONS
 from tests.browser.conftest import axe_violations
 from tests.web.test_formations_fixtures import make_formation, make_offer, make_school, real_bac_pro
-
-
-@pytest.fixture(autouse=True)
-def _service_state():
-    service.reset_for_tests(refresh_mode="inline")
-    yield
-    service.reset_for_tests(refresh_mode="inline")
 
 
 @pytest.fixture

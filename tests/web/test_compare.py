@@ -11,7 +11,6 @@ import pytest
 from django.conf import settings
 
 from guidance.catalog.models import Voie
-from guidance.indicators import service
 from guidance.inserjeunes.territories import DEPARTEMENTS, REGIONS
 from guidance.web import compare
 from guidance.web.compare_items import MAX_ITEMS
@@ -28,13 +27,6 @@ from tests.web.test_formations_fixtures import (
 pytestmark = pytest.mark.django_db
 
 RATE_ROWS = [key for key, _ in compare.ROWS]
-
-
-@pytest.fixture(autouse=True)
-def _service_state():
-    service.reset_for_tests(refresh_mode="inline")
-    yield
-    service.reset_for_tests(refresh_mode="inline")
 
 
 @pytest.fixture(autouse=True)

@@ -23,13 +23,6 @@ from tests.web.test_formations_fixtures import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _service_state():
-    service.reset_for_tests(refresh_mode="inline")
-    yield
-    service.reset_for_tests(refresh_mode="inline")
-
-
 @pytest.fixture
 def bac_pro():
     real = real_bac_pro()

@@ -5,7 +5,6 @@ import threading
 
 import pytest
 
-from guidance.indicators import service
 from guidance.indicators.models import CacheEntry
 from guidance.inserjeunes.client import reset_client
 from guidance.replica.app import create_app
@@ -17,12 +16,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _fresh_client_and_service():
-    service.reset_for_tests(refresh_mode="inline")
+def _fresh_client():
     reset_client()
     yield
     reset_client()
-    service.reset_for_tests(refresh_mode="inline")
 
 
 @pytest.fixture

@@ -25,13 +25,6 @@ pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-@pytest.fixture(autouse=True)
-def _service_state():
-    service.reset_for_tests(refresh_mode="inline")
-    yield
-    service.reset_for_tests(refresh_mode="inline")
-
-
 @pytest.fixture
 def upstream_calls(monkeypatch):
     """The questions that really went to the (replica) upstream, not to our cache."""

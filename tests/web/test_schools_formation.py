@@ -6,7 +6,6 @@ import pytest
 from django.utils import timezone
 
 from guidance.catalog.models import Voie
-from guidance.indicators import service
 from guidance.indicators.service import Absence, IndicatorResult, QuestionKind
 from guidance.inserjeunes.results import CertificationFigures, RegionalFigures, SchoolFigures, UaiType
 from guidance.inserjeunes.territories import DEPARTEMENTS, REGIONS
@@ -24,13 +23,6 @@ from tests.web.test_formations_fixtures import (
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture(autouse=True)
-def _service_state():
-    service.reset_for_tests(refresh_mode="inline")
-    yield
-    service.reset_for_tests(refresh_mode="inline")
 
 
 def _count(panel, name):

@@ -206,7 +206,12 @@ class School(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name to show: some UAIs appear only in offer files, which give no name (we never invent one)."""
+        return self.name or f"Établissement {self.uai}"
 
     @property
     def kind_label(self) -> str:

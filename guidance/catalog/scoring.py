@@ -75,6 +75,11 @@ def formation_score(candidate: FormationCandidate, query: ParsedQuery) -> float:
         terms = [t for group in query.groups for t in group]
         covered = sum(1 for word in specialty if any(_match(t, f" {word} ") for t in terms))
         score += 5.0 * covered / len(specialty)
+    # A diploma type typed as such ("mc", "bp", "bts") names the kind of diploma wanted: it outranks a specialty whose
+    # initials happen to spell it ("Métiers de la coiffure" for "mc", "Boulanger-pâtissier" for "bp").
+    token = diploma_token(candidate.diploma_type)
+    if token and any(term.word == token for group in query.groups for term in group):
+        score += 8.0
     # What a family can act on comes first: diplomas with figures, taught in schools, still open. A closed
     # diploma nobody teaches and without figures only matters to someone who typed its exact name.
     alive = candidate.closed_on is None or candidate.closed_on > date.today()

@@ -167,7 +167,7 @@ def _plan(item: Item, formation: Formation, school: School | None, region: Regio
     if isinstance(item, PairItem):
         school_region = sf.school_region(school)
         t = sf.triple(Uai(school.uai), cert, school_region)
-        links = [(t.school, school.name, ScopeKind.SCHOOL)]
+        links = [(t.school, school.display_name, ScopeKind.SCHOOL)]
         if t.region is not None:
             links.append((t.region, school_region.nom, ScopeKind.REGION))
         links.append((t.france, "France", ScopeKind.FRANCE))
@@ -225,7 +225,7 @@ def build_columns(items: Sequence[Item], region: Region | None) -> list[Column]:
         query = compare_query(final_items, region_code)
         if school is not None:
             page = reverse("web:school_formation", kwargs={"uai": school.uai, "cfd": formation.cfd})
-            place = f"{school.name} ({school.town})" if school.town else school.name
+            place = f"{school.display_name} ({school.town})" if school.town else school.display_name
             is_offered = (school.pk, formation.pk, item.voie) in offered
         else:
             page = reverse("web:formation", kwargs={"cfd": formation.cfd})

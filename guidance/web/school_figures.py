@@ -132,7 +132,7 @@ def chain_for(
     results: TripleResults, *, school: School, region: Region | None, voie: str, new: bool = False
 ) -> FigureChain:
     """School figure, else the region's, else France's: the presenter labels the fallback."""
-    links = [(results.school, school.name, ScopeKind.SCHOOL)]
+    links = [(results.school, school.display_name, ScopeKind.SCHOOL)]
     if results.region is not None and region is not None:
         links.append((results.region, region.nom, ScopeKind.REGION))
     if results.france is not None:
@@ -143,7 +143,7 @@ def chain_for(
 def no_code_chain(school: School, voie: str) -> FigureChain:
     """For a training whose final year the catalogue does not know in that voie: nothing to ask the source."""
     panel = FigurePanel(
-        scope=school.name,
+        scope=school.display_name,
         scope_kind=ScopeKind.SCHOOL,
         voie=VOIE_LABELS.get(voie, ""),
         millesime=None,
@@ -290,7 +290,7 @@ class UaiMention:
 
     @property
     def name(self) -> str:
-        return self.school.name if self.school else ""
+        return self.school.display_name if self.school else ""
 
 
 @dataclass(frozen=True)
@@ -365,7 +365,7 @@ def depp_panel(row: IndicatorRow, school: School) -> FigurePanel:
     ind = row.row
     has_shares = any(v is not None for v in (ind.share_in_employment, ind.share_in_study, ind.share_other))
     return FigurePanel(
-        scope=school.name,
+        scope=school.display_name,
         scope_kind=ScopeKind.SCHOOL,
         voie=row.population_label,
         millesime=Millesime(ind.millesime),

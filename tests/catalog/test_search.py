@@ -72,6 +72,14 @@ def test_acronym_alone_filters_by_diploma_type(imported):
     assert {f.diploma_type for f in results} == {"MC"}
 
 
+def test_a_diploma_type_typed_alone_outranks_specialties_with_those_initials(imported):
+    for typed, diploma_type in (("mc", "MC"), ("bp", "BP"), ("cap", "CAP")):
+        present = Formation.objects.filter(diploma_type=diploma_type, has_figures=True).count()
+        top = list(search_formations(typed)[: min(3, present)])
+        assert present and top, typed
+        assert {formation.diploma_type for formation in top} == {diploma_type}, (typed, [f.label for f in top])
+
+
 def test_every_word_must_match(imported):
     assert len(search_formations("cuisine mecanique")) == 0
 

@@ -319,3 +319,17 @@ def test_a_malformed_catalogue_code_never_reaches_the_source(client, monkeypatch
 
     assert row.find("td", data_missing=MissingCause.UNKNOWN.value) is not None
     assert asked == []
+
+
+def test_a_school_known_only_by_its_uai_is_named_by_it_everywhere(client):
+    # Some UAIs appear only in the offer files, which give no name: pages say so plainly, never an empty title.
+    formation = make_formation("40031213", "Bac pro Commerce")
+    school = make_school("0750099Z", "")
+    make_offer(school, formation)
+
+    page = parse(client.get("/etablissements/0750099Z/").content)
+    pair = parse(client.get("/etablissements/0750099Z/formations/40031213/").content)
+
+    assert page.find("h1").text == "Établissement 0750099Z"
+    assert "Établissement 0750099Z" in pair.find("h1").text + pair.text
+    assert "Établissement 0750099Z" in page.find("title").text

@@ -93,7 +93,7 @@ def compare_csv(request):
                     index,
                     column.formation.label,
                     column.formation.cfd,
-                    column.school.name if column.school else "",
+                    column.school.display_name if column.school else "",
                     column.school.uai if column.school else "",
                     column.voie_label,
                     panel.scope,

@@ -190,7 +190,7 @@ def _voie_blocks(school: School, formation: Formation, voies: list[str], offers:
             blocks.append(block)
             continue
         res = fetched[v]
-        block["school_panel"] = sf.present_one(res.school, scope=school.name, kind=ScopeKind.SCHOOL, voie=v, new=new)
+        block["school_panel"] = sf.present_one(res.school, scope=school.display_name, kind=ScopeKind.SCHOOL, voie=v, new=new)
         block["has_school_figures"] = res.school.figures is not None
         block["region_panel"] = (
             sf.present_one(res.region, scope=region.nom, kind=ScopeKind.REGION, voie=v, new=new)
@@ -211,7 +211,7 @@ def school_json_ld(request, school: School) -> dict:
         "@type": "EducationalOrganization",
         "@id": url,
         "url": url,
-        "name": school.name,
+        "name": school.display_name,
         "identifier": {"@type": "PropertyValue", "propertyID": "UAI", "value": school.uai},
     }
     address = {

@@ -340,7 +340,9 @@ def plan_offer_rows(
         if cert is None or uai is None:
             plans.append(OfferPlan(offer, ()))
             continue
-        chain = [(Question.school(uai, cert, regional_millesime(millesime)), offer.school.display_name, ScopeKind.SCHOOL)]
+        chain = [
+            (Question.school(uai, cert, regional_millesime(millesime)), offer.school.display_name, ScopeKind.SCHOOL)
+        ]
         if region is not None:
             chain.append((Question.regional(cert, region, regional_millesime(millesime)), region.nom, ScopeKind.REGION))
         chain.append((Question.national(cert, national_millesime(millesime)), "France", ScopeKind.FRANCE))

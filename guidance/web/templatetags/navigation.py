@@ -8,7 +8,8 @@ register = template.Library()
 def breadcrumb(current: str, *pairs: str) -> dict:
     """The DSFR breadcrumb: Accueil › links… › `current`. `pairs` alternate a URL and its title.
 
-    Usage: `{% url 'web:school_search' as schools_url %}{% breadcrumb school.display_name schools_url "Établissements" %}`
+    Usage: `{% url "web:school_search" as schools_url %}`
+    then `{% breadcrumb school.display_name schools_url "Établissements" %}`
     """
     if len(pairs) % 2:
         raise template.TemplateSyntaxError("breadcrumb takes the current title, then URL and title pairs")

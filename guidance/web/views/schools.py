@@ -190,7 +190,9 @@ def _voie_blocks(school: School, formation: Formation, voies: list[str], offers:
             blocks.append(block)
             continue
         res = fetched[v]
-        block["school_panel"] = sf.present_one(res.school, scope=school.display_name, kind=ScopeKind.SCHOOL, voie=v, new=new)
+        block["school_panel"] = sf.present_one(
+            res.school, scope=school.display_name, kind=ScopeKind.SCHOOL, voie=v, new=new
+        )
         block["has_school_figures"] = res.school.figures is not None
         block["region_panel"] = (
             sf.present_one(res.region, scope=region.nom, kind=ScopeKind.REGION, voie=v, new=new)

@@ -21,7 +21,7 @@ import httpx
 from django.conf import settings
 from django.utils.text import slugify
 
-from guidance.inserjeunes import results
+from guidance.inserjeunes import parsing, results
 from guidance.inserjeunes.codes import Academie, Certification, Millesime, Region, Uai
 from guidance.inserjeunes.errors import (
     BadRequest,
@@ -313,7 +313,7 @@ class InserJeunesClient:
             query = sorted({**params, "page": str(page), "items_par_page": str(page_size)}.items())
             fetched = self._request("GET", path, params=query, authenticated=True)
             try:
-                parsed = results.parse_page(fetched.payload, items_key)
+                parsed = parsing.parse_page(fetched.payload, items_key)
                 items = [parse(item) for item in parsed.items]
             except results.PayloadError as exc:
                 raise Unavailable(UnavailableCause.MALFORMED, str(exc), route=path, status=200) from None
@@ -352,7 +352,7 @@ class InserJeunesClient:
     ) -> Iterator[results.CertificationFigures]:
         params = self._filters(millesimes, certs)
         yield from self._iter_pages(
-            f"{API_PREFIX}/certifications", "certifications", params, results.parse_certification, page_size
+            f"{API_PREFIX}/certifications", "certifications", params, parsing.parse_certification, page_size
         )
 
     def iter_formations(
@@ -366,7 +366,7 @@ class InserJeunesClient:
         page_size: int = LIST_PAGE_SIZE,
     ) -> Iterator[results.SchoolFigures]:
         params = self._filters(millesimes, certs, uais=uais, regions=regions, academies=academies)
-        yield from self._iter_pages(f"{API_PREFIX}/formations", "formations", params, results.parse_school, page_size)
+        yield from self._iter_pages(f"{API_PREFIX}/formations", "formations", params, parsing.parse_school, page_size)
 
     def iter_regionales(
         self,
@@ -378,7 +378,7 @@ class InserJeunesClient:
     ) -> Iterator[results.RegionalFigures]:
         path = f"{API_PREFIX}/regionales" + (f"/{_segment(region.code)}" if region else "")
         params = self._filters(millesimes, certs)
-        yield from self._iter_pages(path, "regionales", params, results.parse_regional, page_size)
+        yield from self._iter_pages(path, "regionales", params, parsing.parse_regional, page_size)
 
 
 def _json_or_none(response: httpx.Response) -> Any:

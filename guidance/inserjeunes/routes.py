@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from guidance.inserjeunes import results
+from guidance.inserjeunes import parsing, results
 from guidance.inserjeunes.codes import Certification, Millesime, Region, Uai
 from guidance.inserjeunes.errors import Unavailable, UnavailableCause
 
@@ -27,10 +27,10 @@ class RequestKind:
 
 
 _PARSERS: dict[str, Callable[[object], Any]] = {
-    RequestKind.NATIONAL: results.parse_certification,
-    RequestKind.REGIONAL: results.parse_regional,
-    RequestKind.SCHOOL: results.parse_school,
-    RequestKind.FILIERES: results.parse_filieres,
+    RequestKind.NATIONAL: parsing.parse_certification,
+    RequestKind.REGIONAL: parsing.parse_regional,
+    RequestKind.SCHOOL: parsing.parse_school,
+    RequestKind.FILIERES: parsing.parse_filieres,
 }
 
 

@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 from guidance.catalog.api_sync import sync_from_api
 from guidance.catalog.models import Formation, Mef, Offer, School, SchoolKind, Source, Voie
-from guidance.inserjeunes import results
+from guidance.inserjeunes import parsing
 
 pytestmark = pytest.mark.django_db
 
@@ -15,8 +15,8 @@ class ListsOnlyClient:
     """Stands in for the client's two list iterators with answers parsed by the real result parsers."""
 
     def __init__(self, certifications=(), formations=()):
-        self.certifications = [results.parse_certification(item) for item in certifications]
-        self.formations = [results.parse_school(item) for item in formations]
+        self.certifications = [parsing.parse_certification(item) for item in certifications]
+        self.formations = [parsing.parse_school(item) for item in formations]
 
     def iter_certifications(self):
         return iter(self.certifications)

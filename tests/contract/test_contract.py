@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from guidance.inserjeunes import parsing
 from guidance.replica.faults import FaultConfig
 from tests.contract.contract import check, kind_of
 from tests.replica.support import API_KEY, PREFIX, replica_client
@@ -139,19 +140,18 @@ def test_replica_figures_carry_the_recorded_keys(path):
     ids=[case[0] for case in REPLICA_CASES if case[3] == 200],
 )
 def test_the_sites_parser_reads_every_replica_answer(name, method, path, status):
-    """The replica feeds `guidance.inserjeunes.results` (the client's typed results) without a PayloadError."""
-    results = pytest.importorskip("guidance.inserjeunes.results")
+    """The replica feeds the client's parsers (`guidance.inserjeunes.parsing`) without a PayloadError."""
     payload = _replica_answer(method, path).json()
     kind = kind_of(payload)
     if kind == "list":
         items_key = next(key for key in ("certifications", "regionales", "formations") if key in payload)
-        page = results.parse_page(payload, items_key)
+        page = parsing.parse_page(payload, items_key)
         assert page.total >= len(page.items)
     elif kind == "filieres":
-        assert results.parse_filieres(payload).voies
+        assert parsing.parse_filieres(payload).voies
     elif "uai" in payload:
-        assert results.parse_school(payload).uai == payload["uai"]
+        assert parsing.parse_school(payload).uai == payload["uai"]
     elif "region" in payload:
-        assert results.parse_regional(payload).region.code == payload["region"]["code"]
+        assert parsing.parse_regional(payload).region.code == payload["region"]["code"]
     else:
-        assert results.parse_certification(payload).code_certification == payload["code_certification"]
+        assert parsing.parse_certification(payload).code_certification == payload["code_certification"]

@@ -1,16 +1,13 @@
 import pytest
 
-from guidance.inserjeunes.results import (
-    CertificationFigures,
-    DonneeSourceType,
-    PayloadError,
-    TerminalError,
+from guidance.inserjeunes.parsing import (
     parse_certification,
     parse_filieres,
     parse_page,
     parse_regional,
     parse_school,
 )
+from guidance.inserjeunes.results import CertificationFigures, DonneeSourceType, PayloadError, TerminalError
 from tests.inserjeunes.conftest import payload
 
 

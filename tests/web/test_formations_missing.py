@@ -6,7 +6,7 @@ import pytest
 
 from guidance.catalog.models import Voie
 from guidance.indicators.service import Absence, IndicatorResult, QuestionKind
-from guidance.inserjeunes.results import parse_certification, parse_regional
+from guidance.inserjeunes.parsing import parse_certification, parse_regional
 from guidance.web import formation_figures
 from guidance.web.presenters import MESSAGES, MissingCause
 from tests.web.test_formations_fixtures import make_formation, make_offer, make_school, parse

@@ -8,7 +8,7 @@ from django.test import RequestFactory
 
 from guidance.indicators.service import Absence, IndicatorResult, Question
 from guidance.inserjeunes.codes import Certification, CodeKind, Millesime, region_from_code
-from guidance.inserjeunes.results import parse_certification, parse_regional
+from guidance.inserjeunes.parsing import parse_certification, parse_regional
 from guidance.web import presenters
 from guidance.web.presenters import MissingCause, ScopeKind
 

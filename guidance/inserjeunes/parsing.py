@@ -1,0 +1,240 @@
+"""Parsers of the InserJeunes JSON bodies into the frozen dataclasses of `results.py`.
+
+Each `parse_*` takes a decoded JSON body and returns its dataclass, or raises `PayloadError` when the body does not
+have the documented shape. Small cohorts lose their salaries here (the API does not null them).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from guidance.inserjeunes.results import (
+    FIGURE_FIELDS,
+    SALARY_FIELDS,
+    SMALL_COHORT_THRESHOLD,
+    AcademieRef,
+    CertificationFigures,
+    Diplome,
+    DonneeSource,
+    DonneeSourceType,
+    FamilleMetier,
+    FiliereFigures,
+    FilieresFigures,
+    Meta,
+    Page,
+    PayloadError,
+    RegionalFigures,
+    RegionRef,
+    SchoolFigures,
+    TerminalError,
+    UaiType,
+)
+
+
+def _obj(data: object, what: str) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise PayloadError(f"{what}: object expected, got {type(data).__name__}")
+    return data
+
+
+def _str(data: dict, key: str, *, required: bool = False) -> str | None:
+    value = data.get(key)
+    if value is None:
+        if required:
+            raise PayloadError(f"missing {key}")
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise PayloadError(f"{key}: string expected")
+    return str(value)
+
+
+def _strs(data: dict, key: str) -> tuple[str, ...]:
+    value = data.get(key)
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise PayloadError(f"{key}: list of strings expected")
+    return tuple(value)
+
+
+def _stats_kwargs(data: dict) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    absent = set()
+    for name in FIGURE_FIELDS:
+        if name not in data:
+            absent.add(name)
+            values[name] = None
+            continue
+        value = data[name]
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            raise PayloadError(f"{name}: number or null expected")
+        values[name] = value
+    nb = values["nb_annee_term"]
+    if nb is not None and nb < SMALL_COHORT_THRESHOLD:
+        for name in SALARY_FIELDS:  # the API leaves them; a small cohort's salaries are not reliable either
+            values[name] = None
+    values["absent_fields"] = frozenset(absent)
+    values["meta"] = _meta(data.get("_meta"))
+    return values
+
+
+def _meta(data: object) -> Meta:
+    if data is None:
+        return Meta()
+    data = _obj(data, "_meta")
+    messages = data.get("messages") or []
+    if not isinstance(messages, list):
+        raise PayloadError("_meta.messages: list expected")
+    return Meta(
+        titre=str(data.get("titre") or data.get("title") or ""),
+        details=str(data.get("details") or data.get("description") or ""),
+        messages=tuple(str(m) for m in messages),
+        date_import=_str(data, "date_import"),
+    )
+
+
+def _ref(data: object, cls):
+    if data is None:
+        return None
+    data = _obj(data, cls.__name__)
+    return cls(code=_str(data, "code", required=True), nom=_str(data, "nom") or "")
+
+
+def _uai_type(value: object) -> UaiType | None:
+    if value is None:
+        return None
+    try:
+        return UaiType(value)
+    except ValueError:
+        return UaiType.INCONNU
+
+
+def _certification_kwargs(data: dict) -> dict[str, Any]:
+    kwargs = _stats_kwargs(data)
+    diplome = data.get("diplome")
+    source = data.get("donnee_source")
+    famille = data.get("familleMetier")
+    if source is not None:
+        source = _obj(source, "donnee_source")
+        try:
+            source_type = DonneeSourceType(source.get("type", "self"))
+        except ValueError:
+            raise PayloadError("donnee_source.type unknown") from None
+        source = DonneeSource(
+            code_certification=_str(source, "code_certification") or str(data.get("code_certification")),
+            type=source_type,
+        )
+    if famille is not None:
+        famille = _obj(famille, "familleMetier")
+        famille = FamilleMetier(
+            code=_str(famille, "code") or "",
+            libelle=_str(famille, "libelle") or "",
+            is_annee_commune=bool(famille.get("isAnneeCommune")),
+        )
+    terminales = data.get("certificationsTerminales")
+    terminales = [] if terminales is None else terminales
+    if not isinstance(terminales, list):
+        raise PayloadError("certificationsTerminales: list expected")
+    kwargs.update(
+        millesime=_str(data, "millesime", required=True),
+        code_certification=_str(data, "code_certification", required=True),
+        filiere=_str(data, "filiere", required=True),
+        code_formation_diplome=_str(data, "code_formation_diplome"),
+        libelle=_str(data, "libelle") or "",
+        libelle_ancien=_str(data, "libelle_ancien"),
+        diplome=Diplome(**{k: str(_obj(diplome, "diplome").get(k) or "") for k in ("code", "libelle")})
+        if diplome
+        else None,
+        date_fermeture=_str(data, "date_fermeture"),
+        formation_fermee=bool(data.get("formation_fermee")),
+        donnee_source=source,
+        famille_metier=famille,
+        certifications_terminales=tuple(_terminal(entry) for entry in terminales),
+    )
+    return kwargs
+
+
+def _terminal(data: object) -> CertificationFigures | TerminalError:
+    data = _obj(data, "certificationsTerminales[]")
+    if "error" in data or "millesime" not in data:
+        return TerminalError(
+            code_certification=_str(data, "code_certification", required=True),
+            error=str(data.get("error") or ""),
+            millesimes=_strs(data, "millesimes"),
+        )
+    return parse_certification(data)
+
+
+def parse_certification(data: object) -> CertificationFigures:
+    return CertificationFigures(**_certification_kwargs(_obj(data, "certification")))
+
+
+def parse_regional(data: object) -> RegionalFigures:
+    data = _obj(data, "regionale")
+    return RegionalFigures(**_certification_kwargs(data), region=_ref(data.get("region"), RegionRef))
+
+
+def parse_school(data: object) -> SchoolFigures:
+    data = _obj(data, "formation")
+    return SchoolFigures(
+        **_certification_kwargs(data),
+        uai=_str(data, "uai", required=True),
+        libelle_etablissement=_str(data, "libelle_etablissement"),
+        region=_ref(data.get("region"), RegionRef),
+        academie=_ref(data.get("academie"), AcademieRef),
+        uai_type=_uai_type(data.get("uai_type")),
+        uai_donnee=_str(data, "uai_donnee"),
+        uai_donnee_type=_uai_type(data.get("uai_donnee_type")),
+        uai_lieu_formation=_strs(data, "uai_lieu_formation"),
+        uai_formateur=_strs(data, "uai_formateur"),
+        uai_gestionnaire=_strs(data, "uai_gestionnaire"),
+    )
+
+
+def _filiere(data: object, name: str) -> FiliereFigures:
+    data = _obj(data, name)
+    diplome = data.get("diplome")
+    return FiliereFigures(
+        **_stats_kwargs(data),
+        filiere=_str(data, "filiere") or name,
+        millesime=_str(data, "millesime", required=True),
+        codes_certifications=_strs(data, "codes_certifications"),
+        codes_formation_diplome=_strs(data, "codes_formation_diplome"),
+        code_formation_diplome=_str(data, "code_formation_diplome"),
+        libelle=_str(data, "libelle"),
+        libelle_ancien=_str(data, "libelle_ancien"),
+        diplome=Diplome(**{k: str(_obj(diplome, "diplome").get(k) or "") for k in ("code", "libelle")})
+        if diplome
+        else None,
+        date_fermeture=_str(data, "date_fermeture"),
+        formation_fermee=fermee if isinstance(fermee := data.get("formation_fermee"), bool) else None,
+        region=_ref(data.get("region"), RegionRef),
+    )
+
+
+def parse_filieres(data: object) -> FilieresFigures:
+    data = _obj(data, "filieres")
+    if not data or not set(data) <= {"pro", "apprentissage", "agricole", "superieur"}:
+        raise PayloadError("filières view: keys pro/apprentissage expected")
+    return FilieresFigures(
+        pro=_filiere(data["pro"], "pro") if data.get("pro") else None,
+        apprentissage=_filiere(data["apprentissage"], "apprentissage") if data.get("apprentissage") else None,
+    )
+
+
+def parse_page(data: object, items_key: str) -> Page:
+    data = _obj(data, "page")
+    items = data.get(items_key)
+    pagination = _obj(data.get("pagination"), "pagination")
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise PayloadError(f"{items_key}: list of objects expected")
+    try:
+        return Page(
+            items=tuple(items),
+            page=int(pagination.get("page", 1)),
+            items_par_page=int(pagination.get("items_par_page") or pagination.get("resultats_par_page") or len(items)),
+            nombre_de_page=int(pagination.get("nombre_de_page", 1)),
+            total=int(pagination.get("total", len(items))),
+        )
+    except (TypeError, ValueError):
+        raise PayloadError("pagination: integers expected") from None

@@ -35,7 +35,7 @@ def test_formation_gets_readable_label_type_level_and_codes(imported):
     cap = Formation.objects.get(cfd="50022139")
     assert cap.label == "CAP Cuisine"
     assert (cap.diploma_type, cap.level, cap.duration_years) == ("CAP", "3", 2)
-    assert cap.field_code == "221" and cap.field_label.startswith("Agro-alimentaire")
+    assert cap.field_code == "221" and cap.field_label == "Agro-alimentaire, alimentation, cuisine"
     assert cap.former_cfds == ["50022131"] and cap.new_cfds == ["50022146"]
     assert cap.closed_on.isoformat() == "2025-08-31"
     # A CAP is taught in 1, 2 or 3 years: one final-year MEFSTAT11 per cursus, each an InserJeunes key.

@@ -17,7 +17,7 @@ from guidance.catalog.query import forget_vocabulary
 
 IMPORT_NAME = "opendata"
 # Bump when the importer changes what it writes, so `--if-changed` re-imports unchanged files.
-IMPORTER_VERSION = "2"
+IMPORTER_VERSION = "3"  # 3: readable NSF field labels (LIBELLE_EDITION)
 REQUIRED = ("bcn/vFormationDiplome_.csv", "bcn/nMef.csv", "bcn/nNiveauFormationDiplome_.csv")
 
 

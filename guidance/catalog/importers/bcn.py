@@ -205,6 +205,12 @@ def _fields(root: Path, report: Report, restore: AccentRestorer) -> dict[str, st
     path = root / "bcn" / "n_groupe_specialite_.csv"
     out = {}
     for _number, row in _rows(path, report, encoding="utf-8"):
+        # LIBELLE_EDITION is the BCN's own readable label ("Animation culturelle, sportive et de loisirs"); the
+        # upper-case LIBELLE_LONG is abbreviated to 40 characters ("ANIMATION CULTUREL.,SPORTIV.& DE LOISIRS").
+        edition = (row.get("LIBELLE_EDITION") or "").strip()
+        if edition:
+            out[row["GROUPE_SPECIALITE"]] = edition
+            continue
         label = re.sub(r"^DO\d+\s*:\s*", "", row["LIBELLE_LONG"])
         out[row["GROUPE_SPECIALITE"]] = sentence_case(label, restore, ACRONYMS)
     return out

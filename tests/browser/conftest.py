@@ -51,7 +51,12 @@ class PageProbe:
         self.failed_requests: list[str] = []
         page.on("console", lambda msg: msg.type == "error" and self.console_errors.append(msg.text))
         page.on("pageerror", lambda exc: self.console_errors.append(str(exc)))
-        page.on("requestfailed", lambda req: self.failed_requests.append(req.url))
+        page.on("requestfailed", self._request_failed)
+
+    def _request_failed(self, request) -> None:
+        # A reload or a navigation cancels the requests still in flight (fonts, icons): aborted is not broken.
+        if request.failure != "net::ERR_ABORTED":
+            self.failed_requests.append(f"{request.url} ({request.failure})")
 
 
 def _new_probe(browser, **context_options):
@@ -83,6 +88,8 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
     """Run the vendored axe-core on the current page; return the violations of the given impacts."""
     # Evaluated through the DevTools protocol rather than added as a <script>: our CSP blocks inline scripts,
     # and we keep the CSP on during tests so that any violation shows up as a console error.
+    # Let the DSFR script finish decorating the page (it adds ARIA attributes) before axe looks at it.
+    page.wait_for_load_state("load")
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(_axe_source())
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")

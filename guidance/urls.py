@@ -1,7 +1,16 @@
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 
+
+def favicon(request):
+    # Browsers ask for /favicon.ico on pages that do not name one (the admin, raw files): send the DSFR's.
+    return redirect(static("dsfr/dist/favicon/favicon.ico"), permanent=True)
+
+
 urlpatterns = [
+    path("favicon.ico", favicon),
     path("gestion/", admin.site.urls),
     path("", include("guidance.web.urls")),
 ]

@@ -80,6 +80,7 @@ class Formation(models.Model):
     objects = FormationQuerySet.as_manager()
 
     class Meta:
+        verbose_name = "formation"
         ordering = ["label", "cfd"]
         indexes = [
             models.Index(fields=["level", "label"], name="formation_level_idx"),
@@ -136,6 +137,7 @@ class Mef(models.Model):
     closed_on = models.DateField(null=True, blank=True)
 
     class Meta:
+        verbose_name = "MEF"
         ordering = ["formation_id", "year", "mefstat11"]
         indexes = [models.Index(fields=["formation", "is_final_year"], name="mef_formation_final_idx")]
 
@@ -198,6 +200,7 @@ class School(models.Model):
     objects = SchoolQuerySet.as_manager()
 
     class Meta:
+        verbose_name = "établissement"
         ordering = ["name", "uai"]
         indexes = [
             models.Index(fields=["region_code", "kind"], name="school_region_kind_idx"),
@@ -283,6 +286,8 @@ class Offer(models.Model):
     objects = OfferQuerySet.as_manager()
 
     class Meta:
+        verbose_name = "offre de formation"
+        verbose_name_plural = "offres de formation"
         ordering = ["school_id", "formation_id", "voie"]
         constraints = [
             models.UniqueConstraint(fields=["school", "formation", "voie"], name="offer_unique_school_formation_voie")
@@ -324,6 +329,8 @@ class SchoolIndicators(models.Model):
     source = models.CharField(max_length=200)  # file name(s) the figures come from
 
     class Meta:
+        verbose_name = "indicateurs d’établissement (DEPP)"
+        verbose_name_plural = "indicateurs d’établissement (DEPP)"
         ordering = ["school_id", "-millesime", "population"]
         constraints = [
             models.UniqueConstraint(
@@ -342,6 +349,10 @@ class ImportRun(models.Model):
     fingerprint = models.CharField(max_length=64)
     finished_at = models.DateTimeField(auto_now=True)
     summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "import des données ouvertes"
+        verbose_name_plural = "imports des données ouvertes"
 
     def __str__(self) -> str:
         return f"{self.name} {self.finished_at:%Y-%m-%d %H:%M}"

@@ -80,3 +80,10 @@ def test_server_error_page_renders_without_database(rf, django_db_blocker):
 def test_static_footer_pages_exist(client):
     for url in ("/accessibilite/", "/mentions-legales/", "/donnees-personnelles/", "/plan-du-site/"):
         assert client.get(url).status_code == 200, url
+
+
+def test_favicon_ico_points_to_the_dsfr_favicon(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 301
+    assert response["Location"].endswith("favicon.ico") and "/static/dsfr/" in response["Location"]

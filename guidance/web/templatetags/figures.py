@@ -60,3 +60,11 @@ def panel_title(context, panel) -> str:
     if heading:
         return heading
     return " · ".join(part for part in (panel.voie, panel.scope) if part)
+
+
+@register.filter
+def panels_for(voie, scope: str):
+    """A voie's panels for one scope of the formation page ("france" or "region")."""
+    if scope not in {"france", "region"}:
+        raise ValueError(f"unknown scope {scope!r}")
+    return voie.france if scope == "france" else voie.region

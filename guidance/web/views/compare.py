@@ -12,6 +12,7 @@ from guidance.inserjeunes.codes import Region, region_from_code
 from guidance.web import compare
 from guidance.web.compare_items import MAX_ITEMS, compare_query
 from guidance.web.forms_compare import CompareForm, first_error
+from guidance.web.views.common import bad_request
 
 CSV_HEADER = (
     "element",
@@ -30,10 +31,6 @@ CSV_HEADER = (
     "source",
     "raison",
 )
-
-
-def _bad_request(request, message: str):
-    return render(request, "errors/400.html", {"error_message": message}, status=400)
 
 
 class _BadAddress(Exception):
@@ -59,7 +56,7 @@ def compare_page(request):
     try:
         form, columns, region = _read(request)
     except _BadAddress as error:
-        return _bad_request(request, error.message)
+        return bad_request(request, error.message)
     query = compare_query([c.item for c in columns], region.code if region else "")
     context = {
         "form": form,
@@ -80,7 +77,7 @@ def compare_csv(request):
     try:
         _form, columns, _region = _read(request)
     except _BadAddress as error:
-        return _bad_request(request, error.message)
+        return bad_request(request, error.message)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_HEADER)

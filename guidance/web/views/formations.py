@@ -22,6 +22,7 @@ from guidance.web.formation_figures import (
     plan_offer_rows,
 )
 from guidance.web.forms import FormationPageForm, FormationSearchForm, error_message
+from guidance.web.views.common import bad_request, wants_fragment
 
 RESULTS_PER_PAGE = 20
 SCHOOLS_PER_PAGE = 20
@@ -35,20 +36,12 @@ LEVEL_SHORTCUTS = (
 )
 
 
-def _wants_fragment(request) -> bool:
-    return bool(request.htmx) and not request.htmx.history_restore_request
-
-
-def _bad_request(request, form):
-    return render(request, "errors/400.html", {"error_message": error_message(form)}, status=400)
-
-
 @require_safe
 @vary_on_headers("HX-Request")
 def search(request):
     form = FormationSearchForm(request.GET)
     if not form.is_valid():
-        return _bad_request(request, form)
+        return bad_request(request, error_message(form))
     data = form.cleaned_data
     results = search_formations(
         data["q"],
@@ -68,7 +61,7 @@ def search(request):
         "popular_fields": popular_fields() if not data["q"] and not form.has_filters else [],
         "announcement": _count_sentence(results.count, "formation trouvée", "formations trouvées"),
     }
-    template = "formations/search_fragment.html" if _wants_fragment(request) else "formations/search.html"
+    template = "formations/search_fragment.html" if wants_fragment(request) else "formations/search.html"
     return render(request, template, context)
 
 
@@ -123,13 +116,13 @@ def formation(request, cfd: str):
     formation = get_object_or_404(Formation.objects.prefetch_related("mefs"), cfd=cert.code)
     form = FormationPageForm(request.GET)
     if not form.is_valid():
-        return _bad_request(request, form)
+        return bad_request(request, error_message(form))
     data = form.cleaned_data
     region = region_from_code(data["region"]) if data["region"] else None
     millesime = data["millesime"]
     certifications = page_certifications(formation)
 
-    fragment = ("ecoles" if request.htmx.target == "ecoles" else "devenir") if _wants_fragment(request) else None
+    fragment = ("ecoles" if request.htmx.target == "ecoles" else "devenir") if wants_fragment(request) else None
 
     offers = (
         Offer.objects.for_formation(formation).select_related("school").order_by("school__name", "school__uai", "voie")

@@ -15,7 +15,7 @@ from guidance.indicators.models import CacheEntry
 from guidance.inserjeunes.codes import InvalidCode, parse_millesime
 from guidance.web.forms_schools import HomeSearchForm, first_error
 from guidance.web.presenters import SHARE_LABELS
-from guidance.web.views.schools import bad_request, wants_fragment
+from guidance.web.views.common import bad_request, wants_fragment
 
 PREVIEW_SIZE = 5
 FIELD_SHORTCUTS = 12

@@ -14,17 +14,9 @@ from guidance.web import school_figures as sf
 from guidance.web.compare_items import ADD_LABELS, PairItem, compare_links
 from guidance.web.forms_schools import SchoolSearchForm, VoieForm, first_error
 from guidance.web.presenters import ScopeKind
+from guidance.web.views.common import bad_request, wants_fragment
 
 RESULTS_PER_PAGE = 20
-
-
-def bad_request(request, message: str):
-    return render(request, "errors/400.html", {"error_message": message}, status=400)
-
-
-def wants_fragment(request) -> bool:
-    """HTMX swaps a region, except when it restores history (then it needs the whole page)."""
-    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 def _canonical_redirect(request, url: str):

@@ -11,6 +11,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from guidance.catalog.jobs import RELATED_WORDS
 from guidance.catalog.text import DIPLOMA_ALIASES, DIPLOMA_TOKENS, STOPWORDS, stem, words
 
 _UAI_RE = re.compile(r"^[0-9]{7}[a-z]$")
@@ -66,6 +67,8 @@ def parse_formation_query(q: str) -> ParsedQuery:
             group.append(_term(raw))
         if len(word) >= MIN_TYPO and not word.isdigit() and not vocabulary.has_prefix(word):
             group.extend(Term(fix, prefix=True, typo=True) for fix in vocabulary.corrections(word))
+        # A job word also finds the field its diplomas are named after, ranked like a correction (below the word).
+        group.extend(Term(related, prefix=True, typo=True) for related in RELATED_WORDS.get(word, ()))
         groups.append(tuple(dict.fromkeys(group)))
         stems.append(word)
     return ParsedQuery(tuple(groups), tuple(stems))

@@ -80,6 +80,15 @@ def test_a_diploma_type_typed_alone_outranks_specialties_with_those_initials(imp
         assert {formation.diploma_type for formation in top} == {diploma_type}, (typed, [f.label for f in top])
 
 
+def test_a_job_word_finds_the_diplomas_named_after_its_field(imported):
+    # Families type the job they picture; the BCN names the diploma by its field ("cuisinier" → CAP Cuisine).
+    assert "CAP Cuisine" in labels(search_formations("cuisinier"))
+    assert {f.pk for f in search_formations("cuisine")} <= {f.pk for f in search_formations("cuisinier")}
+    # The job word itself still counts: every diploma named with it stays among the results.
+    named = set(Formation.objects.filter(label__icontains="cuisinier").values_list("pk", flat=True))
+    assert named and named <= {f.pk for f in search_formations("cuisinier")}
+
+
 def test_every_word_must_match(imported):
     assert len(search_formations("cuisine mecanique")) == 0
 

@@ -98,3 +98,13 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
         for v in result["violations"]
         if v["impact"] in impacts
     ]
+
+
+def mark_window(page) -> None:
+    """Leave a marker on `window`: it survives an HTMX swap and is gone after any real navigation."""
+    page.evaluate("() => { window.__sansRechargement = 'oui'; }")
+
+
+def window_mark(page):
+    """The marker left by `mark_window`, or None when the page was reloaded since."""
+    return page.evaluate("() => window.__sansRechargement || null")

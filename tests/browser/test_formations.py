@@ -7,7 +7,7 @@ import pytest
 
 from guidance.catalog.models import Level, Voie
 from guidance.inserjeunes.territories import REGIONS
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, mark_window, window_mark
 from tests.web.test_formations_fixtures import make_formation, make_offer, make_school, real_bac_pro
 
 
@@ -21,18 +21,10 @@ def catalogue(transactional_db):
     return bac_pro
 
 
-def _mark_window(page):
-    page.evaluate("() => { window.__sansRechargement = 'oui'; }")
-
-
-def _window_mark(page):
-    return page.evaluate("() => window.__sansRechargement || null")
-
-
 def test_search_as_you_type_updates_results_and_url_without_reload(probe, catalogue):
     page = probe.page
     page.goto("/formations/")
-    _mark_window(page)
+    mark_window(page)
 
     page.locator("#id_q").press_sequentially("cuisi", delay=30)
 
@@ -40,7 +32,7 @@ def test_search_as_you_type_updates_results_and_url_without_reload(probe, catalo
     results = page.locator("#resultats")
     results.locator("text=CAP Cuisine").wait_for()
     assert "Bac pro" not in results.inner_text()
-    assert _window_mark(page) == "oui"  # the page did not navigate: only the results were swapped
+    assert window_mark(page) == "oui"  # the page did not navigate: only the results were swapped
     assert axe_violations(page) == []
     assert probe.console_errors == []
 
@@ -50,7 +42,7 @@ def test_region_switch_updates_the_figures_without_reload(probe, catalogue):
     page = probe.page
     page.goto(f"/formations/{catalogue.cfd}/")
     assert page.locator("#devenir .fig-scope[data-scope=region]").inner_text().startswith("Choisissez une région")
-    _mark_window(page)
+    mark_window(page)
 
     page.select_option("#id_region", "53")
 
@@ -59,7 +51,7 @@ def test_region_switch_updates_the_figures_without_reload(probe, catalogue):
     region.locator(f"h3:text-is('En {REGIONS['53']}')").wait_for()
     cohort = region.locator("[data-voie='Apprentissage'] dd[data-count=nb_annee_term]").inner_text()
     assert re.sub(r"\D", "", cohort) == real.rows[("apprentissage", "53")]["nb_annee_term"]
-    assert _window_mark(page) == "oui"
+    assert window_mark(page) == "oui"
     assert page.locator("#id_region").input_value() == "53"
     # The schools list follows the region (out-of-band swap): the only school of the catalogue is in Paris.
     page.locator("#ecoles .fig-offers__count", has_text=REGIONS["53"]).wait_for()

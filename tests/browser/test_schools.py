@@ -6,7 +6,7 @@ import re
 import pytest
 
 from guidance.catalog.models import Population, SchoolIndicators, Voie
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, mark_window, window_mark
 from tests.web.test_formations_fixtures import make_formation, make_offer, make_school, real_bac_pro
 
 
@@ -33,18 +33,10 @@ def catalogue(transactional_db):
     return toulouse, formation
 
 
-def _mark_window(page):
-    page.evaluate("() => { window.__sansRechargement = 'oui'; }")
-
-
-def _window_mark(page):
-    return page.evaluate("() => window.__sansRechargement || null")
-
-
 def test_school_search_as_you_type_updates_results_and_url_without_reload(probe, catalogue):
     page = probe.page
     page.goto("/etablissements/")
-    _mark_window(page)
+    mark_window(page)
 
     page.locator("#id_q").press_sequentially("albi", delay=30)
 
@@ -52,12 +44,12 @@ def test_school_search_as_you_type_updates_results_and_url_without_reload(probe,
     results = page.locator("#resultats")
     results.locator("text=Lycée Louis Rascol").wait_for()
     assert "Jean Jaurès" not in results.inner_text()
-    assert _window_mark(page) == "oui"
+    assert window_mark(page) == "oui"
 
     page.select_option("#id_region", "11")
     page.wait_for_url(re.compile(r"region=11"))
     results.locator("text=Aucun établissement").wait_for()
-    assert _window_mark(page) == "oui"
+    assert window_mark(page) == "oui"
     assert axe_violations(page) == []
     assert probe.console_errors == []
 
@@ -68,14 +60,14 @@ def test_school_page_voie_filter_swaps_the_trainings_without_reload(probe, catal
     page.goto(f"/etablissements/{school.uai}/")
     rows = page.locator("#formations-proposees tbody tr")
     assert rows.count() == 2
-    _mark_window(page)
+    mark_window(page)
 
     page.locator("#formations-proposees a.fr-tag", has_text="Apprentissage").click()
 
     page.wait_for_url(re.compile(r"voie=apprentissage"))
     page.locator("#formations-proposees a[aria-current=true]", has_text="Apprentissage").wait_for()
     assert rows.count() == 1
-    assert _window_mark(page) == "oui"
+    assert window_mark(page) == "oui"
     assert "+10" in page.locator(".school-value-added").inner_text()
     assert axe_violations(page) == []
     assert probe.console_errors == []
@@ -89,14 +81,14 @@ def test_school_formation_page_is_accessible_and_switches_voie(probe, catalogue)
     region_panel = page.locator("section[data-voie=scolaire] .fig-panel[data-scope=region]")
     assert region_panel.locator("dd[data-count=nb_annee_term]").count() == 1
     assert axe_violations(page) == []
-    _mark_window(page)
+    mark_window(page)
 
     page.locator("#chiffres a.fr-tag", has_text="Voie scolaire").click()
 
     page.wait_for_url(re.compile(r"voie=scolaire"))
     page.locator("#chiffres a[aria-current=true]", has_text="Voie scolaire").wait_for()
     assert page.locator("section.school-formation").count() == 1
-    assert _window_mark(page) == "oui"
+    assert window_mark(page) == "oui"
     assert probe.console_errors == []
 
 

@@ -14,12 +14,18 @@ from tqdm import tqdm
 
 from guidance.catalog.importers import refresh_offer_counts
 from guidance.catalog.importers.base import Report
-from guidance.catalog.importers.schools import departement_of_uai
 from guidance.catalog.indexing import formation_search_text, school_search_text
 from guidance.catalog.models import Formation, Mef, Offer, School, SchoolKind, Source, Voie
 from guidance.catalog.query import forget_vocabulary
 from guidance.catalog.text import DIPLOMA_TYPES, sentence_case
-from guidance.inserjeunes.codes import CodeKind, InvalidCode, parse_certification, parse_cfd, parse_uai
+from guidance.inserjeunes.codes import (
+    CodeKind,
+    InvalidCode,
+    departement_of_uai,
+    parse_certification,
+    parse_cfd,
+    parse_uai,
+)
 from guidance.inserjeunes.territories import ACADEMIES, DEPARTEMENTS, REGIONS
 
 

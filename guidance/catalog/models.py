@@ -4,9 +4,12 @@ Filled by `import_opendata` (open-data files) or `sync_catalog_from_api`; read b
 Natural keys (cfd, mefstat11, uai) are unique, so imports are upserts.
 """
 
-from django.db import models
+import datetime
 
-from guidance.inserjeunes.codes import Certification, CodeKind, InvalidCode, parse_mefstat11
+from django.db import models
+from django.utils import timezone
+
+from guidance.inserjeunes.codes import Certification, InvalidCode, parse_cfd, parse_mefstat11
 from guidance.inserjeunes.territories import ACADEMIES, DEPARTEMENTS, REGIONS
 
 
@@ -24,29 +27,6 @@ class Level(models.TextChoices):
     LEVEL_6 = "6", "Niveau 6 (Bac + 3 : licence pro, BUT)"
     LEVEL_7 = "7", "Niveau 7 (Bac + 5 : master, ingénieur)"
     LEVEL_8 = "8", "Niveau 8 (doctorat)"
-
-
-class FormationQuerySet(models.QuerySet):
-    def open(self):
-        return self.filter(closed_on__isnull=True)
-
-    def with_figures(self):
-        return self.filter(has_figures=True)
-
-    def of_level(self, level: str):
-        return self.filter(level=level)
-
-    def in_field(self, field_code: str):
-        return self.filter(field_code=field_code)
-
-    def offered_in_region(self, region_code: str, voie: str | None = None):
-        offers = Offer.objects.filter(region_code=region_code)
-        if voie:
-            offers = offers.filter(voie=voie)
-        return self.filter(pk__in=offers.values("formation_id"))
-
-    def offered_by_voie(self, voie: str):
-        return self.filter(pk__in=Offer.objects.filter(voie=voie).values("formation_id"))
 
 
 class Formation(models.Model):
@@ -77,8 +57,6 @@ class Formation(models.Model):
     # Normalised words the search indexes (label, acronyms, field, family), accents folded.
     search_text = models.TextField(blank=True, default="")
 
-    objects = FormationQuerySet.as_manager()
-
     class Meta:
         verbose_name = "formation"
         ordering = ["label", "cfd"]
@@ -108,20 +86,62 @@ class Formation(models.Model):
         Ordered scolaire first (MEFSTAT11 ascending), then apprentissage. Uses `mefs` prefetched when present.
         """
         codes: list[tuple[str, Certification]] = []
+        # Catalogue codes come from files: parsed before they reach an upstream URL, a malformed one is skipped.
         for mef in sorted(self.final_year_mefs(), key=lambda mef: mef.mefstat11):
-            try:
-                codes.append((Voie.SCOLAIRE.value, parse_mefstat11(mef.mefstat11)))
-            except InvalidCode:
-                continue  # BCN codes with a letter (23C…) exist in schools but never in InserJeunes
-
-        codes.append((Voie.APPRENTISSAGE.value, Certification(CodeKind.CFD, self.cfd)))
+            if cert := _parsed(parse_mefstat11, mef.mefstat11):  # BCN codes with a letter (23C…) never are
+                codes.append((Voie.SCOLAIRE.value, cert))
+        if cert := _parsed(parse_cfd, self.cfd):
+            codes.append((Voie.APPRENTISSAGE.value, cert))
         return codes
+
+    def certification_for(self, voie: str, mefstat11: str = "") -> Certification | None:
+        """The InserJeunes key of this training in `voie`, the one rule of every page and of `indicators_warm`.
+
+        Apprentissage: the CFD. Voie scolaire: the offer's own final-year `mefstat11` when it parses, else the
+        formation's first final-year one (`mefs` prefetched keeps it query-free). None when there is no valid code.
+        """
+        if voie == Voie.SCOLAIRE and mefstat11 and (cert := _parsed(parse_mefstat11, mefstat11)):
+            return cert
+        return next((cert for cert_voie, cert in self.certifications() if cert_voie == voie), None)
+
+    def is_new(self, today: datetime.date | None = None) -> bool:
+        """Too recent for the source to have figures: no first cohort has finished it and been followed 6 months.
+
+        The first cohort starts on `opened_on` and leaves `duration_years` later; InserJeunes measures it 6 months
+        after it left (its first horizon). Before that day no figure can exist, so "trop récente" is the true
+        reason for a missing figure; after it, a missing figure has another cause, which the source gives.
+        A missing duration counts as one year: the shortest cursus, so we never call a training new for too long.
+        """
+        if self.opened_on is None:
+            return False
+        today = today or timezone.localdate()
+        first_measure = _add_months(self.opened_on, 12 * (self.duration_years or 1) + 6)
+        return today < first_measure
 
     def former_formations(self):
         return Formation.objects.filter(cfd__in=self.former_cfds)
 
     def new_formations(self):
         return Formation.objects.filter(cfd__in=self.new_cfds)
+
+
+def _parsed(parser, code: str) -> Certification | None:
+    try:
+        return parser(code)
+    except InvalidCode:
+        return None
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    # The 29, 30 or 31 of a shorter month is its last day.
+    for last in range(day.day, 27, -1):
+        try:
+            return datetime.date(year, month, last)
+        except ValueError:
+            continue
+    return datetime.date(year, month, min(day.day, 28))
 
 
 class Mef(models.Model):
@@ -164,15 +184,6 @@ class Sector(models.TextChoices):
 
 
 class SchoolQuerySet(models.QuerySet):
-    def in_region(self, region_code: str):
-        return self.filter(region_code=region_code)
-
-    def in_departement(self, departement_code: str):
-        return self.filter(departement_code=departement_code)
-
-    def of_kind(self, kind: str):
-        return self.filter(kind=kind)
-
     def lycees(self):
         return self.exclude(kind__in=[SchoolKind.CFA, SchoolKind.OTHER])
 
@@ -253,20 +264,12 @@ class OfferQuerySet(models.QuerySet):
     def for_formation(self, formation: "Formation | int"):
         return self.filter(formation=formation)
 
-    def for_school(self, school: "School | int"):
-        return self.filter(school=school)
-
     def in_region(self, region_code: str):
         return self.filter(region_code=region_code)
 
     def in_departement(self, departement_code: str):
         return self.filter(departement_code=departement_code)
 
-    def by_voie(self, voie: str):
-        return self.filter(voie=voie)
-
-    def with_related(self):
-        return self.select_related("school", "formation")
 
 
 class Offer(models.Model):
@@ -300,6 +303,10 @@ class Offer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school_id} × {self.formation_id} ({self.voie})"
+
+    def certification(self) -> Certification | None:
+        """The InserJeunes key of this offer (see `Formation.certification_for`)."""
+        return self.formation.certification_for(self.voie, self.mefstat11)
 
 
 class Population(models.TextChoices):

@@ -75,8 +75,18 @@ class Uai:
 
         Corsican UAIs start with 620 (Corse-du-Sud) and 720 (Haute-Corse): they map to 02A and 02B.
         """
-        prefix = self.value[:3]
-        return _CORSICA_UAI_PREFIXES.get(prefix, prefix)
+        return departement_of_uai(self.value)
+
+
+def departement_of_uai(uai: str) -> str:
+    """The département a UAI starts with, as `territories.DEPARTEMENTS` keys it: 0750001A → 075, 9710001A → 971.
+
+    Corsican UAIs start with 620 (Corse-du-Sud) and 720 (Haute-Corse), the codes the Education nationale gave
+    the two départements (the referential keys them 02A and 02B). The one rule for the site, its importers and
+    the replica.
+    """
+    prefix = uai[:3]
+    return _CORSICA_UAI_PREFIXES.get(prefix, prefix)
 
 
 def parse_uai(raw: object) -> Uai:
@@ -242,6 +252,31 @@ class Millesime:
     def label(self) -> str:
         """Reader-facing form: `2024` or `2023-2024`."""
         return self.value.replace("_", "-")
+
+    @property
+    def sort_key(self) -> tuple[int, str]:
+        """Orders millésimes by their last year; within one year, the year (national) before the period ending
+        with it (regional). Sort with `reverse=True` for newest first (see `newest_first`)."""
+        return (self.last_year, self.value)
+
+    def previous(self) -> "Millesime":
+        """The promotion before: `2022_2023` → `2021_2022`, `2024` → `2023`."""
+        if self.is_period:
+            return Millesime(f"{self.last_year - 2}_{self.last_year - 1}")
+        return Millesime(str(self.last_year - 1))
+
+    def national(self) -> "Millesime":
+        """National figures are per year of leaving: a period (`2022_2023`) means its last year (`2023`)."""
+        return Millesime(str(self.last_year))
+
+    def regional(self) -> "Millesime":
+        """Regional and school figures cumulate two years: a year (`2023`) means the period ending with it."""
+        return Millesime(f"{self.last_year - 1}_{self.last_year}")
+
+
+def newest_first(values) -> list[str]:
+    """Millésime strings (as the source writes them), distinct, newest first (see `Millesime.sort_key`)."""
+    return sorted({str(v) for v in values if v}, key=lambda v: Millesime(v).sort_key, reverse=True)
 
 
 def parse_millesime(raw: object) -> Millesime:

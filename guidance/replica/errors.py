@@ -3,6 +3,8 @@ validation details, so a client written against the real service sees the same b
 
 import json
 
+from guidance.inserjeunes.codes import newest_first
+
 CERTIFICATION_INCONNUE = "Certification inconnue"
 CERTIFICATIONS_INCONNUES = "Certifications inconnues"
 FORMATION_INCONNUE = "Formation inconnue"
@@ -61,7 +63,7 @@ def not_found(message: str, name: str = "") -> ApiError:
 
 def no_data_for_millesime(millesime: str, available: list[str]) -> ApiError:
     """404 with the millésimes that do have figures, newest first (years and periods compare on their last year)."""
-    ordered = sorted(set(available), key=lambda m: (m[-4:], m), reverse=True)
+    ordered = newest_first(available)
     data = {"millesime": millesime, "millesimesDisponible": ordered}
     return ApiError(404, PAS_DE_DONNEES_MILLESIME, data=data, name="ErrorNoDataForMillesime")
 

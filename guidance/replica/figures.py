@@ -9,6 +9,7 @@ and so are the rates derived from it. The open data holds no salaries: the salar
 from datetime import date
 from fractions import Fraction
 
+from guidance.inserjeunes.codes import departement_of_uai
 from guidance.inserjeunes.territories import ACADEMIES, DEPARTEMENTS, REGIONS
 from guidance.replica.dataset import Dataset, Stat
 from guidance.replica.loaders import COUNT_FIELDS
@@ -141,7 +142,7 @@ def stat_record(dataset: Dataset, stat: Stat, *, national: bool = False, with_me
     if stat.region:
         record["region"] = region_of(stat.region)
     if stat.uai:
-        departement = DEPARTEMENTS.get(stat.uai[:3])
+        departement = DEPARTEMENTS.get(departement_of_uai(stat.uai))
         record = {"uai": stat.uai, "libelle_etablissement": stat.libelle_etablissement, **record}
         if departement:
             record["region"] = region_of(departement[2])

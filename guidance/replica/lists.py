@@ -7,6 +7,7 @@ No sort order is promised by the API; the replica sorts by code, scope and mill√
 import math
 from collections.abc import Iterable
 
+from guidance.inserjeunes.codes import departement_of_uai
 from guidance.inserjeunes.territories import DEPARTEMENTS
 from guidance.replica.dataset import Dataset, Stat
 from guidance.replica.figures import STAT_COLUMNS, csv_value, stat_record
@@ -50,7 +51,7 @@ def formations(
     for uai, code in sorted(dataset.formations):
         if (code_filter and code not in code_filter) or (uai_filter and uai not in uai_filter):
             continue
-        departement = DEPARTEMENTS.get(uai[:3], ("", "", ""))
+        departement = DEPARTEMENTS.get(departement_of_uai(uai), ("", "", ""))
         if (region_filter and departement[2] not in region_filter) or (
             academie_filter and departement[1] not in academie_filter
         ):

@@ -19,7 +19,7 @@ from guidance.catalog.importers.indicators import IndicatorRow
 from guidance.catalog.indexing import school_search_text
 from guidance.catalog.models import School, SchoolKind, Sector
 from guidance.catalog.text import fold
-from guidance.inserjeunes.codes import InvalidCode, parse_uai
+from guidance.inserjeunes.codes import InvalidCode, departement_of_uai, parse_uai
 from guidance.inserjeunes.territories import ACADEMIES, DEPARTEMENTS, REGIONS
 
 # Source ranks: lower wins.
@@ -43,11 +43,6 @@ class SchoolDraft:
 
     def get(self, name: str, default=""):
         return self.values.get(name, (0, default))[1]
-
-
-def departement_of_uai(uai: str) -> str:
-    """A UAI starts with its département: 031 Haute-Garonne, 971 Guadeloupe; Corsica uses 620 (2A) and 720 (2B)."""
-    return {"620": "02A", "720": "02B"}.get(uai[:3], uai[:3])
 
 
 def town_case(text: str) -> str:

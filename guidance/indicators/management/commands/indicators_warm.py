@@ -15,11 +15,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from tqdm import tqdm
 
-from guidance.catalog.models import Formation, Offer, Voie
+from guidance.catalog.models import Formation, Offer
 from guidance.indicators import service
 from guidance.indicators.circuit import breaker
 from guidance.indicators.models import CacheEntry
-from guidance.inserjeunes.codes import Certification, CodeKind, InvalidCode, parse_region, parse_uai
+from guidance.inserjeunes.codes import InvalidCode, parse_region, parse_uai
 from guidance.inserjeunes.territories import REGIONS
 
 KINDS = ("national", "regional", "school")
@@ -46,17 +46,20 @@ def formation_questions(kinds: set[str], all_regions: bool = False) -> list[serv
 
 def offer_questions() -> list[service.Question]:
     questions = []
-    offers = Offer.objects.select_related("school", "formation").order_by("school__uai", "formation__cfd", "voie")
+    offers = (
+        Offer.objects.select_related("school", "formation")
+        .prefetch_related("formation__mefs")
+        .order_by("school__uai", "formation__cfd", "voie")
+    )
     for offer in offers.iterator(chunk_size=2000):
         try:
             uai = parse_uai(offer.school.uai)
         except InvalidCode:
             continue
-        if offer.voie == Voie.SCOLAIRE and offer.mefstat11:
-            cert = Certification(CodeKind.MEFSTAT11, offer.mefstat11)
-        else:
-            cert = Certification(CodeKind.CFD, offer.formation.cfd)
-        questions.append(service.Question.school(uai, cert))
+        # The pages' own rule (parsed codes only), so the cache is warmed with the questions pages ask.
+        cert = offer.certification()
+        if cert is not None:
+            questions.append(service.Question.school(uai, cert))
     return questions
 
 

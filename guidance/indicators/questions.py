@@ -19,16 +19,10 @@ from guidance.inserjeunes.results import (
     RegionalFigures,
     SchoolFigures,
 )
+from guidance.inserjeunes.routes import QuestionKind
 
 SOURCE_INSERJEUNES = "InserJeunes (MENJ-DEPP, DARES)"
 SOURCE_INSERSUP = "InserSup (MESR-SIES)"
-
-
-class QuestionKind(StrEnum):
-    NATIONAL = "national"
-    REGIONAL = "regional"
-    SCHOOL = "school"
-    FILIERES = "filieres"
 
 
 class Absence(StrEnum):

@@ -23,17 +23,17 @@ from django.utils.text import slugify
 
 from guidance.inserjeunes import parsing, results
 from guidance.inserjeunes.codes import Academie, Certification, Millesime, Region, Uai
-from guidance.inserjeunes.errors import (
-    BadRequest,
-    NotFound,
-    NotFoundReason,
+from guidance.inserjeunes.errors import (  # noqa: F401 (not_found_from_body re-exported for the service)
     Unauthorized,
     Unavailable,
     UnavailableCause,
+    body_message,
+    error_for_status,
+    not_found_from_body,
 )
 from guidance.inserjeunes.routes import (  # noqa: F401 (re-exported: the request builders live in routes)
     API_PREFIX,
-    RequestKind,
+    QuestionKind,
     UpstreamRequest,
     _check,
     _segment,
@@ -50,16 +50,6 @@ REPLICA_BASE_URL = "http://replica.local"
 TOKEN_LIFETIME = 24 * 3600  # the API's JWTs last one day
 TOKEN_REFRESH_MARGIN = 3600  # refresh an hour before expiry
 LIST_PAGE_SIZE = 200
-
-_NOT_FOUND_MESSAGES: dict[str, NotFoundReason] = {
-    "certification inconnue": NotFoundReason.UNKNOWN_CERTIFICATION,
-    "certifications inconnues": NotFoundReason.UNKNOWN_CERTIFICATIONS,
-    "formation inconnue": NotFoundReason.UNKNOWN_FORMATION,
-    "etablissement inconnu": NotFoundReason.UNKNOWN_SCHOOL,
-    "établissement inconnu": NotFoundReason.UNKNOWN_SCHOOL,
-    "pas de données disponibles": NotFoundReason.NO_DATA,
-    "pas de données pour le millésime": NotFoundReason.NO_DATA_FOR_MILLESIME,
-}
 
 
 @dataclass(frozen=True)
@@ -78,23 +68,6 @@ def _jwt_expiry(token: str) -> float | None:
         return float(claims["exp"])
     except (IndexError, ValueError, KeyError, TypeError):
         return None
-
-
-def not_found_from_body(body: dict, route: str = "") -> NotFound:
-    """The `NotFound` a JSON 404 body describes (also used to rebuild one from a cached body)."""
-    message = str(body.get("message") or "")
-    reason = _NOT_FOUND_MESSAGES.get(message.strip().lower(), NotFoundReason.NO_DATA)
-    data = body.get("data") if isinstance(body.get("data"), dict) else {}
-    available = data.get("millesimesDisponible") or data.get("millesimesDisponibles") or []
-    asked = data.get("millesime") or data.get("millesimes")
-    return NotFound(
-        reason,
-        message,
-        millesime=str(asked) if asked else None,
-        available_millesimes=tuple(str(m) for m in available) if isinstance(available, list) else (),
-        payload=body,
-        route=route,
-    )
 
 
 def _looks_truncated(text: str) -> bool:
@@ -234,20 +207,7 @@ class InserJeunesClient:
                     method, path, params=params, etag=etag, authenticated=True, json_body=json_body, _retry_auth=False
                 )
             raise Unauthorized(_message(response), route=path)
-        if code == 400:
-            body = _json_or_none(response)
-            details = body.get("details") if isinstance(body, dict) else None
-            raise BadRequest(_message(response), details=tuple(details or ()), route=path)
-        if code == 404:
-            body = _json_or_none(response)
-            if isinstance(body, dict) and body.get("message"):
-                raise not_found_from_body(body, path)
-            raise Unavailable(UnavailableCause.UNEXPECTED, "404 without a JSON body", route=path, status=404)
-        if code in (429, 503):
-            raise Unavailable(UnavailableCause.RATE_LIMITED, _message(response), route=path, status=code)
-        if code >= 500:
-            raise Unavailable(UnavailableCause.SERVER_ERROR, _message(response), route=path, status=code)
-        raise Unavailable(UnavailableCause.UNEXPECTED, f"HTTP {code}", route=path, status=code)
+        raise error_for_status(code, _json_or_none(response), route=path)
 
     # --- authentication --------------------------------------------------------------------------------------
 
@@ -389,10 +349,7 @@ def _json_or_none(response: httpx.Response) -> Any:
 
 
 def _message(response: httpx.Response) -> str:
-    body = _json_or_none(response)
-    if isinstance(body, dict) and body.get("message"):
-        return str(body["message"])[:200]
-    return f"HTTP {response.status_code}"
+    return body_message(_json_or_none(response), response.status_code)
 
 
 _client: InserJeunesClient | None = None

@@ -84,3 +84,60 @@ class Unavailable(InserJeunesError):
     ) -> None:
         super().__init__(message or str(cause), route=route, status=status)
         self.cause = cause
+
+
+# --- From an HTTP answer to its error (the client's status table) --------------------------------------------
+
+_NOT_FOUND_MESSAGES: dict[str, NotFoundReason] = {
+    "certification inconnue": NotFoundReason.UNKNOWN_CERTIFICATION,
+    "certifications inconnues": NotFoundReason.UNKNOWN_CERTIFICATIONS,
+    "formation inconnue": NotFoundReason.UNKNOWN_FORMATION,
+    "etablissement inconnu": NotFoundReason.UNKNOWN_SCHOOL,
+    "établissement inconnu": NotFoundReason.UNKNOWN_SCHOOL,
+    "pas de données disponibles": NotFoundReason.NO_DATA,
+    "pas de données pour le millésime": NotFoundReason.NO_DATA_FOR_MILLESIME,
+}
+
+
+def body_message(body: object, status: int) -> str:
+    """The upstream's own `message` (cut to 200 characters), else `HTTP <status>`."""
+    if isinstance(body, dict) and body.get("message"):
+        return str(body["message"])[:200]
+    return f"HTTP {status}"
+
+
+def not_found_from_body(body: dict, route: str = "") -> NotFound:
+    """The `NotFound` a JSON 404 body describes (also used to rebuild one from a cached body)."""
+    message = str(body.get("message") or "")
+    reason = _NOT_FOUND_MESSAGES.get(message.strip().lower(), NotFoundReason.NO_DATA)
+    data = body.get("data") if isinstance(body.get("data"), dict) else {}
+    available = data.get("millesimesDisponible") or data.get("millesimesDisponibles") or []
+    asked = data.get("millesime") or data.get("millesimes")
+    return NotFound(
+        reason,
+        message,
+        millesime=str(asked) if asked else None,
+        available_millesimes=tuple(str(m) for m in available) if isinstance(available, list) else (),
+        payload=body,
+        route=route,
+    )
+
+
+def error_for_status(status: int, body: object, *, route: str) -> InserJeunesError:
+    """The error an unsuccessful status means (not 200/304, nor 401/403 which the client retries once).
+
+    400 is our bug (never retried), a JSON 404 a stable answer (cacheable), 429/503 the rate limit, other 5xx a
+    server error; anything else, or a 404 without a JSON body (an unknown path), is unexpected.
+    """
+    if status == 400:
+        details = body.get("details") if isinstance(body, dict) else None
+        return BadRequest(body_message(body, status), details=tuple(details or ()), route=route)
+    if status == 404:
+        if isinstance(body, dict) and body.get("message"):
+            return not_found_from_body(body, route)
+        return Unavailable(UnavailableCause.UNEXPECTED, "404 without a JSON body", route=route, status=404)
+    if status in (429, 503):
+        return Unavailable(UnavailableCause.RATE_LIMITED, body_message(body, status), route=route, status=status)
+    if status >= 500:
+        return Unavailable(UnavailableCause.SERVER_ERROR, body_message(body, status), route=route, status=status)
+    return Unavailable(UnavailableCause.UNEXPECTED, f"HTTP {status}", route=route, status=status)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -19,7 +20,9 @@ from guidance.inserjeunes.errors import Unavailable, UnavailableCause
 API_PREFIX = "/api/inserjeunes"
 
 
-class RequestKind:
+class QuestionKind(StrEnum):
+    """Which route (and which parser) a question goes to; the indicators service's questions use it as is."""
+
     NATIONAL = "national"
     REGIONAL = "regional"
     SCHOOL = "school"
@@ -27,10 +30,10 @@ class RequestKind:
 
 
 _PARSERS: dict[str, Callable[[object], Any]] = {
-    RequestKind.NATIONAL: parsing.parse_certification,
-    RequestKind.REGIONAL: parsing.parse_regional,
-    RequestKind.SCHOOL: parsing.parse_school,
-    RequestKind.FILIERES: parsing.parse_filieres,
+    QuestionKind.NATIONAL: parsing.parse_certification,
+    QuestionKind.REGIONAL: parsing.parse_regional,
+    QuestionKind.SCHOOL: parsing.parse_school,
+    QuestionKind.FILIERES: parsing.parse_filieres,
 }
 
 
@@ -88,7 +91,7 @@ def national_request(cert: Certification, millesime: Millesime | None = None) ->
     _check(cert, Certification, "cert")
     _check_millesime(millesime)
     return UpstreamRequest(
-        RequestKind.NATIONAL, f"{API_PREFIX}/certifications/{_segment(cert.prefixed)}", _params(millesime)
+        QuestionKind.NATIONAL, f"{API_PREFIX}/certifications/{_segment(cert.prefixed)}", _params(millesime)
     )
 
 
@@ -97,7 +100,7 @@ def regional_request(cert: Certification, region: Region, millesime: Millesime |
     _check(region, Region, "region")
     _check_millesime(millesime)
     path = f"{API_PREFIX}/regionales/{_segment(region.code)}/certifications/{_segment(cert.prefixed)}"
-    return UpstreamRequest(RequestKind.REGIONAL, path, _params(millesime))
+    return UpstreamRequest(QuestionKind.REGIONAL, path, _params(millesime))
 
 
 def school_request(uai: Uai, cert: Certification, millesime: Millesime | None = None) -> UpstreamRequest:
@@ -105,7 +108,7 @@ def school_request(uai: Uai, cert: Certification, millesime: Millesime | None = 
     _check(cert, Certification, "cert")
     _check_millesime(millesime)
     path = f"{API_PREFIX}/formations/{_segment(uai.value)}-{_segment(cert.prefixed)}"
-    return UpstreamRequest(RequestKind.SCHOOL, path, _params(millesime))
+    return UpstreamRequest(QuestionKind.SCHOOL, path, _params(millesime))
 
 
 def filieres_request(
@@ -121,19 +124,19 @@ def filieres_request(
     ordered = sorted(set(certs), key=lambda c: (c.kind.value, c.code))
     prefix = f"{API_PREFIX}/regionales/{_segment(region.code)}" if region else API_PREFIX
     return UpstreamRequest(
-        RequestKind.FILIERES, f"{prefix}/certifications/{_codes(ordered)}", _params(millesime, vue="filieres")
+        QuestionKind.FILIERES, f"{prefix}/certifications/{_codes(ordered)}", _params(millesime, vue="filieres")
     )
 
 
 def request_for_question(question) -> UpstreamRequest:
     """The upstream request of an `indicators.service.Question` (duck-typed to keep this module below it)."""
     kind = str(question.kind)
-    if kind == RequestKind.NATIONAL:
+    if kind == QuestionKind.NATIONAL:
         return national_request(question.certs[0], question.millesime)
-    if kind == RequestKind.REGIONAL:
+    if kind == QuestionKind.REGIONAL:
         return regional_request(question.certs[0], question.region, question.millesime)
-    if kind == RequestKind.SCHOOL:
+    if kind == QuestionKind.SCHOOL:
         return school_request(question.uai, question.certs[0], question.millesime)
-    if kind == RequestKind.FILIERES:
+    if kind == QuestionKind.FILIERES:
         return filieres_request(question.certs, question.region, question.millesime)
     raise ValueError(f"unknown question kind {kind!r}")

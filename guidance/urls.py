@@ -15,6 +15,6 @@ urlpatterns = [
     path("", include("guidance.web.urls")),
 ]
 
-handler400 = "guidance.web.errors.bad_request"
-handler404 = "guidance.web.errors.page_not_found"
-handler500 = "guidance.web.errors.server_error"
+handler400 = "guidance.web.http.bad_request_handler"
+handler404 = "guidance.web.http.page_not_found"
+handler500 = "guidance.web.http.server_error"

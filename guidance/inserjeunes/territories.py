@@ -177,3 +177,8 @@ DEPARTEMENTS: dict[str, tuple[str, str, str]] = {
     "987": ("Polynésie Française", "41", "00"),
     "988": ("Nouvelle Calédonie", "40", "00"),
 }
+
+
+def regions_by_name() -> list[tuple[str, str]]:
+    """Every region the source knows as (code, name), by name: the choices of the region selects."""
+    return sorted(REGIONS.items(), key=lambda item: item[1])

@@ -1,5 +1,5 @@
-"""The frozen values the figure templates read (`templates/includes/figures/`), and the French wording of each
-missing-data cause. Built by `guidance.web.presenters`; re-exported there, import them from either.
+"""The frozen values the figure templates read (`templates/includes/figures/`). Built by `figures.present`;
+their French words come from `figures.wording`.
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from guidance.inserjeunes.codes import Millesime
+from guidance.web.figures.wording import SOURCE_LABEL, MissingCause, fallback_sentence
 
-SOURCE_LABEL = "InserJeunes (ministère de l’Éducation nationale – DEPP, ministère du Travail – DARES)"
 HORIZONS = (6, 12, 18, 24)
 
 
@@ -18,61 +18,6 @@ class ScopeKind(StrEnum):
     SCHOOL = "school"
     REGION = "region"
     FRANCE = "france"
-
-
-class MissingCause(StrEnum):
-    """Why a figure is not shown. Each cause has its own message (`MESSAGES`)."""
-
-    SMALL_COHORT = "small_cohort"
-    NO_DATA_FOR_MILLESIME = "no_data_for_millesime"
-    UNKNOWN = "unknown"  # the source does not know this training (or this school)
-    NEW_FORMATION = "new_formation"  # a training too recent to have a cohort that finished
-    NO_DATA = "no_data"
-    UNAVAILABLE = "unavailable"
-
-
-MESSAGES: dict[MissingCause, tuple[str, str]] = {
-    MissingCause.SMALL_COHORT: (
-        "Moins de 20 jeunes : chiffres non publiés",
-        "Moins de 20 jeunes étaient en dernière année. Sur un si petit groupe, les pourcentages ne seraient pas "
-        "fiables et pourraient permettre de reconnaître quelqu’un : ils ne sont donc pas publiés.",
-    ),
-    MissingCause.NO_DATA_FOR_MILLESIME: (
-        "Pas de chiffres pour cette promotion",
-        "La source ne publie pas de chiffres pour cette promotion. Vous pouvez consulter une autre promotion.",
-    ),
-    MissingCause.UNKNOWN: (
-        "Formation non suivie par la source",
-        "InserJeunes ne suit pas cette formation à cet endroit : aucun chiffre n’existe pour elle.",
-    ),
-    MissingCause.NEW_FORMATION: (
-        "Formation trop récente",
-        "Cette formation est récente : aucune promotion ne l’a encore terminée, il n’y a donc pas encore de chiffres.",
-    ),
-    MissingCause.NO_DATA: (
-        "Pas de chiffres disponibles",
-        "La source n’a pas de chiffres pour cette formation à cet endroit.",
-    ),
-    MissingCause.UNAVAILABLE: (
-        "Chiffres momentanément indisponibles",
-        "Nous n’arrivons pas à joindre la source des chiffres pour le moment. Réessayez dans quelques minutes.",
-    ),
-}
-
-SHARE_LABELS: dict[str, tuple[str, str]] = {
-    "emploi": (
-        "En emploi",
-        "Salarié ou salariée dans le privé ou le public (hors indépendants), 6 mois après la sortie.",
-    ),
-    "formation": (
-        "En formation",
-        "Continue ses études ou une autre formation (y compris en apprentissage) l’année suivante.",
-    ),
-    "autres": (
-        "Autres situations",
-        "Ni en emploi salarié ni en formation : en recherche d’emploi, indépendant, à l’étranger, inactif…",
-    ),
-}
 
 
 @dataclass(frozen=True)
@@ -197,6 +142,13 @@ class FigureChain:
     @property
     def is_fallback(self) -> bool:
         return self.fallback is not None
+
+    @property
+    def fallback_note(self) -> str:
+        """ "" when the figure shown is the one asked, else where it comes from (`wording.fallback_sentence`)."""
+        if self.fallback is None:
+            return ""
+        return fallback_sentence(self.fallback.scope, is_france=self.fallback.scope_is_france)
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,12 @@ from django.views.decorators.vary import vary_on_headers
 from guidance.catalog.models import Formation, Mef, Offer, School, Voie
 from guidance.catalog.search import kind_choices, search_schools
 from guidance.inserjeunes.codes import InvalidCode, Uai, parse_cfd, parse_uai
-from guidance.web import school_figures as sf
-from guidance.web.compare_items import ADD_LABELS, PairItem, compare_links
-from guidance.web.forms_schools import SchoolSearchForm, VoieForm, first_error
-from guidance.web.presenters import ScopeKind
-from guidance.web.views.common import bad_request, wants_fragment
+from guidance.web.figures.depp import depp_panel, headline_indicator, indicator_rows
+from guidance.web.figures.wording import VOIE_LABELS
+from guidance.web.http import bad_request, first_error, wants_fragment
+from guidance.web.schools.forms import SchoolSearchForm, VoieForm
+from guidance.web.schools.page import offer_rows, voie_blocks
+from guidance.web.shortlist import ADD_LABELS, PairItem, compare_links
 
 RESULTS_PER_PAGE = 20
 
@@ -92,22 +93,22 @@ def school_detail(request, uai: str):
     all_offers = list(offers)
     voies_offered = sorted({offer.voie for offer in all_offers}, key=lambda v: Voie.values.index(v))
     shown = [offer for offer in all_offers if not voie or offer.voie == voie]
-    rows = sf.offer_rows(school, shown)
-    indicators = sf.indicator_rows(school.indicators.all())
-    headline = sf.headline_indicator(indicators)
+    rows = offer_rows(school, shown)
+    indicators = indicator_rows(school.indicators.all())
+    headline = headline_indicator(indicators)
 
     context = {
         "school": school,
         "rows": rows,
         "voie": voie,
-        "voie_links": [("", "Toutes les voies"), *((v, sf.VOIE_LABELS[v]) for v in voies_offered)],
+        "voie_links": [("", "Toutes les voies"), *((v, VOIE_LABELS[v]) for v in voies_offered)],
         "offer_count": len(all_offers),
         "indicators": indicators,
         "headline": headline,
         "later_rates": any(
             item.row.employment_rate_12m is not None or item.row.employment_rate_24m is not None for item in indicators
         ),
-        "headline_panel": sf.depp_panel(headline, school) if headline else None,
+        "headline_panel": depp_panel(headline, school) if headline else None,
         "json_ld": school_json_ld(request, school),
     }
     template = "schools/detail.html#offers" if wants_fragment(request) else "schools/detail.html"
@@ -140,9 +141,9 @@ def school_formation(request, uai: str, cfd: str):
     offered = [v for v in Voie.values if v in offers]
     # Without an offer in the catalogue, the page still exists when the source has figures for this school.
     candidates = [v for v in (offered or Voie.values) if not voie or v == voie] or ([voie] if voie else [])
-    blocks = _voie_blocks(school, formation, candidates, offers)
+    blocks = voie_blocks(school, formation, candidates, offers)
     # A voie the catalogue does not list here is shown only when the source has this school's figures for it.
-    blocks = [block for block in blocks if block["offered"] or block["has_school_figures"]]
+    blocks = [block for block in blocks if block.offered or block.has_school_figures]
     if not blocks:
         raise Http404("Cette formation n’est pas proposée par cet établissement")
 
@@ -150,51 +151,17 @@ def school_formation(request, uai: str, cfd: str):
         "school": school,
         "formation": formation,
         "voie": voie,
-        "voie_links": [("", "Les deux voies"), *((v, sf.VOIE_LABELS[v]) for v in offered)] if len(offered) > 1 else [],
+        "voie_links": [("", "Les deux voies"), *((v, VOIE_LABELS[v]) for v in offered)] if len(offered) > 1 else [],
         "blocks": blocks,
         "offered": offered,
         "json_ld": school_formation_json_ld(request, school, formation),
         "compare": compare_links(
             request,
-            [(PairItem(school.uai, formation.cfd, b["voie"]), ADD_LABELS[b["voie"]]) for b in blocks],
+            [(PairItem(school.uai, formation.cfd, b.voie), ADD_LABELS[b.voie]) for b in blocks],
         ),
     }
     template = "schools/formation.html#figures" if wants_fragment(request) else "schools/formation.html"
     return render(request, template, context)
-
-
-def _voie_blocks(school: School, formation: Formation, voies: list[str], offers: dict[str, Offer]) -> list[dict]:
-    """Per voie: the school's figures next to the region's and France's, and where the school's come from."""
-    region = sf.school_region(school)
-    uai = Uai(school.uai)
-    certs = {v: sf.certification_for(formation, v, offers[v].mefstat11 if v in offers else "") for v in voies}
-    asked = {v: sf.triple(uai, cert, region) for v, cert in certs.items() if cert}
-    fetched = dict(zip(asked, sf.fetch(list(asked.values()), always_france=True), strict=True))
-    new = sf.is_new_formation(formation)
-    figures = [res.school.figures for res in fetched.values()]
-    known = School.objects.in_bulk(sf.related_uais(figures), field_name="uai") if figures else {}
-    blocks = []
-    for v in voies:
-        block = {"voie": v, "voie_label": sf.VOIE_LABELS[v], "offered": v in offers, "has_school_figures": False}
-        if v not in fetched:
-            block.update(school_panel=sf.no_code_chain(school, v).asked, region_panel=None, france_panel=None)
-            block["provenance"] = None
-            blocks.append(block)
-            continue
-        res = fetched[v]
-        block["school_panel"] = sf.present_one(
-            res.school, scope=school.display_name, kind=ScopeKind.SCHOOL, voie=v, new=new
-        )
-        block["has_school_figures"] = res.school.figures is not None
-        block["region_panel"] = (
-            sf.present_one(res.region, scope=region.nom, kind=ScopeKind.REGION, voie=v, new=new)
-            if res.region is not None and region is not None
-            else None
-        )
-        block["france_panel"] = sf.present_one(res.france, scope="France", kind=ScopeKind.FRANCE, voie=v, new=new)
-        block["provenance"] = sf.provenance(res.school.figures, known)
-        blocks.append(block)
-    return blocks
 
 
 def school_json_ld(request, school: School) -> dict:

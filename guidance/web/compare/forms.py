@@ -1,16 +1,16 @@
 """The GET form of the compare page and of its CSV export: `?item=…&item=…&region=`.
 
-Invalid forms make the views answer the 400 page with `first_error(form)`.
+Invalid forms make the views answer the 400 page with `http.first_error(form)`.
 """
 
 from django import forms
 
-from guidance.web.compare_items import InvalidItem, parse_items
-from guidance.web.forms import region_choices
+from guidance.inserjeunes.territories import regions_by_name
+from guidance.web.shortlist import InvalidItem, parse_items
 
 
 class ItemsField(forms.Field):
-    """Every `item=` of the query string (a repeated parameter), parsed into items (see `compare_items`)."""
+    """Every `item=` of the query string (a repeated parameter), parsed into items (see `guidance.web.shortlist`)."""
 
     widget = forms.MultipleHiddenInput
 
@@ -37,12 +37,4 @@ class CompareForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", "Toute la France"), *region_choices()]
-
-
-def first_error(form: forms.Form) -> str:
-    """The first message of an invalid form, as one sentence for the 400 page."""
-    for errors in form.errors.values():
-        if errors:
-            return str(errors[0])
-    return "L’adresse de la comparaison n’est pas valide. Vérifiez le lien."
+        self.fields["region"].choices = [("", "Toute la France"), *regions_by_name()]

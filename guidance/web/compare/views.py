@@ -1,36 +1,16 @@
-"""The compare page and its CSV export. Thin: the form reads the address, `compare.build_columns` asks the
-catalogue and the service (one `get_many`), the template or the CSV writer shows the same cells."""
-
-import csv
-import io
+"""The compare page and its CSV export. Thin: the form reads the address, `columns.build_columns` asks the
+catalogue and the service (one `get_many`), the template or the CSV writer (`export`) shows the same cells."""
 
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from guidance.inserjeunes.codes import Region, region_from_code
-from guidance.web import compare
-from guidance.web.compare_items import MAX_ITEMS, compare_query
-from guidance.web.forms_compare import CompareForm, first_error
-from guidance.web.views.common import bad_request
-
-CSV_HEADER = (
-    "element",
-    "formation",
-    "cfd",
-    "etablissement",
-    "uai",
-    "voie",
-    "chiffres_de",
-    "a_defaut",
-    "indicateur",
-    "valeur_pourcent",
-    "nombre_de_jeunes",
-    "millesime",
-    "effectif_derniere_annee",
-    "source",
-    "raison",
-)
+from guidance.web.compare import columns as compare
+from guidance.web.compare.export import csv_text
+from guidance.web.compare.forms import CompareForm
+from guidance.web.http import bad_request, first_error
+from guidance.web.shortlist import MAX_ITEMS, compare_query
 
 
 class _BadAddress(Exception):
@@ -78,32 +58,6 @@ def compare_csv(request):
         _form, columns, _region = _read(request)
     except _BadAddress as error:
         return bad_request(request, error.message)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for index, column in enumerate(columns, start=1):
-        panel = column.shown
-        for key, _label in compare.ROWS:
-            value = compare.cell(panel, key)
-            writer.writerow(
-                (
-                    index,
-                    column.formation.label,
-                    column.formation.cfd,
-                    column.school.display_name if column.school else "",
-                    column.school.uai if column.school else "",
-                    column.voie_label,
-                    panel.scope,
-                    "oui" if column.chain.is_fallback else "non",
-                    key,
-                    "" if value.rate is None else value.rate,
-                    "" if value.count is None else value.count,
-                    panel.millesime_label,
-                    "" if panel.cohort is None else panel.cohort,
-                    panel.source.label if panel.source else "",
-                    value.reason,
-                )
-            )
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse("\ufeff" + csv_text(columns), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="comparaison.csv"'
     return response

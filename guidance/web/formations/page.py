@@ -1,4 +1,4 @@
-"""The figures of a formation page: which questions to ask the service, asked together, and presented.
+"""The assembly of a formation page's figures: which questions to ask, asked together, and presented.
 
 Every figure of a page is asked through `get_many` (the service bounds the concurrency and answers from its cache
 when it can), each distinct question once:
@@ -13,95 +13,20 @@ when it can), each distinct question once:
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.urls import reverse
 
 from guidance.catalog.models import Formation, Mef, Offer, Voie
-from guidance.indicators.service import IndicatorResult, Question, get_many
-from guidance.inserjeunes.codes import (
-    Certification,
-    CodeKind,
-    InvalidCode,
-    Millesime,
-    Region,
-    parse_uai,
-    region_from_code,
-)
-from guidance.web.presenters import (
-    Evolution,
-    FigureChain,
-    FigurePanel,
-    MillesimeLink,
-    ScopeKind,
-    millesime_links,
-    name_specialities,
-    present,
-    present_chain,
-    present_evolution,
-)
+from guidance.indicators.service import IndicatorResult, Question
+from guidance.inserjeunes.codes import Certification, InvalidCode, Millesime, Region, newest_first, parse_mefstat11
+from guidance.web.figures.models import Evolution, FigureChain, FigurePanel, MillesimeLink
+from guidance.web.figures.present import millesime_links, name_specialities, present, present_evolution
+from guidance.web.figures.questions import Answers, PlaceChain, place_chain
+from guidance.web.figures.wording import NOT_OFFERED, VOIE_LABELS, millesime_label
 
 EVOLUTION_DEPTH = 4  # promotions shown in the evolution table (the open data holds four regional periods)
-VOIE_LABELS = dict(Voie.choices)
-NOT_OFFERED = {
-    Voie.SCOLAIRE: "Ce diplôme ne se prépare pas en voie scolaire (aucune classe de dernière année n’existe pour lui "
-    "dans la nomenclature de l’Éducation nationale) : il n’y a donc pas de chiffres pour cette voie.",
-    Voie.APPRENTISSAGE: "Ce diplôme n’a pas de code pour l’apprentissage : il n’y a pas de chiffres pour cette voie.",
-}
-
-
-def previous_millesime(value: str) -> str:
-    """The promotion before `value`: `2022_2023` → `2021_2022`, `2024` → `2023`."""
-    if "_" in value:
-        first, last = value.split("_")
-        return f"{int(first) - 1}_{int(last) - 1}"
-    return str(int(value) - 1)
-
-
-def national_millesime(millesime: Millesime | None) -> Millesime | None:
-    """National figures are per year of leaving: a period asked (`2022_2023`) means its last year (`2023`)."""
-    return Millesime(str(millesime.last_year)) if millesime else None
-
-
-def regional_millesime(millesime: Millesime | None) -> Millesime | None:
-    """Regional and school figures cumulate two years: a year asked (`2023`) means the period ending with it."""
-    return Millesime(f"{millesime.last_year - 1}_{millesime.last_year}") if millesime else None
-
-
-def is_new_formation(formation: Formation, today: datetime.date | None = None) -> bool:
-    """Opened so recently that no promotion has finished it and been followed for 6 months yet."""
-    if formation.opened_on is None:
-        return False
-    today = today or datetime.date.today()
-    return formation.opened_on.year + (formation.duration_years or 1) >= today.year
-
-
-class Answers:
-    """The results of a page, each distinct question asked once, in as few `get_many` rounds as possible:
-    questions known early are `plan`ned and go with the next `ask`."""
-
-    def __init__(self) -> None:
-        self._results: dict[Question, IndicatorResult] = {}
-        self._planned: list[Question] = []
-        self.rounds = 0
-
-    def plan(self, questions: Iterable[Question]) -> None:
-        self._planned.extend(questions)
-
-    def ask(self, questions: Iterable[Question] = ()) -> None:
-        missing = list(dict.fromkeys(q for q in [*self._planned, *questions] if q not in self._results))
-        self._planned.clear()
-        if missing:
-            self.rounds += 1
-            self._results.update(zip(missing, get_many(missing), strict=True))
-
-    def __getitem__(self, question: Question) -> IndicatorResult:
-        return self._results[question]
-
-    def __len__(self) -> int:
-        return len(self._results)
 
 
 @dataclass(frozen=True)
@@ -127,10 +52,6 @@ class FormationFigures:
     hidden_codes: tuple[str, ...] = ()  # codes of a voie left out because the source has no figures for them
 
     @property
-    def has_any_figure(self) -> bool:
-        return any(panel.has_figures or panel.terminales for voie in self.voies for panel in voie.france + voie.region)
-
-    @property
     def headline(self) -> FigurePanel | None:
         """The first French panel with figures (for the page description)."""
         return next((p for voie in self.voies for p in voie.france if p.has_figures), None)
@@ -145,10 +66,17 @@ def page_certifications(formation: Formation) -> list[tuple[str, Certification]]
     certifications = formation.certifications()
     if formation.is_seconde_commune and not any(voie == Voie.SCOLAIRE for voie, _ in certifications):
         secondes = sorted(mef.mefstat11 for mef in formation.mefs.all())
-        certifications = [(Voie.SCOLAIRE.value, Certification(CodeKind.MEFSTAT11, m)) for m in secondes] + [
+        certifications = [(Voie.SCOLAIRE.value, cert) for m in secondes if (cert := _mefstat11(m))] + [
             (voie, cert) for voie, cert in certifications if voie != Voie.SCOLAIRE
         ]
     return certifications
+
+
+def _mefstat11(code: str) -> Certification | None:
+    try:
+        return parse_mefstat11(code)
+    except InvalidCode:
+        return None
 
 
 def speciality_names(results: Iterable[IndicatorResult]) -> dict[str, tuple[str, str]]:
@@ -214,9 +142,9 @@ def build_formation_figures(
     answers: Answers,
 ) -> FormationFigures:
     """The devenir of `formation` in France and in `region`, per voie, and its evolution across promotions."""
-    is_new = is_new_formation(formation)
-    millesime = national_millesime(millesime)
-    in_region = regional_millesime(millesime)
+    is_new = formation.is_new()
+    millesime = millesime.national() if millesime else None
+    in_region = millesime.regional() if millesime else None
     latest = {cert: Question.national(cert) for _, cert in certifications}
     national = {cert: Question.national(cert, millesime) for _, cert in certifications}
     regional = {cert: Question.regional(cert, region, in_region) for _, cert in certifications} if region else {}
@@ -238,10 +166,10 @@ def build_formation_figures(
             # The latest promotion is the answer already asked without a millésime: not asked a second time.
             same = latest_figures is not None and latest_figures.millesime == anchor
             by_millesime[anchor] = latest[cert] if same else Question.national(cert, Millesime(anchor))
-            value = anchor
+            value = Millesime(anchor)
             for _ in range(EVOLUTION_DEPTH - 1):
-                value = previous_millesime(value)
-                by_millesime[value] = Question.national(cert, Millesime(value))
+                value = value.previous()
+                by_millesime[value.value] = Question.national(cert, value)
         evolution_questions[cert] = by_millesime
     answers.ask(q for by_m in evolution_questions.values() for q in by_m.values())
 
@@ -279,7 +207,7 @@ def build_formation_figures(
         voies=tuple(voies),
         region=region,
         millesimes=millesime_links(known, shown),
-        millesime_label=shown.replace("_", "-") if shown else "",
+        millesime_label=millesime_label(shown) if shown else "",
         evolution=evolution,
         questions=len(answers),
         hidden_codes=tuple(hidden),
@@ -289,13 +217,13 @@ def build_formation_figures(
 def _latest_millesime(result: IndicatorResult) -> str | None:
     if result.figures is not None and getattr(result.figures, "millesime", None):
         return result.figures.millesime
-    available = sorted(result.available_millesimes, key=lambda v: (v[-4:], v), reverse=True)
+    available = newest_first(result.available_millesimes)
     return available[0] if available else None
 
 
 def _first_known_latest(answers: Answers, questions: Iterable[Question]) -> str | None:
-    values = [m for q in questions if (m := _latest_millesime(answers[q]))]
-    return max(values, key=lambda v: (v[-4:], v)) if values else None
+    values = newest_first(m for q in questions if (m := _latest_millesime(answers[q])))
+    return values[0] if values else None
 
 
 # --- The schools of the visible page -----------------------------------------------------------------------------
@@ -308,58 +236,50 @@ class OfferRow:
     chain: FigureChain | None  # None when the school's code cannot be asked about
 
 
-def offer_certification(offer: Offer, certifications: Sequence[tuple[str, Certification]]) -> Certification | None:
-    """The InserJeunes key of an offer: its final-year MEFSTAT11 (scolaire), the CFD (apprentissage)."""
-    if offer.voie == Voie.SCOLAIRE and offer.mefstat11:
-        return Certification(CodeKind.MEFSTAT11, offer.mefstat11)
-    return next((cert for voie, cert in certifications if voie == offer.voie), None)
-
-
 @dataclass(frozen=True)
 class OfferPlan:
     offer: Offer
-    chain: tuple[tuple[Question, str, str], ...]  # (question, place, scope kind), most local first; empty: no figure
+    chain: PlaceChain | None  # None: no figure to ask for (no code in that voie, or a malformed UAI)
+
+
+def offer_certification(
+    formation: Formation, offer: Offer, certifications: Sequence[tuple[str, Certification]]
+) -> Certification | None:
+    """The InserJeunes key of an offer (`Formation.certification_for`: parsed codes only); for a seconde commune,
+    whose final years are its specialities', the page's own key of that voie (its seconde's MEFSTAT11)."""
+    cert = formation.certification_for(offer.voie, offer.mefstat11)
+    return cert or next((cert for voie, cert in certifications if voie == offer.voie), None)
 
 
 def plan_offer_rows(
+    formation: Formation,
     offers: Sequence[Offer],
     certifications: Sequence[tuple[str, Certification]],
     *,
     millesime: Millesime | None,
     answers: Answers,
 ) -> list[OfferPlan]:
-    """The questions of each visible offer (school, its region, France), planned to go with the page's first round."""
+    """The questions of each visible offer of `formation` (school, its region, France), planned to go with the
+    page's first round."""
     plans = []
     for offer in offers:
-        cert = offer_certification(offer, certifications)
-        try:
-            uai = parse_uai(offer.school.uai)
-            region = region_from_code(offer.school.region_code) if offer.school.region_code else None
-        except InvalidCode:
-            uai, region = None, None
-        if cert is None or uai is None:
-            plans.append(OfferPlan(offer, ()))
-            continue
-        chain = [
-            (Question.school(uai, cert, regional_millesime(millesime)), offer.school.display_name, ScopeKind.SCHOOL)
-        ]
-        if region is not None:
-            chain.append((Question.regional(cert, region, regional_millesime(millesime)), region.nom, ScopeKind.REGION))
-        chain.append((Question.national(cert, national_millesime(millesime)), "France", ScopeKind.FRANCE))
-        plans.append(OfferPlan(offer, tuple(chain)))
-    answers.plan(q for plan in plans for q, _, _ in plan.chain)
+        cert = offer_certification(formation, offer, certifications)
+        chain = place_chain(cert, school=offer.school, millesime=millesime) if cert else None
+        plans.append(OfferPlan(offer, chain))
+    answers.plan(q for plan in plans if plan.chain for q in plan.chain.questions)
     return plans
 
 
-def build_offer_rows(plans: Sequence[OfferPlan], *, answers: Answers) -> list[OfferRow]:
+def build_offer_rows(formation: Formation, plans: Sequence[OfferPlan], *, answers: Answers) -> list[OfferRow]:
     """Each visible offer with its figure at the school, or the region then France as a labelled fallback."""
     answers.ask()  # a no-op when the page's first round already carried the planned questions
+    is_new = formation.is_new()
     rows = []
     for plan in plans:
         voie_label = VOIE_LABELS.get(plan.offer.voie, plan.offer.voie)
-        if not plan.chain:
+        if plan.chain is None:
             rows.append(OfferRow(plan.offer, voie_label, None))
             continue
-        presented = present_chain([(answers[q], scope, kind) for q, scope, kind in plan.chain], voie=voie_label)
-        rows.append(OfferRow(plan.offer, voie_label, presented))
+        chain = answers.chain(plan.chain, voie=voie_label, is_new_formation=is_new)
+        rows.append(OfferRow(plan.offer, voie_label, chain))
     return rows

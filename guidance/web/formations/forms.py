@@ -1,7 +1,5 @@
-"""GET forms of the formation pages: they validate the query string before anything reaches the catalogue or the
-service. A form that is not valid makes the view answer a 400 page with `error_message(form)`.
-
-(The school pages' forms live in `forms_schools.py`.)
+"""GET forms of the formation search and formation pages: they validate the query string before anything reaches
+the catalogue or the service. A form that is not valid makes the view answer a 400 page with `error_message(form)`.
 """
 
 from django import forms
@@ -9,9 +7,8 @@ from django import forms
 from guidance.catalog.models import Level, Voie
 from guidance.catalog.search import field_choices
 from guidance.inserjeunes.codes import InvalidCode, Millesime, parse_millesime
-from guidance.inserjeunes.territories import DEPARTEMENTS, REGIONS
-
-MAX_PAGE = 10_000
+from guidance.inserjeunes.territories import DEPARTEMENTS, REGIONS, regions_by_name
+from guidance.web.http import PageField
 
 FIELD_NAMES = {
     "q": "recherche",
@@ -23,11 +20,6 @@ FIELD_NAMES = {
     "millesime": "promotion",
     "page": "page",
 }
-
-
-def region_choices() -> list[tuple[str, str]]:
-    """Every region the source knows, by name (static: no query)."""
-    return sorted(REGIONS.items(), key=lambda item: item[1])
 
 
 def departement_choices(region_code: str | None = None) -> list[tuple[str, str]]:
@@ -58,11 +50,6 @@ def _select(label: str, empty: str, choices) -> forms.ChoiceField:
     )
 
 
-class PageField(forms.IntegerField):
-    def __init__(self, **kwargs) -> None:
-        super().__init__(required=False, min_value=1, max_value=MAX_PAGE, widget=forms.HiddenInput, **kwargs)
-
-
 class FormationSearchForm(forms.Form):
     """`/formations/?q=&niveau=&voie=&domaine=&region=&page=`."""
 
@@ -89,7 +76,7 @@ class FormationSearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Only the fields present in the catalogue (one query), and the regions by name.
         self.fields["domaine"].choices = [("", "Tous les domaines"), *field_choices()]
-        self.fields["region"].choices = [("", "Toute la France"), *region_choices()]
+        self.fields["region"].choices = [("", "Toute la France"), *regions_by_name()]
 
     @property
     def has_filters(self) -> bool:
@@ -108,7 +95,7 @@ class FormationPageForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", "Choisir une région"), *region_choices()]
+        self.fields["region"].choices = [("", "Choisir une région"), *regions_by_name()]
         region = self.data.get("region") if self.data.get("region") in REGIONS else None
         self.fields["departement"].choices = [("", "Tous les départements"), *departement_choices(region)]
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from guidance.web.views import compare
+from guidance.web.compare import views as compare
 
 urlpatterns = [
     path("comparer/", compare.compare_page, name="compare"),

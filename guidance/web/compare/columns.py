@@ -1,9 +1,9 @@
 """The figures of the compare page: one column per item of the shortlist, every figure asked in one `get_many`.
 
 A school × formation pair shows the school's figure, else the region's, else France's, labelled as a fallback,
-through the same `school_figures` helpers and presenters as the school pages. A formation shows France's figure,
-or the chosen region's with France as the fallback. The table rows (`ROWS`) and the CSV export read the same
-`Cell` values, so the file always says what the page says.
+through the same fallback chain (`figures.questions`) and presenters as the school pages. A formation shows
+France's figure, or the chosen region's with France as the fallback. The table rows (`ROWS`) and the CSV export
+read the same `Cell` values, so the file always says what the page says.
 """
 
 from __future__ import annotations
@@ -15,22 +15,19 @@ from django.db.models import Prefetch
 from django.urls import reverse
 
 from guidance.catalog.models import Formation, Mef, Offer, School, Voie
-from guidance.indicators.service import Question, get_many
-from guidance.inserjeunes.codes import Region, Uai
-from guidance.web import school_figures as sf
-from guidance.web.compare_items import FormationItem, Item, PairItem, compare_query, without_item
-from guidance.web.presenters import (
-    SOURCE_LABEL,
-    FigureChain,
-    FigurePanel,
+from guidance.inserjeunes.codes import Region
+from guidance.web.figures.models import FigureChain, FigurePanel, ScopeKind
+from guidance.web.figures.present import unasked_chain
+from guidance.web.figures.questions import Answers, PlaceChain, place_chain
+from guidance.web.figures.wording import (
+    BY_SPECIALITY,
+    MESSAGES,
+    NOT_PUBLISHED,
+    NOT_YET_MEASURED,
+    VOIE_LABELS,
     MissingCause,
-    ScopeKind,
-    SourceLine,
-    missing,
-    present_chain,
 )
-
-VOIE_LABELS = sf.VOIE_LABELS
+from guidance.web.shortlist import FormationItem, Item, PairItem, compare_query, without_item
 
 
 class UnknownItem(LookupError):
@@ -59,12 +56,8 @@ class Column:
 
     @property
     def fallback_label(self) -> str:
-        """ "" when the figure is the one asked, else which place it comes from, in French."""
-        if not self.chain.is_fallback:
-            return ""
-        if self.shown.scope_is_france:
-            return "À défaut : la même formation dans toute la France"
-        return f"À défaut : la même formation dans la région {self.shown.scope}"
+        """ "" when the figure is the one asked, else which place it comes from (the one wording)."""
+        return self.chain.fallback_note
 
 
 @dataclass(frozen=True)
@@ -97,21 +90,21 @@ def cell(panel: FigurePanel, key: str) -> Cell:
     if panel.missing is not None:
         return Cell(None, None, panel.missing.title)
     if panel.terminales:
-        return Cell(None, None, "Chiffres publiés par spécialité : voir la page de la formation")
+        return Cell(None, None, BY_SPECIALITY)
     if not panel.has_figures:
-        return Cell(None, None, "Pas de chiffres disponibles")
+        return Cell(None, None, MESSAGES[MissingCause.NO_DATA][0])
     shares = {share.key: share for share in panel.shares}
     if key in ("formation", "autres_6_mois"):
         share = shares["formation" if key == "formation" else "autres"]
-        return Cell(share.rate, share.count, "" if share.rate is not None else "Non publié par la source")
+        return Cell(share.rate, share.count, "" if share.rate is not None else NOT_PUBLISHED)
     months = int(key.split("_")[1])
     if months == 6:
         share = shares["emploi"]
-        return Cell(share.rate, share.count, "" if share.rate is not None else "Non publié par la source")
+        return Cell(share.rate, share.count, "" if share.rate is not None else NOT_PUBLISHED)
     horizon = next(h for h in panel.horizons if h.months == months)
     if horizon.not_yet_measured:
-        return Cell(None, None, "Pas encore mesuré")
-    reason = "" if horizon.employment_rate is not None else "Non publié par la source"
+        return Cell(None, None, NOT_YET_MEASURED)
+    reason = "" if horizon.employment_rate is not None else NOT_PUBLISHED
     return Cell(horizon.employment_rate, horizon.employment_count, reason)
 
 
@@ -124,7 +117,7 @@ def rows(columns: Sequence[Column]) -> list[Row]:
 
 def resolve_voie(formation: Formation) -> str:
     """The voie of a formation item that does not say: the one the source has figures for, scolaire first."""
-    has_scolaire = sf.certification_for(formation, Voie.SCOLAIRE) is not None
+    has_scolaire = formation.certification_for(Voie.SCOLAIRE) is not None
     if has_scolaire and (formation.has_figures_scolaire or not formation.has_figures_apprentissage):
         return Voie.SCOLAIRE.value
     return Voie.APPRENTISSAGE.value
@@ -135,7 +128,7 @@ class _Plan:
     item: Item
     formation: Formation
     school: School | None
-    links: tuple[tuple[Question, str, ScopeKind], ...]  # most local first; empty: nothing to ask the source
+    chain: PlaceChain | None  # None: nothing to ask the source (no code in that voie)
 
 
 def _load(items: Sequence[Item]) -> tuple[dict[str, Formation], dict[str, School], dict[tuple[int, int, str], str]]:
@@ -161,20 +154,11 @@ def _load(items: Sequence[Item]) -> tuple[dict[str, Formation], dict[str, School
 
 def _plan(item: Item, formation: Formation, school: School | None, region: Region | None, mefstat11: str) -> _Plan:
     # As on the school pages: the offer's own final-year MEFSTAT11 wins over the formation's first one.
-    cert = sf.certification_for(formation, item.voie, mefstat11)
+    cert = formation.certification_for(item.voie, mefstat11)
     if cert is None:
-        return _Plan(item, formation, school, ())
-    if isinstance(item, PairItem):
-        school_region = sf.school_region(school)
-        t = sf.triple(Uai(school.uai), cert, school_region)
-        links = [(t.school, school.display_name, ScopeKind.SCHOOL)]
-        if t.region is not None:
-            links.append((t.region, school_region.nom, ScopeKind.REGION))
-        links.append((t.france, "France", ScopeKind.FRANCE))
-        return _Plan(item, formation, school, tuple(links))
-    links = [(Question.regional(cert, region), region.nom, ScopeKind.REGION)] if region else []
-    links.append((Question.national(cert), "France", ScopeKind.FRANCE))
-    return _Plan(item, formation, None, tuple(links))
+        return _Plan(item, formation, school, None)
+    # A pair: the school, its own region, France. A formation: the region of the page (if any), France.
+    return _Plan(item, formation, school, place_chain(cert, school=school, region=None if school else region))
 
 
 def build_columns(items: Sequence[Item], region: Region | None) -> list[Column]:
@@ -203,25 +187,21 @@ def build_columns(items: Sequence[Item], region: Region | None) -> list[Column]:
         for item, formation, school in resolved
     ]
 
-    questions = list(dict.fromkeys(q for plan in plans for q, _, _ in plan.links))
-    answers = dict(zip(questions, get_many(questions), strict=True)) if questions else {}
+    answers = Answers()
+    answers.ask_chains(plan.chain for plan in plans)
 
     final_items = [plan.item for plan in plans]
     region_code = region.code if region else ""
     columns = []
     for plan in plans:
         item, formation, school = plan.item, plan.formation, plan.school
-        if plan.links:
-            new = sf.is_new_formation(formation)
-            chain = present_chain(
-                [(answers[q], scope, kind) for q, scope, kind in plan.links],
-                voie=VOIE_LABELS.get(item.voie, ""),
-                is_new_formation=new,
-            )
+        voie_label = VOIE_LABELS.get(item.voie, "")
+        if plan.chain is not None:
+            chain = answers.chain(plan.chain, voie=voie_label, is_new_formation=formation.is_new())
         elif school is not None:
-            chain = sf.no_code_chain(school, item.voie)
+            chain = unasked_chain(school.display_name, ScopeKind.SCHOOL, voie_label)
         else:
-            chain = _no_code_formation_chain(item.voie)
+            chain = unasked_chain("France", ScopeKind.FRANCE, voie_label)
         query = compare_query(final_items, region_code)
         if school is not None:
             page = reverse("web:school_formation", kwargs={"uai": school.uai, "cfd": formation.cfd})
@@ -237,7 +217,7 @@ def build_columns(items: Sequence[Item], region: Region | None) -> list[Column]:
                 item=item,
                 formation=formation,
                 school=school,
-                voie_label=VOIE_LABELS.get(item.voie, ""),
+                voie_label=voie_label,
                 place=place,
                 chain=chain,
                 offered=is_offered,
@@ -246,19 +226,3 @@ def build_columns(items: Sequence[Item], region: Region | None) -> list[Column]:
             )
         )
     return columns
-
-
-def _no_code_formation_chain(voie: str) -> FigureChain:
-    """A formation with no code in that voie (no final year in the BCN): nothing to ask the source."""
-    panel = FigurePanel(
-        scope="France",
-        scope_kind=ScopeKind.FRANCE,
-        voie=VOIE_LABELS.get(voie, ""),
-        millesime=None,
-        cohort=None,
-        leavers=None,
-        in_study=None,
-        missing=missing(MissingCause.UNKNOWN),
-        source=SourceLine(label=SOURCE_LABEL, millesime_label="", fetched_at=None, is_stale=False),
-    )
-    return FigureChain(asked=panel)

@@ -1,5 +1,5 @@
 """Formation search and formation pages. Thin: forms validate the query string, `search_formations` finds,
-`formation_figures` asks the service and presents; the templates render (fragments for HTMX requests)."""
+`formations.page` asks the service and presents; the templates render (fragments for HTMX requests)."""
 
 from django.core.paginator import Paginator
 from django.db.models import Max, Sum
@@ -13,16 +13,16 @@ from guidance.catalog.models import Formation, Level, Offer
 from guidance.catalog.search import search_formations
 from guidance.inserjeunes.codes import InvalidCode, parse_cfd, region_from_code
 from guidance.inserjeunes.territories import DEPARTEMENTS
-from guidance.web.compare_items import ADD_LABELS, FormationItem, compare_links
-from guidance.web.formation_figures import (
-    Answers,
+from guidance.web.figures.questions import Answers
+from guidance.web.formations.forms import FormationPageForm, FormationSearchForm, error_message
+from guidance.web.formations.page import (
     build_formation_figures,
     build_offer_rows,
     page_certifications,
     plan_offer_rows,
 )
-from guidance.web.forms import FormationPageForm, FormationSearchForm, error_message
-from guidance.web.views.common import bad_request, wants_fragment
+from guidance.web.http import bad_request, wants_fragment
+from guidance.web.shortlist import ADD_LABELS, FormationItem, compare_links
 
 RESULTS_PER_PAGE = 20
 SCHOOLS_PER_PAGE = 20
@@ -135,14 +135,16 @@ def formation(request, cfd: str):
 
     # Every figure of the page in two rounds of `get_many`: the schools' questions go with the devenir's first.
     answers = Answers()
-    plans = plan_offer_rows(list(schools_page.object_list), certifications, millesime=millesime, answers=answers)
+    plans = plan_offer_rows(
+        formation, list(schools_page.object_list), certifications, millesime=millesime, answers=answers
+    )
     # The schools' fragment (their filter, their pages) does not show the devenir: its figures are not asked.
     figures = (
         None
         if fragment == "ecoles"
         else build_formation_figures(formation, certifications, region=region, millesime=millesime, answers=answers)
     )
-    offer_rows = build_offer_rows(plans, answers=answers)
+    offer_rows = build_offer_rows(formation, plans, answers=answers)
 
     context = {
         "formation": formation,

@@ -1,11 +1,12 @@
-"""Home page, "comprendre les chiffres", robots.txt."""
+"""Home page, "comprendre les chiffres", the static pages, robots.txt and the health check."""
 
 from django.conf import settings
+from django.db import DatabaseError, connection
 from django.db.models import Count, Max, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.cache import cache_control
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -13,10 +14,11 @@ from guidance.catalog.models import Formation, ImportRun, SchoolIndicators
 from guidance.catalog.search import search_formations, search_schools
 from guidance.indicators.models import CacheEntry
 from guidance.inserjeunes.codes import InvalidCode, parse_millesime
-from guidance.web.forms_schools import HomeSearchForm, first_error
-from guidance.web.presenters import SHARE_LABELS
-from guidance.web.views.common import bad_request, wants_fragment
+from guidance.web.figures.wording import SHARE_LABELS
+from guidance.web.http import bad_request, first_error, wants_fragment
+from guidance.web.pages.forms import HomeSearchForm
 
+STATIC_PAGES = {"accessibilite", "mentions_legales", "donnees_personnelles", "plan_du_site"}
 PREVIEW_SIZE = 5
 FIELD_SHORTCUTS = 12
 
@@ -136,7 +138,7 @@ def data_freshness() -> dict:
             parsed.append(parse_millesime(value))
         except InvalidCode:
             continue
-    newest = max(parsed, key=lambda m: (m.last_year, m.is_period), default=None)
+    newest = max(parsed, key=lambda m: m.sort_key, default=None)
     imports = ImportRun.objects.aggregate(last=Max("finished_at"))
     fetched = CacheEntry.objects.aggregate(last=Max("fetched_at"))
     return {
@@ -160,3 +162,23 @@ def robots_txt(request):
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def static_page(request, page: str):
+    if page not in STATIC_PAGES:
+        raise Http404
+    return render(request, f"web/pages/{page}.html")
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    """200 when the database answers a trivial query, 503 otherwise. Never touches the upstream API."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

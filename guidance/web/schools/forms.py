@@ -1,4 +1,4 @@
-"""GET forms of the school pages and the home page: they validate query strings before anything is searched.
+"""GET forms of the school pages: they validate query strings before anything is searched.
 
 A value a visitor could not have picked from our own forms (an unknown region, a page "abc") makes the form
 invalid; the views answer it with the 400 page and the form's own message, never with a 500.
@@ -7,13 +7,12 @@ invalid; the views answer it with the 400 page and the form's own message, never
 from django import forms
 
 from guidance.catalog.models import SchoolKind, Sector, Voie
-from guidance.inserjeunes.territories import REGIONS
+from guidance.inserjeunes.territories import regions_by_name
+from guidance.web.http import PageField
 
 MAX_QUERY_LENGTH = 100
 
-REGION_CHOICES = [("", "Toutes les régions")] + sorted(
-    ((code, name) for code, name in REGIONS.items()), key=lambda item: item[1]
-)
+REGION_CHOICES = [("", "Toutes les régions"), *regions_by_name()]
 
 
 class SchoolSearchForm(forms.Form):
@@ -43,16 +42,7 @@ class SchoolSearchForm(forms.Form):
         choices=[("", "Public et privé"), (Sector.PUBLIC.value, "Public"), (Sector.PRIVE.value, "Privé")],
         error_messages={"invalid_choice": "Le secteur doit être « public » ou « prive »."},
     )
-    page = forms.IntegerField(
-        required=False,
-        min_value=1,
-        max_value=100_000,
-        error_messages={
-            "invalid": "Le numéro de page doit être un nombre entier.",
-            "min_value": "Le numéro de page commence à 1.",
-            "max_value": "Ce numéro de page est trop grand.",
-        },
-    )
+    page = PageField(widget=forms.NumberInput)
 
     def __init__(self, *args, kind_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -74,22 +64,3 @@ class VoieForm(forms.Form):
         choices=[("", "Les deux voies"), *Voie.choices],
         error_messages={"invalid_choice": "La voie doit être « scolaire » ou « apprentissage »."},
     )
-
-
-class HomeSearchForm(forms.Form):
-    """`/?q=`: the one search box of the home page (formations first, then schools)."""
-
-    q = forms.CharField(
-        label="Une formation, un métier, un établissement, une ville",
-        required=False,
-        max_length=MAX_QUERY_LENGTH,
-        error_messages={"max_length": "La recherche est trop longue (100 caractères au plus)."},
-    )
-
-
-def first_error(form: forms.Form) -> str:
-    """The first error message of an invalid form, for the 400 page."""
-    for errors in form.errors.values():
-        for error in errors:
-            return str(error)
-    return ""

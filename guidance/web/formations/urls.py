@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from guidance.web.views import formations
+from guidance.web.formations import views as formations
 
 urlpatterns = [
     path("formations/", formations.search, name="formation_search"),

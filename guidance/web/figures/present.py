@@ -1,15 +1,14 @@
 """Turn the service layer's `IndicatorResult` objects into what the figure templates show.
 
-Contract (stable: the formation pages and the school pages both use it):
+- `present(result, scope=..., scope_kind=...)` → `FigurePanel`: one figure (or the reason there is none) for one place;
+- `present_chain([(result, scope, kind), …])` → `FigureChain`: the school → region → France fallback, the first
+  panel being the one asked and `fallback` the nearest one with figures;
+- `present_evolution(columns)` → `Evolution`: one row per millésime, one column per voie;
+- `unasked_chain(scope, kind, voie)`: a place with no code to ask the source about.
 
-- `present(result, *, scope, voie=...)` → `FigurePanel`: one figure (or the reason there is none) for one place.
-- `present_chain(results_and_scopes, voie=...)` → `FigureChain`: the school → region → France fallback. The first
-  panel is the one asked; when it has no figures, `chain.fallback` is the nearest one that has, labelled as such.
-- `present_evolution(columns)` → `Evolution`: one row per millésime, one column per voie, for a small table.
-
-Templates never see raw JSON nor an `IndicatorResult`: only these frozen dataclasses. Every panel carries its
-millésime, its cohort size and its source line; a panel without figures carries a `Missing` whose `cause` says why
-(see `MissingCause`), with its own French wording.
+Templates never see raw JSON nor an `IndicatorResult`: only the frozen dataclasses of `figures.models`. Every panel
+carries its millésime, its cohort size and its source line; a panel without figures carries a `Missing` whose
+`cause` says why, in the words of `figures.wording`.
 """
 
 from __future__ import annotations
@@ -18,13 +17,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from guidance.inserjeunes.codes import Millesime
-from guidance.inserjeunes.results import SMALL_COHORT_THRESHOLD, CertificationFigures, TerminalError
-from guidance.web.figure_panels import (
+from guidance.inserjeunes.codes import Millesime, newest_first
+from guidance.inserjeunes.results import CertificationFigures, TerminalError
+from guidance.web.figures.models import (
     HORIZONS,
-    MESSAGES,
-    SHARE_LABELS,
-    SOURCE_LABEL,
     CarriedOver,
     Evolution,
     EvolutionCell,
@@ -34,11 +30,20 @@ from guidance.web.figure_panels import (
     Horizon,
     MillesimeLink,
     Missing,
-    MissingCause,
     Salaries,
     ScopeKind,
     Share,
     SourceLine,
+)
+from guidance.web.figures.wording import (
+    MESSAGES,
+    NO_FIGURES_SHORT,
+    NOT_IN_MILLESIME,
+    SHARE_LABELS,
+    SMALL_COHORT_SHORT,
+    SOURCE_LABEL,
+    MissingCause,
+    millesime_label,
 )
 
 # Absence names of the service layer mapped onto our causes. Read by name so that the mapping survives
@@ -47,44 +52,13 @@ _ABSENCE_CAUSES: dict[str, MissingCause] = {
     "SMALL_COHORT": MissingCause.SMALL_COHORT,
     "NO_DATA_FOR_MILLESIME": MissingCause.NO_DATA_FOR_MILLESIME,
     "UNKNOWN_CERTIFICATION": MissingCause.UNKNOWN,
-    "UNKNOWN_CERTIFICATIONS": MissingCause.UNKNOWN,
     "UNKNOWN_FORMATION": MissingCause.UNKNOWN,
     "UNKNOWN_SCHOOL": MissingCause.UNKNOWN,
-    "NEW_FORMATION": MissingCause.NEW_FORMATION,
     "NO_DATA": MissingCause.NO_DATA,
     "UNAVAILABLE": MissingCause.UNAVAILABLE,
     # The upstream refused our question: a bug of ours, logged by the service; to a visitor it is unavailability.
     "INVALID_REQUEST": MissingCause.UNAVAILABLE,
 }
-
-
-__all__ = [
-    "MESSAGES",
-    "CarriedOver",
-    "Evolution",
-    "EvolutionCell",
-    "EvolutionRow",
-    "FigureChain",
-    "FigurePanel",
-    "Horizon",
-    "MillesimeLink",
-    "Missing",
-    "MissingCause",
-    "Salaries",
-    "ScopeKind",
-    "Share",
-    "SourceLine",
-    "absence_cause",
-    "evolution_cell",
-    "millesime_links",
-    "missing",
-    "name_specialities",
-    "present",
-    "present_chain",
-    "present_evolution",
-]
-
-# --- Building --------------------------------------------------------------------------------------------------
 
 
 def _int(value: Any) -> int | None:
@@ -103,8 +77,7 @@ def absence_cause(absence: Any) -> MissingCause | None:
 
 def millesime_links(values: Iterable[str], current: str | None = None) -> tuple[MillesimeLink, ...]:
     """Links to each millésime, newest first, the current one flagged."""
-    unique = sorted({str(v) for v in values if v}, key=lambda v: (v[-4:], v), reverse=True)
-    return tuple(MillesimeLink(v, v.replace("_", "-"), v == current) for v in unique)
+    return tuple(MillesimeLink(v, millesime_label(v), v == current) for v in newest_first(values))
 
 
 def missing(cause: MissingCause, *, millesimes: Sequence[MillesimeLink] = (), cohort: int | None = None) -> Missing:
@@ -112,12 +85,8 @@ def missing(cause: MissingCause, *, millesimes: Sequence[MillesimeLink] = (), co
     return Missing(cause=cause, title=title, text=text, millesimes=tuple(millesimes), cohort=cohort)
 
 
-def _shares(figures: CertificationFigures) -> tuple[Share, ...]:
-    values = (
-        ("emploi", figures.taux_en_emploi_6_mois, figures.nb_en_emploi_6_mois),
-        ("formation", figures.taux_en_formation, figures.nb_poursuite_etudes),
-        ("autres", figures.taux_autres_6_mois, None),
-    )
+def shares(values: Iterable[tuple[str, float | None, float | None]]) -> tuple[Share, ...]:
+    """The three 6-month shares [(key, rate, count)…] with their drawing (x, width in a 0–100 box)."""
     shares, x = [], 0.0
     for key, rate, count in values:
         rate = _int(rate)
@@ -127,6 +96,16 @@ def _shares(figures: CertificationFigures) -> tuple[Share, ...]:
         shares.append(Share(key, label, explanation, rate, _int(count), x, width))
         x += width
     return tuple(shares)
+
+
+def _shares(figures: CertificationFigures) -> tuple[Share, ...]:
+    return shares(
+        (
+            ("emploi", figures.taux_en_emploi_6_mois, figures.nb_en_emploi_6_mois),
+            ("formation", figures.taux_en_formation, figures.nb_poursuite_etudes),
+            ("autres", figures.taux_autres_6_mois, None),
+        )
+    )
 
 
 def _horizons(figures: CertificationFigures) -> tuple[Horizon, ...]:
@@ -209,8 +188,10 @@ def _terminal_panel(
 ) -> FigurePanel:
     if isinstance(entry, TerminalError):
         # Never offer the promotion already shown (a year and the period ending with it are the same promotion).
-        shown_year = current[-4:] if current else None
-        links = tuple(link for link in millesime_links(entry.millesimes) if link.value[-4:] != shown_year)
+        shown_year = Millesime(current).last_year if current else None
+        links = tuple(
+            link for link in millesime_links(entry.millesimes) if Millesime(link.value).last_year != shown_year
+        )
         cause = MissingCause.NO_DATA_FOR_MILLESIME if links else MissingCause.NO_DATA
         return FigurePanel(
             scope=scope,
@@ -265,7 +246,7 @@ def present(
     links = millesime_links(result.available_millesimes or (), current)
     source = SourceLine(
         label=str(result.source or SOURCE_LABEL),
-        millesime_label=current.replace("_", "-") if current else "",
+        millesime_label=millesime_label(current) if current else "",
         fetched_at=result.fetched_at,
         is_stale=bool(result.is_stale),
         notes=_notes(figures),
@@ -332,9 +313,9 @@ def evolution_cell(result: Any) -> EvolutionCell:
         return EvolutionCell(None, None, None, MESSAGES[cause][0])
     cohort = _int(figures.nb_annee_term)
     if figures.too_few_learners:
-        return EvolutionCell(None, None, cohort, f"moins de {SMALL_COHORT_THRESHOLD} jeunes")
+        return EvolutionCell(None, None, cohort, SMALL_COHORT_SHORT)
     if figures.taux_en_emploi_6_mois is None and figures.taux_en_formation is None:
-        return EvolutionCell(None, None, cohort, "pas de chiffres")
+        return EvolutionCell(None, None, cohort, NO_FIGURES_SHORT)
     return EvolutionCell(_int(figures.taux_en_emploi_6_mois), _int(figures.taux_en_formation), cohort, "")
 
 
@@ -343,14 +324,14 @@ def present_evolution(columns: Sequence[tuple[str, dict[str, Any]]]) -> Evolutio
 
     Rows are the union of the millésimes, newest first; a voie without that millésime gets a dash.
     """
-    all_millesimes = sorted(
-        {m for _, by_millesime in columns for m in by_millesime}, key=lambda v: (v[-4:], v), reverse=True
-    )
+    all_millesimes = newest_first(m for _, by_millesime in columns for m in by_millesime)
     rows = tuple(
         EvolutionRow(
-            millesime=m.replace("_", "-"),
+            millesime=millesime_label(m),
             cells=tuple(
-                evolution_cell(by_millesime[m]) if m in by_millesime else EvolutionCell(None, None, None, "—")
+                evolution_cell(by_millesime[m])
+                if m in by_millesime
+                else EvolutionCell(None, None, None, NOT_IN_MILLESIME)
                 for _, by_millesime in columns
             ),
         )
@@ -360,3 +341,19 @@ def present_evolution(columns: Sequence[tuple[str, dict[str, Any]]]) -> Evolutio
     return Evolution(
         columns=tuple(label for label, _ in columns), rows=rows, source=sources[0] if sources else SOURCE_LABEL
     )
+
+
+def unasked_chain(scope: str, scope_kind: ScopeKind, voie: str) -> FigureChain:
+    """A place whose training has no code in that voie (no final year in the catalogue): nothing to ask."""
+    panel = FigurePanel(
+        scope=scope,
+        scope_kind=scope_kind,
+        voie=voie,
+        millesime=None,
+        cohort=None,
+        leavers=None,
+        in_study=None,
+        missing=missing(MissingCause.UNKNOWN),
+        source=SourceLine(label=SOURCE_LABEL, millesime_label="", fetched_at=None, is_stale=False),
+    )
+    return FigureChain(asked=panel)

@@ -5,7 +5,7 @@ The list lives in the address only (no account, no cookie): `?item=f:40031213:sc
 apprentissage&region=76`. Two kinds of item:
 
 - `f:<CFD>[:<voie>]`: a formation, figures in France (or in the region of the page, France as the fallback);
-  without a voie, the compare page picks the one the source has figures for (see `compare.resolve_voie`);
+  without a voie, the compare page picks the one the source has figures for (see `compare.columns.resolve_voie`);
 - `e:<UAI>:<CFD>:<voie>`: a training in one school, the school's figures with the region then France as fallback.
 
 Every code goes through the parsers of `guidance.inserjeunes.codes` before it is used.

@@ -1,0 +1,138 @@
+"""Every French sentence the site writes about figures, once: a cause gets the same words on every page.
+
+Templates and presenters read these constants and functions; no other module of `guidance.web` writes a sentence
+about why a figure is missing, where a fallback figure comes from, or what a voie is called.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from guidance.catalog.models import Voie
+from guidance.inserjeunes.results import SMALL_COHORT_THRESHOLD
+
+SOURCE_LABEL = "InserJeunes (ministère de l’Éducation nationale – DEPP, ministère du Travail – DARES)"
+DEPP_SOURCE = "InserJeunes, indicateurs par établissement (ministère de l’Éducation nationale – DEPP)"
+
+VOIE_LABELS: dict[str, str] = dict(Voie.choices)
+
+# A diploma with no code in a voie: nothing to ask the source, and the page says why.
+NOT_OFFERED: dict[str, str] = {
+    Voie.SCOLAIRE: "Ce diplôme ne se prépare pas en voie scolaire (aucune classe de dernière année n’existe pour lui "
+    "dans la nomenclature de l’Éducation nationale) : il n’y a donc pas de chiffres pour cette voie.",
+    Voie.APPRENTISSAGE: "Ce diplôme n’a pas de code pour l’apprentissage : il n’y a pas de chiffres pour cette voie.",
+}
+
+
+class MissingCause(StrEnum):
+    """Why a figure is not shown. Each cause has its own message (`MESSAGES`)."""
+
+    SMALL_COHORT = "small_cohort"
+    NO_DATA_FOR_MILLESIME = "no_data_for_millesime"
+    UNKNOWN = "unknown"  # the source does not know this training (or this school)
+    NEW_FORMATION = "new_formation"  # a training too recent to have a cohort that finished
+    NO_DATA = "no_data"
+    UNAVAILABLE = "unavailable"
+
+
+# (title, explanation) of each cause.
+MESSAGES: dict[MissingCause, tuple[str, str]] = {
+    MissingCause.SMALL_COHORT: (
+        "Moins de 20 jeunes : chiffres non publiés",
+        "Moins de 20 jeunes étaient en dernière année. Sur un si petit groupe, les pourcentages ne seraient pas "
+        "fiables et pourraient permettre de reconnaître quelqu’un : ils ne sont donc pas publiés.",
+    ),
+    MissingCause.NO_DATA_FOR_MILLESIME: (
+        "Pas de chiffres pour cette promotion",
+        "La source ne publie pas de chiffres pour cette promotion. Vous pouvez consulter une autre promotion.",
+    ),
+    MissingCause.UNKNOWN: (
+        "Formation non suivie par la source",
+        "InserJeunes ne suit pas cette formation à cet endroit : aucun chiffre n’existe pour elle.",
+    ),
+    MissingCause.NEW_FORMATION: (
+        "Formation trop récente",
+        "Cette formation est récente : aucune promotion ne l’a encore terminée, il n’y a donc pas encore de chiffres.",
+    ),
+    MissingCause.NO_DATA: (
+        "Pas de chiffres disponibles",
+        "La source n’a pas de chiffres pour cette formation à cet endroit.",
+    ),
+    MissingCause.UNAVAILABLE: (
+        "Chiffres momentanément indisponibles",
+        "Nous n’arrivons pas à joindre la source des chiffres pour le moment. Réessayez dans quelques minutes.",
+    ),
+}
+
+# The short reasons of a table cell (evolution table, compare table, CSV export).
+SMALL_COHORT_SHORT = f"moins de {SMALL_COHORT_THRESHOLD} jeunes"
+NO_FIGURES_SHORT = "pas de chiffres"
+NOT_IN_MILLESIME = "—"  # a voie without that promotion in the evolution table
+NOT_PUBLISHED = "Non publié par la source"
+NOT_YET_MEASURED = "Pas encore mesuré"
+BY_SPECIALITY = "Chiffres publiés par spécialité : voir la page de la formation"
+
+SHARE_LABELS: dict[str, tuple[str, str]] = {
+    "emploi": (
+        "En emploi",
+        "Salarié ou salariée dans le privé ou le public (hors indépendants), 6 mois après la sortie.",
+    ),
+    "formation": (
+        "En formation",
+        "Continue ses études ou une autre formation (y compris en apprentissage) l’année suivante.",
+    ),
+    "autres": (
+        "Autres situations",
+        "Ni en emploi salarié ni en formation : en recherche d’emploi, indépendant, à l’étranger, inactif…",
+    ),
+}
+
+# Where a school's figures come from (apprentissage): which organisation the source describes.
+UAI_TYPE_LABELS = {
+    "lieu_formation": "le lieu de formation",
+    "formateur": "l’organisme formateur",
+    "gestionnaire": "l’organisme gestionnaire",
+}
+
+
+def fallback_sentence(scope: str, *, is_france: bool) -> str:
+    """The one wording of a fallback figure: where it comes from, when the place asked has none."""
+    if is_france:
+        return "À défaut : la même formation dans toute la France"
+    return f"À défaut : la même formation dans la région {scope}"
+
+
+def millesime_label(value: str) -> str:
+    """`2022_2023` → `2022-2023` (a period is two cohorts, never "promotion 2023")."""
+    return value.replace("_", "-")
+
+
+# --- DEPP value added in one sentence --------------------------------------------------------------------------
+
+
+def signed(value: float) -> str:
+    """+4, −7 (a real minus sign), 0."""
+    number = round(value)
+    return "0" if number == 0 else f"{'+' if number > 0 else '−'}{abs(number)}"
+
+
+def _points(value: float) -> str:
+    return f"{signed(value)}\u00a0point{'s' if abs(round(value)) > 1 else ''}"
+
+
+def _pct(value: float) -> str:
+    return f"{round(value)}\u202f%"
+
+
+def value_added_sentence(rate: float | None, expected: float | None, value_added: float | None) -> str:
+    """The DEPP value added in one plain sentence, with its numbers ("" when they are missing)."""
+    if rate is None or expected is None:
+        return ""
+    value_added = value_added if value_added is not None else rate - expected
+    comparison = "plus que" if round(value_added) > 0 else "moins que" if round(value_added) < 0 else "autant que"
+    return (
+        f"Six mois après leur sortie, {_pct(rate)} des jeunes sortis de l’établissement "
+        f"avaient un emploi, contre {_pct(expected)} attendus pour des jeunes de même profil (âge, sexe, "
+        f"formation suivie, origine sociale) dans une zone d’emploi comparable : c’est {comparison} prévu, "
+        f"soit une valeur ajoutée de {_points(value_added)}."
+    )

@@ -1,0 +1,60 @@
+"""What every page area shares about HTTP: the styled 400/404/500 answers, the page number of a list address,
+and the HTMX fragment rule."""
+
+from django import forms
+from django.conf import settings
+from django.http import HttpResponseServerError
+from django.shortcuts import render
+from django.template import loader
+
+
+def bad_request(request, message: str):
+    """The styled 400 page, saying in French what is wrong with the address."""
+    return render(request, "errors/400.html", {"error_message": message}, status=400)
+
+
+def first_error(form: forms.Form) -> str:
+    """The first message of an invalid form, as one sentence for the 400 page."""
+    for errors in form.errors.values():
+        if errors:
+            return str(errors[0])
+    return "L’adresse n’est pas valide. Vérifiez le lien."
+
+
+def wants_fragment(request) -> bool:
+    """HTMX swaps a region, except when it restores history (then it needs the whole page)."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+class PageField(forms.IntegerField):
+    """`?page=` of a list: not a whole number ≥ 1 is a 400; a page past the end is the views' to clamp to the last
+    (`Paginator.get_page`), since a shared link outlives the catalogue it was made from."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("widget", forms.HiddenInput)
+        super().__init__(
+            required=False,
+            min_value=1,
+            error_messages={
+                "invalid": "Le numéro de page doit être un nombre entier.",
+                "min_value": "Le numéro de page commence à 1.",
+            },
+            **kwargs,
+        )
+
+
+# --- Django's error handlers (guidance/urls.py) -----------------------------------------------------------------
+
+
+def bad_request_handler(request, exception=None):
+    return render(request, "errors/400.html", status=400)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+def server_error(request):
+    # No request context: context processors could touch the database or the session, which may be what failed.
+    template = loader.get_template("errors/500.html")
+    return HttpResponseServerError(template.render({"SITE_NAME": settings.SITE_NAME}))

@@ -1,0 +1,126 @@
+"""The assembly of the school pages' figures: a row per training a school offers (its figure, or the region's
+then France's as a labelled fallback), and per voie of a school × formation page the school's figures beside the
+region's and France's, with where the school's come from.
+
+Every question goes through the figures' one batcher (`Answers`): the list of a school's trainings asks France
+only for what the school and its region lack, so a page asks at most one question per figure it shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from guidance.catalog.models import Formation, Offer, School
+from guidance.web.figures.models import FigureChain, FigurePanel, ScopeKind
+from guidance.web.figures.present import present, unasked_chain
+from guidance.web.figures.provenance import Provenance, provenance, related_uais
+from guidance.web.figures.questions import Answers, place_chain, school_region
+from guidance.web.figures.wording import VOIE_LABELS
+
+
+@dataclass(frozen=True)
+class OfferRow:
+    """One training offered by a school, with the figure shown for it."""
+
+    formation: Formation
+    voie: str
+    voie_label: str
+    chain: FigureChain
+
+    @property
+    def panel(self) -> FigurePanel:
+        return self.chain.shown
+
+    @property
+    def employment_rate(self) -> int | None:
+        return self._share("emploi")
+
+    @property
+    def study_rate(self) -> int | None:
+        return self._share("formation")
+
+    def _share(self, key: str) -> int | None:
+        return next((share.rate for share in self.panel.shares if share.key == key), None)
+
+
+def offer_rows(school: School, offers: Iterable[Offer]) -> list[OfferRow]:
+    """A row per offer (formations and their final-year `mefs` prefetched), figures asked together."""
+    offers = list(offers)
+    # A seconde commune has no cohort of its own: its figures are those of each speciality (formation page).
+    chains = []
+    for offer in offers:
+        cert = None if offer.formation.is_seconde_commune else offer.certification()
+        chains.append(place_chain(cert, school=school) if cert else None)
+    answers = Answers()
+    answers.ask_chains(chains, france_if_needed=True)
+    rows = []
+    for offer, chain in zip(offers, chains, strict=True):
+        label = VOIE_LABELS.get(offer.voie, "")
+        if chain is None:
+            shown = unasked_chain(school.display_name, ScopeKind.SCHOOL, label)
+        else:
+            shown = answers.chain(chain, voie=label, is_new_formation=offer.formation.is_new())
+        rows.append(OfferRow(offer.formation, offer.voie, label, shown))
+    return rows
+
+
+@dataclass(frozen=True)
+class VoieBlock:
+    """One voie of a school × formation page: the school's figures beside the region's and France's."""
+
+    voie: str
+    voie_label: str
+    offered: bool  # the catalogue lists this training in this school in this voie
+    school_panel: FigurePanel
+    region_panel: FigurePanel | None = None
+    france_panel: FigurePanel | None = None
+    provenance: Provenance | None = None
+    has_school_figures: bool = False
+
+
+def voie_blocks(
+    school: School, formation: Formation, voies: Sequence[str], offers: dict[str, Offer]
+) -> list[VoieBlock]:
+    """Per voie: the school's figures next to the region's and France's (all asked in one round)."""
+    chains = {}
+    for voie in voies:
+        cert = formation.certification_for(voie, offers[voie].mefstat11 if voie in offers else "")
+        chains[voie] = place_chain(cert, school=school) if cert else None
+    answers = Answers()
+    answers.ask_chains(chains.values())
+    is_new = formation.is_new()
+    school_figures = [answers[chain.links[0].question].figures for chain in chains.values() if chain]
+    known = School.objects.in_bulk(related_uais(school_figures), field_name="uai") if school_figures else {}
+    region = school_region(school)
+    blocks = []
+    for voie, chain in chains.items():
+        label = VOIE_LABELS[voie]
+        if chain is None:
+            panel = unasked_chain(school.display_name, ScopeKind.SCHOOL, label).asked
+            blocks.append(VoieBlock(voie, label, voie in offers, panel))
+            continue
+        panels = {
+            link.scope_kind: present(
+                answers[link.question],
+                scope=link.scope,
+                scope_kind=link.scope_kind,
+                voie=label,
+                is_new_formation=is_new,
+            )
+            for link in chain.links
+        }
+        school_result = answers[chain.links[0].question]
+        blocks.append(
+            VoieBlock(
+                voie,
+                label,
+                voie in offers,
+                school_panel=panels[ScopeKind.SCHOOL],
+                region_panel=panels.get(ScopeKind.REGION) if region else None,
+                france_panel=panels[ScopeKind.FRANCE],
+                provenance=provenance(school_result.figures, known),
+                has_school_figures=school_result.figures is not None,
+            )
+        )
+    return blocks

@@ -1,5 +1,11 @@
 import pytest
+import respx
 from django.conf import settings
+
+# The mocked upstream's base URL (tests never touch the internet).
+BASE_URL = "https://inserjeunes.test"
+# The headers of an HTMX request, for the test client: `client.get(url, **HTMX)`.
+HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 class UndefinedTemplateVariable(str):
@@ -32,3 +38,26 @@ def _fresh_indicators_service():
     service.reset_for_tests(refresh_mode="inline")
     yield
     service.reset_for_tests(refresh_mode="inline")
+
+
+@pytest.fixture
+def upstream():
+    """The upstream API mocked with respx at `BASE_URL`: `upstream.get(path).mock(return_value=...)`."""
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as mock:
+        yield mock
+
+
+@pytest.fixture
+def upstream_calls(monkeypatch):
+    """The questions that really went to the (replica) upstream, not to our cache: their request keys, in order."""
+    from guidance.indicators import service
+
+    calls = []
+    original = service._fetch_one
+
+    def counting(request, etag):
+        calls.append(request.key)
+        return original(request, etag)
+
+    monkeypatch.setattr(service, "_fetch_one", counting)
+    return calls

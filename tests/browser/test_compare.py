@@ -7,7 +7,7 @@ import pytest
 
 from guidance.catalog.models import Voie
 from tests.browser.conftest import axe_violations
-from tests.web.test_formations_fixtures import make_formation, make_offer, make_school, real_bac_pro
+from tests.factories import make_formation, make_offer, make_school, real_bac_pro
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from guidance.catalog.models import Level, Voie
 from guidance.inserjeunes.territories import REGIONS
 from tests.browser.conftest import axe_violations, mark_window, window_mark
-from tests.web.test_formations_fixtures import make_formation, make_offer, make_school, real_bac_pro
+from tests.factories import make_formation, make_offer, make_school, real_bac_pro
 
 
 @pytest.fixture

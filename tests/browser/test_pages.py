@@ -6,7 +6,7 @@ import pytest
 
 from guidance.catalog.models import Level
 from tests.browser.conftest import axe_violations
-from tests.web.test_formations_fixtures import make_formation, make_school
+from tests.factories import make_formation, make_school
 
 
 @pytest.fixture

@@ -1,9 +1,8 @@
 import pytest
-import respx
 
 from guidance.indicators import service
 from guidance.inserjeunes.client import reset_client
-from tests.inserjeunes.conftest import BASE_URL
+from tests.conftest import BASE_URL
 
 
 @pytest.fixture(autouse=True)
@@ -22,9 +21,3 @@ def _isolated_service(settings):
     service.refresher.wait()
     service.reset_for_tests(refresh_mode="thread")
     reset_client()
-
-
-@pytest.fixture
-def upstream():
-    with respx.mock(base_url=BASE_URL, assert_all_called=False) as mock:
-        yield mock

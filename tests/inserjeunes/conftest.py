@@ -2,24 +2,17 @@ import json
 from pathlib import Path
 
 import pytest
-import respx
 
 from guidance.inserjeunes.client import InserJeunesClient
+from tests.conftest import BASE_URL
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "inserjeunes"
-BASE_URL = "https://inserjeunes.test"
 API_KEY = "secret-key-never-logged"
 
 
 def payload(name: str) -> dict:
     """A recorded upstream body from tests/fixtures/inserjeunes/."""
     return json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
-
-
-@pytest.fixture
-def upstream():
-    with respx.mock(base_url=BASE_URL, assert_all_called=False) as mock:
-        yield mock
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ Django's test client re-raises a view's exception, so a crash fails the test lou
 
 import pytest
 
-from tests.web.test_formations_fixtures import make_formation, make_offer, make_school
+from tests.factories import make_formation, make_offer, make_school
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,9 @@ from guidance.indicators.models import CacheEntry
 from guidance.inserjeunes.client import reset_client
 from guidance.replica.app import create_app
 from guidance.replica.management.commands.serve_replica import build_server
+from tests.factories import make_formation, real_bac_pro
 from tests.replica.support import API_KEY, replica_dataset
-from tests.web.test_formations_fixtures import make_formation, parse, real_bac_pro
+from tests.web.html import parse
 
 pytestmark = pytest.mark.django_db
 

@@ -67,7 +67,7 @@ def test_healthz_answers_503_when_the_database_fails(client, monkeypatch):
 
 
 def test_server_error_page_renders_without_database(rf, django_db_blocker):
-    from guidance.web.errors import server_error
+    from guidance.web.http import server_error
 
     with django_db_blocker.block():
         response = server_error(rf.get("/"))

@@ -3,11 +3,11 @@
 import pytest
 
 from guidance.catalog.models import SchoolKind, Sector
-from tests.web.test_formations_fixtures import inner_html, make_school, parse
+from tests.conftest import HTMX
+from tests.factories import make_school
+from tests.web.html import inner_html, parse
 
 pytestmark = pytest.mark.django_db
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture

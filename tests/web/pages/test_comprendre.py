@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from guidance.catalog.models import ImportRun, Population, SchoolIndicators
-from tests.web.test_formations_fixtures import make_school, parse
+from tests.factories import make_school
+from tests.web.html import parse
 
 pytestmark = pytest.mark.django_db
 

@@ -9,20 +9,13 @@ from guidance.catalog.models import Voie
 from guidance.indicators.service import Absence, IndicatorResult, QuestionKind
 from guidance.inserjeunes.results import CertificationFigures, RegionalFigures, SchoolFigures, UaiType
 from guidance.inserjeunes.territories import DEPARTEMENTS, REGIONS
-from guidance.web import school_figures
-from guidance.web.presenters import MESSAGES, MissingCause
-from tests.web.test_formations_fixtures import (
-    inner_html,
-    make_formation,
-    make_offer,
-    make_school,
-    parse,
-    real_bac_pro,
-)
+from guidance.web.figures import questions
+from guidance.web.figures.wording import MESSAGES, MissingCause
+from tests.conftest import HTMX
+from tests.factories import make_formation, make_offer, make_school, real_bac_pro
+from tests.web.html import inner_html, parse
 
 pytestmark = pytest.mark.django_db
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def _count(panel, name):
@@ -133,7 +126,7 @@ def _fake_service(monkeypatch, school_answer):
             results.append(IndicatorResult(question, figures=figures, fetched_at=timezone.now()))
         return results
 
-    monkeypatch.setattr(school_figures, "get_many", fake_get_many)
+    monkeypatch.setattr(questions, "get_many", fake_get_many)
 
 
 def test_figures_of_the_formateur_are_said_and_linked(client, monkeypatch):

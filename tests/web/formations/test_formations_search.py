@@ -4,7 +4,8 @@ import pytest
 from django.test.html import parse_html
 
 from guidance.catalog.models import Level
-from tests.web.test_formations_fixtures import inner_html, make_formation, parse, split_oob
+from tests.factories import make_formation
+from tests.web.html import inner_html, parse, split_oob
 
 pytestmark = pytest.mark.django_db
 

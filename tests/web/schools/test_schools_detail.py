@@ -5,38 +5,17 @@ import datetime
 import pytest
 
 from guidance.catalog.models import Population, SchoolIndicators, Voie
-from guidance.indicators import service
 from guidance.indicators.service import Absence, IndicatorResult, QuestionKind
 from guidance.inserjeunes.results import CertificationFigures, RegionalFigures
 from guidance.inserjeunes.territories import REGIONS
-from guidance.web import school_figures
-from guidance.web.presenters import MESSAGES, MissingCause
-from tests.web.test_formations_fixtures import (
-    inner_html,
-    make_formation,
-    make_offer,
-    make_school,
-    parse,
-    real_bac_pro,
-)
+from guidance.web.figures import questions
+from guidance.web.figures.depp import IndicatorRow
+from guidance.web.figures.wording import MESSAGES, MissingCause
+from tests.conftest import HTMX
+from tests.factories import make_formation, make_offer, make_school, real_bac_pro
+from tests.web.html import inner_html, parse
 
 pytestmark = pytest.mark.django_db
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def upstream_calls(monkeypatch):
-    """The questions that really went to the (replica) upstream, not to our cache."""
-    calls = []
-    original = service._fetch_one
-
-    def counting(request, etag):
-        calls.append(request.key)
-        return original(request, etag)
-
-    monkeypatch.setattr(service, "_fetch_one", counting)
-    return calls
 
 
 @pytest.fixture
@@ -89,7 +68,7 @@ def test_each_training_shows_the_real_regional_figure_labelled_as_a_fallback(cli
         cells = [td.text for td in row.find_all("td")]
         assert row.attrs["data-fallback"] == "true" and row.attrs["data-scope"] == "region"
         assert cells[0] == {"scolaire": "Voie scolaire", "apprentissage": "Apprentissage"}[voie]
-        assert cells[4].startswith("À défaut la même formation en " + REGIONS[region])
+        assert cells[4].startswith("À défaut : la même formation dans la région " + REGIONS[region])
         # Cohort size and employment share: exactly the open-data row of that region and millésime.
         assert cells[3].replace(" ", "") == open_data["nb_annee_term"]
         share = 100 * int(open_data["nb_en_emploi_6_mois"]) / int(open_data["nb_annee_term"])
@@ -166,7 +145,7 @@ def test_depp_figures_per_millesime_with_the_value_added_in_one_sentence(client)
 def test_negative_value_added_reads_as_less_than_expected():
     row = SchoolIndicators(employment_rate_6m=38, expected_rate=45, value_added=-7)
 
-    sentence = school_figures.value_added_sentence(row)
+    sentence = IndicatorRow("2023", "Ensemble", row).value_added_sentence
 
     assert "38\u202f%" in sentence and "45\u202f%" in sentence
     assert "moins que prévu" in sentence and "−7\u00a0points" in sentence
@@ -199,7 +178,7 @@ def _answer_everything_with(monkeypatch, absence, *, small_cohort=False, availab
             results.append(IndicatorResult(question, figures=figures, absence=absence, available_millesimes=available))
         return results
 
-    monkeypatch.setattr(school_figures, "get_many", fake_get_many)
+    monkeypatch.setattr(questions, "get_many", fake_get_many)
 
 
 @pytest.mark.parametrize(
@@ -250,7 +229,7 @@ def test_a_seconde_commune_points_to_its_specialities_without_asking_the_source(
     school = make_school("0310024H", "Lycée Jean Jaurès", departement_code="031")
     make_offer(school, formation, Voie.SCOLAIRE)
     asked = []
-    monkeypatch.setattr(school_figures, "get_many", lambda questions, **kw: asked.extend(questions) or [])
+    monkeypatch.setattr(questions, "get_many", lambda questions, **kw: asked.extend(questions) or [])
 
     row = _row(parse(client.get("/etablissements/0310024H/").content), "scolaire")
 
@@ -313,7 +292,7 @@ def test_a_malformed_catalogue_code_never_reaches_the_source(client, monkeypatch
     school = make_school("0310024H", "Lycée Jean Jaurès", departement_code="031")
     make_offer(school, formation, Voie.SCOLAIRE, mefstat11="32A31031403")
     asked = []
-    monkeypatch.setattr(school_figures, "get_many", lambda questions, **kw: asked.extend(questions) or [])
+    monkeypatch.setattr(questions, "get_many", lambda questions, **kw: asked.extend(questions) or [])
 
     row = _row(parse(client.get("/etablissements/0310024H/").content), "scolaire")
 

@@ -12,17 +12,12 @@ from django.conf import settings
 
 from guidance.catalog.models import Voie
 from guidance.inserjeunes.territories import DEPARTEMENTS, REGIONS
-from guidance.web import compare
-from guidance.web.compare_items import MAX_ITEMS
-from guidance.web.presenters import MESSAGES, MissingCause
-from tests.web.test_formations_fixtures import (
-    make_formation,
-    make_offer,
-    make_school,
-    parse,
-    real_bac_pro,
-    regional_rows,
-)
+from guidance.web.compare import columns as compare
+from guidance.web.figures import questions
+from guidance.web.figures.wording import MESSAGES, MissingCause
+from guidance.web.shortlist import MAX_ITEMS
+from tests.factories import make_formation, make_offer, make_school, real_bac_pro, regional_rows
+from tests.web.html import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -316,13 +311,13 @@ def test_five_different_items_are_refused_with_a_message(client, shortlist):
 def test_four_items_cost_one_get_many_and_few_queries(client, shortlist, monkeypatch, django_assert_max_num_queries):
     _, formation, paris, far, _ = shortlist
     calls = []
-    original = compare.get_many
+    original = questions.get_many
 
     def counting(questions, **kwargs):
         calls.append(len(questions))
         return original(questions, **kwargs)
 
-    monkeypatch.setattr(compare, "get_many", counting)
+    monkeypatch.setattr(questions, "get_many", counting)
     url = _url(
         f"f:{formation.cfd}:scolaire",
         f"f:{formation.cfd}:apprentissage",

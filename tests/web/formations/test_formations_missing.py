@@ -7,9 +7,10 @@ import pytest
 from guidance.catalog.models import Voie
 from guidance.indicators.service import Absence, IndicatorResult, QuestionKind
 from guidance.inserjeunes.parsing import parse_certification, parse_regional
-from guidance.web import formation_figures
-from guidance.web.presenters import MESSAGES, MissingCause
-from tests.web.test_formations_fixtures import make_formation, make_offer, make_school, parse
+from guidance.web.figures import questions
+from guidance.web.figures.wording import MESSAGES, MissingCause
+from tests.factories import make_formation, make_offer, make_school
+from tests.web.html import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +51,7 @@ def _serve(monkeypatch, answer, batches=None):
             batches.append(list(questions))
         return [answer(question) for question in questions]
 
-    monkeypatch.setattr(formation_figures, "get_many", fake_get_many)
+    monkeypatch.setattr(questions, "get_many", fake_get_many)
     return asked
 
 

@@ -7,18 +7,9 @@ import pytest
 from django.test.html import parse_html
 
 from guidance.catalog.models import Mef, Voie
-from guidance.indicators import service
 from guidance.inserjeunes.territories import REGIONS
-from tests.web.test_formations_fixtures import (
-    inner_html,
-    make_formation,
-    make_offer,
-    make_school,
-    parse,
-    real_bac_pro,
-    regional_rows,
-    split_oob,
-)
+from tests.factories import make_formation, make_offer, make_school, real_bac_pro, regional_rows
+from tests.web.html import inner_html, parse, split_oob
 
 pytestmark = pytest.mark.django_db
 
@@ -27,20 +18,6 @@ pytestmark = pytest.mark.django_db
 def bac_pro():
     real = real_bac_pro()
     return make_formation(real.cfd, "Bac pro Formation réelle", mefstat11=real.mefstat11)
-
-
-@pytest.fixture
-def upstream_calls(monkeypatch):
-    """Counts the questions that really went to the (replica) upstream, not to our cache."""
-    calls = []
-    original = service._fetch_one
-
-    def counting(request, etag):
-        calls.append(request.key)
-        return original(request, etag)
-
-    monkeypatch.setattr(service, "_fetch_one", counting)
-    return calls
 
 
 def _digits(text: str) -> str:
@@ -213,7 +190,7 @@ def test_schools_list_labels_the_regional_fallback_and_links_to_the_school_page(
     compact = item.find(class_="fig-compact")
     assert compact.attrs["data-fallback"] == "oui"
     assert compact.find(class_="fig-compact__missing").attrs["data-missing"] == "unknown"
-    assert "chiffre de la région Île-de-France" in compact.text
+    assert "À défaut : la même formation dans la région Île-de-France" in compact.text
     row = real.rows[("scolaire", "11")]
     assert f"{int(row['nb_annee_term']):,}".replace(",", " ") in compact.text
 

@@ -6,7 +6,8 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from guidance.catalog.models import Voie
-from tests.web.test_formations_fixtures import make_formation, make_offer, make_school, parse
+from tests.factories import make_formation, make_offer, make_school
+from tests.web.html import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -145,7 +146,7 @@ def test_sitemap_index_lists_every_formation_and_school_page(client, catalogue):
 
 
 def test_large_sitemaps_are_split_into_pages(client, catalogue, monkeypatch):
-    from guidance.web import sitemaps
+    from guidance.web.pages import sitemaps
 
     monkeypatch.setattr(sitemaps.SchoolSitemap, "limit", 1)
 

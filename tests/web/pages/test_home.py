@@ -3,12 +3,12 @@
 import pytest
 
 from guidance.catalog.models import Formation
-from guidance.web.presenters import SHARE_LABELS
-from tests.web.test_formations_fixtures import inner_html, make_formation, make_school, parse
+from guidance.web.figures.wording import SHARE_LABELS
+from tests.conftest import HTMX
+from tests.factories import make_formation, make_school
+from tests.web.html import inner_html, parse
 
 pytestmark = pytest.mark.django_db
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture

@@ -9,8 +9,9 @@ from django.test import RequestFactory
 from guidance.indicators.service import Absence, IndicatorResult, Question
 from guidance.inserjeunes.codes import Certification, CodeKind, Millesime, region_from_code
 from guidance.inserjeunes.parsing import parse_certification, parse_regional
-from guidance.web import presenters
-from guidance.web.presenters import MissingCause, ScopeKind
+from guidance.web.figures import present as presenters
+from guidance.web.figures.models import ScopeKind
+from guidance.web.figures.wording import MissingCause
 
 CERT = Certification(CodeKind.MEFSTAT11, "32221022002")
 FETCHED = datetime.datetime(2026, 11, 20, 8, 30, tzinfo=datetime.UTC)
@@ -245,7 +246,7 @@ def test_chain_include_labels_the_fallback():
         ]
     )
 
-    html = _render('{% include "includes/figures/chain.html" %}', chain=chain)
+    html = _render('{% include "includes/figures/compact.html" %}', chain=chain)
 
     assert "À défaut : la même formation dans la région" in html
     assert 'data-missing="unknown"' in html and "17\u202f%" in html
@@ -312,7 +313,7 @@ def test_chain_falls_back_when_no_speciality_of_the_school_has_figures():
     html = _render('{% include "includes/figures/compact.html" %}', chain=chain)
 
     assert chain.is_fallback and chain.fallback.scope == "Île-de-France"
-    assert 'data-missing="specialities"' in html and "chiffre de la région Île-de-France" in html
+    assert 'data-missing="specialities"' in html and "À défaut : la même formation dans la région Île-de-France" in html
 
 
 def test_speciality_names_come_from_the_catalogue_with_their_page():

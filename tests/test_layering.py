@@ -47,3 +47,69 @@ def test_templates_never_dump_raw_payloads():
         if "payload" in path.read_text(encoding="utf-8") or "|safe" in path.read_text(encoding="utf-8")
     ]
     assert offenders == []
+
+
+# --- guidance/web: one folder per page area, sharing only the figures, the HTTP rules and the shortlist format -----
+
+WEB = ROOT / "guidance" / "web"
+AREAS = ("formations", "schools", "compare", "pages")
+# What every area may import from guidance.web; areas never import one another.
+SHARED = ("guidance.web.figures", "guidance.web.http", "guidance.web.shortlist", "guidance.web.templatetags")
+
+
+def _web_imports(path: Path) -> set[str]:
+    return {name for name in _imported_modules(path) if name.startswith("guidance.web.")}
+
+
+def _is_shared(name: str) -> bool:
+    return any(name == shared or name.startswith(shared + ".") for shared in SHARED)
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_an_area_imports_only_itself_and_the_shared_modules(area):
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(
+            name for name in _web_imports(path) if not _is_shared(name) and not name.startswith(f"guidance.web.{area}")
+        )
+        for path in sorted((WEB / area).rglob("*.py"))
+    }
+    assert {path: names for path, names in offenders.items() if names} == {}
+
+
+def test_the_shared_modules_never_import_an_area():
+    shared_files = [*(WEB / "figures").rglob("*.py"), WEB / "http.py", WEB / "shortlist.py"]
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(name for name in _web_imports(path) if not _is_shared(name))
+        for path in shared_files
+    }
+    assert {path: names for path, names in offenders.items() if names} == {}
+
+
+def test_guidance_web_holds_only_the_areas_and_the_shared_modules():
+    modules = {path.stem for path in WEB.glob("*.py")} - {"__init__", "apps", "urls", "context_processors"}
+    packages = {path.name for path in WEB.iterdir() if path.is_dir() and (path / "__init__.py").exists()}
+    assert modules == {"http", "shortlist"}
+    assert packages == {*AREAS, "figures", "templatetags"}
+
+
+def test_the_upstream_is_asked_only_through_the_figures_batcher():
+    # One batcher (`figures.questions.Answers`) sends every question of every page.
+    def asks(path: Path) -> bool:
+        return any(
+            isinstance(node, ast.ImportFrom)
+            and node.module == "guidance.indicators.service"
+            and any(alias.name in {"get", "get_many"} for alias in node.names)
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        )
+
+    offenders = [str(p.relative_to(ROOT)) for p in sorted(WEB.rglob("*.py")) if p.name != "questions.py" and asks(p)]
+    assert offenders == []
+
+
+def test_no_module_of_guidance_is_over_400_lines():
+    long = {
+        str(path.relative_to(ROOT)): n
+        for path in sorted((ROOT / "guidance").rglob("*.py"))
+        if "migrations" not in path.parts and (n := len(path.read_text(encoding="utf-8").splitlines())) > 400
+    }
+    assert long == {}

@@ -271,7 +271,6 @@ class OfferQuerySet(models.QuerySet):
         return self.filter(departement_code=departement_code)
 
 
-
 class Offer(models.Model):
     """A school teaches a formation in one voie. Region/département are copied from the school for indexed filters."""
 

@@ -4,7 +4,10 @@ from guidance.inserjeunes.codes import (
     CodeKind,
     Filiere,
     InvalidCode,
+    Millesime,
     departement_from_postal_code,
+    departement_of_uai,
+    newest_first,
     parse_academie,
     parse_certification,
     parse_certifications,
@@ -14,6 +17,7 @@ from guidance.inserjeunes.codes import (
     parse_region,
     parse_uai,
 )
+from guidance.inserjeunes.territories import DEPARTEMENTS
 
 
 class TestUai:
@@ -152,3 +156,30 @@ class TestFixesToCodes:
     def test_a_period_is_two_consecutive_years(self, raw):
         with pytest.raises(InvalidCode):
             parse_millesime(raw)
+
+
+def test_millesime_arithmetic_lives_on_the_value_object():
+    assert Millesime("2022_2023").previous() == Millesime("2021_2022")
+    assert Millesime("2024").previous() == Millesime("2023")
+    assert Millesime("2022_2023").national() == Millesime("2023")
+    assert Millesime("2023").regional() == Millesime("2022_2023")
+    assert Millesime("2023").national() == Millesime("2023")
+
+
+def test_millesimes_sort_newest_first_the_year_before_the_period_ending_with_it():
+    assert newest_first(["2021_2022", "2023", "2022_2023", "2022", "2023", ""]) == [
+        "2023",
+        "2022_2023",
+        "2022",
+        "2021_2022",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("uai", "departement"),
+    [("0750001A", "075"), ("9710001A", "971"), ("6200001A", "02A"), ("7200001B", "02B"), ("0310024H", "031")],
+)
+def test_one_rule_maps_a_uai_to_its_departement_corsica_included(uai, departement):
+    assert departement_of_uai(uai) == departement
+    assert parse_uai(uai).departement_code == departement
+    assert departement in DEPARTEMENTS

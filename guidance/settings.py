@@ -26,7 +26,9 @@ SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET_KEY)
 if PRODUCTION and (SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 50):
     raise ImproperlyConfigured("DJANGO_ENV=production needs SECRET_KEY set to a random value of 50+ characters")
 
-DEBUG = env_bool("DEBUG", default=DJANGO_ENV == "development")
+# Off unless asked for (DJANGO_DEBUG=1): `make run` shows the site as visitors get it (styled 404/500), and
+# WhiteNoise still serves /static/ from the apps' folders outside production (WHITENOISE_USE_FINDERS below).
+DEBUG = env_bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"])
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ENV=production needs ALLOWED_HOSTS")

@@ -92,3 +92,23 @@ def test_production_settings_pass_the_deploy_check():
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def _debug_with(env: dict) -> str:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DEBUG"))}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", "from django.conf import settings; print(settings.DEBUG)"],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_debug_is_off_in_development_unless_django_debug_asks_for_it():
+    # `make run` must show the site as visitors get it: styled 404/500, not Django's debug pages.
+    assert _debug_with({"DJANGO_ENV": "development"}) == "False"
+    assert _debug_with({"DJANGO_ENV": "development", "DJANGO_DEBUG": "1"}) == "True"

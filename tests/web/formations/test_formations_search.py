@@ -96,6 +96,8 @@ def test_results_are_paginated_with_real_links(client):
 
     assert len(_titles(first)) == 20 and len(_titles(third)) == 5
     assert _titles(beyond) == _titles(third)  # past the end: the last page
+    far = client.get("/formations/", {"q": "cuisine", "page": "99999"})  # a shared link outlives the catalogue
+    assert far.status_code == 200 and _titles(far) == _titles(third)
     next_link = parse(first.content).find(id="resultats").find("a", class_="fr-pagination__link--next")
     assert next_link.attrs["href"] == "?q=cuisine&page=2" == next_link.attrs["hx-get"]
     assert next_link.attrs["hx-target"] == "#resultats"
@@ -109,6 +111,7 @@ def test_results_are_paginated_with_real_links(client):
         ({"region": "99"}, "région"),
         ({"domaine": "zzz"}, "domaine"),
         ({"page": "deux"}, "page"),
+        ({"page": "-1"}, "page"),
         ({"q": "x" * 201}, "recherche"),
     ],
 )

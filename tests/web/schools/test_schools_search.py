@@ -102,6 +102,9 @@ def test_pagination_links_keep_the_query_and_clamp_past_the_end(client):
     assert len(parse(second.content).find_all("li", class_="school-result")) == 5
     past_the_end = client.get("/etablissements/", {"q": "toulouse", "page": "99"})
     assert _names(past_the_end) == _names(second)
+    # A shared link outlives the catalogue: a page far past the end is the last page, not a 400.
+    far = client.get("/etablissements/", {"q": "toulouse", "page": "99999"})
+    assert far.status_code == 200 and _names(far) == _names(second)
     assert '<meta name="robots" content="noindex, follow">' in second.content.decode()
 
 
@@ -113,6 +116,7 @@ def test_pagination_links_keep_the_query_and_clamp_past_the_end(client):
         ({"secteur": "autre"}, "Le secteur doit être"),
         ({"page": "abc"}, "Le numéro de page doit être un nombre entier."),
         ({"page": "0"}, "Le numéro de page commence à 1."),
+        ({"page": "-1"}, "Le numéro de page commence à 1."),
         ({"q": "x" * 101}, "La recherche est trop longue"),
     ],
 )

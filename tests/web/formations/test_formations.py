@@ -210,7 +210,8 @@ def test_schools_are_filtered_by_departement_and_paginated(client, bac_pro):
     assert names == [f"Lycée numéro {i:02d}" for i in range(25)]
     assert "25 établissements" in first.find(id="ecoles").find("p", class_="fig-offers__count").text
     next_link = first.find(id="ecoles").find("a", class_="fr-pagination__link--next")
-    assert next_link.attrs["href"] == "?departement=075&page=2" and next_link.attrs["hx-target"] == "#ecoles"
+    assert next_link.attrs["href"] == "?departement=075&page=2" == next_link.attrs["hx-get"]
+    assert first.find(id="ecoles").find("nav", class_="fr-pagination").attrs["hx-target"] == "#ecoles"
     far = parse(client.get(f"/formations/{bac_pro.cfd}/", {"departement": "075", "page": "99999"}).content)
     assert [li.find("a").text for li in far.find(id="ecoles").find_all("li", class_="fig-offer")] == names[20:]
 

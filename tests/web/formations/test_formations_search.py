@@ -100,7 +100,10 @@ def test_results_are_paginated_with_real_links(client):
     assert far.status_code == 200 and _titles(far) == _titles(third)
     next_link = parse(first.content).find(id="resultats").find("a", class_="fr-pagination__link--next")
     assert next_link.attrs["href"] == "?q=cuisine&page=2" == next_link.attrs["hx-get"]
-    assert next_link.attrs["hx-target"] == "#resultats"
+    # The links inherit their target from the navigation (set once, not on every link).
+    navigation = parse(first.content).find(id="resultats").find("nav", class_="fr-pagination")
+    assert navigation.attrs["hx-target"] == "#resultats" and navigation.attrs["hx-push-url"] == "true"
+    assert "hx-target" not in next_link.attrs
 
 
 @pytest.mark.parametrize(

@@ -312,6 +312,25 @@ def test_identity_says_level_duration_field_closed_and_renewed_diploma(client):
     assert link.attrs["href"] == "/formations/40030002/"
 
 
+def test_two_versions_of_a_renewed_diploma_that_share_a_label_say_what_tells_them_apart(client):
+    make_formation(
+        "50022135",
+        "CAP Cuisine",
+        diploma_type="CAP",
+        opened_on="2004-09-01",
+        closed_on="2024-08-31",
+        new_cfds=["50022136"],
+    )
+    make_formation("50022136", "CAP Cuisine", diploma_type="CAP", opened_on="2023-09-01", former_cfds=["50022135"])
+
+    old = parse(client.get("/formations/50022135/").content).find("li", data_cfd="50022136")
+    new = parse(client.get("/formations/50022136/").content).find("li", data_cfd="50022135")
+
+    assert old.find("a").text == "CAP Cuisine" and old.find("a").attrs["href"] == "/formations/50022136/"
+    assert "ouvert en 2023" in old.text and "code 50022136" in old.text
+    assert "fermé en 2024" in new.text and "ouvert en 2004" in new.text and "code 50022135" in new.text
+
+
 def test_seo_title_description_canonical_opengraph_and_json_ld(client, bac_pro):
     response = client.get(f"/formations/{bac_pro.cfd}/?region=11")
     tree = parse(response.content)

@@ -65,8 +65,6 @@ def depp_panel(row: IndicatorRow, school: School) -> FigurePanel:
         voie=row.population_label,
         millesime=Millesime(ind.millesime),
         cohort=ind.cohort_size,
-        leavers=None,
-        in_study=None,
         shares=drawn if has_shares else (),
         missing=None if has_shares else missing(MissingCause.NO_DATA),
         source=SourceLine(label=DEPP_SOURCE, millesime_label=row.millesime_label, fetched_at=None, is_stale=False),

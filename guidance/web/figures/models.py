@@ -7,9 +7,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 from guidance.inserjeunes.codes import Millesime
-from guidance.web.figures.wording import SOURCE_LABEL, MissingCause, fallback_sentence
+from guidance.web.figures.wording import COUNT_LABELS, SOURCE_LABEL, MissingCause, fallback_sentence
 
 HORIZONS = (6, 12, 18, 24)
 
@@ -69,6 +70,13 @@ class Salaries:
     q3: int | None
 
 
+class Count(NamedTuple):
+    key: str  # the source's field (`nb_annee_term`…), for the page's data attributes
+    label: str
+    value: int
+    is_percent: bool = False
+
+
 @dataclass(frozen=True)
 class SourceLine:
     label: str
@@ -91,10 +99,10 @@ class FigurePanel:
     scope: str  # "France", a region name or a school name
     scope_kind: ScopeKind
     voie: str  # "Voie scolaire", "Apprentissage" or ""
-    millesime: Millesime | None
-    cohort: int | None  # nb_annee_term
-    leavers: int | None  # nb_sortant
-    in_study: int | None  # nb_poursuite_etudes
+    millesime: Millesime | None = None
+    cohort: int | None = None  # nb_annee_term
+    leavers: int | None = None  # nb_sortant
+    in_study: int | None = None  # nb_poursuite_etudes
     shares: tuple[Share, ...] = ()
     horizons: tuple[Horizon, ...] = ()
     salaries: Salaries | None = None
@@ -120,12 +128,27 @@ class FigurePanel:
         return self.has_figures or any(sub.has_figures for sub in self.terminales)
 
     @property
-    def millesime_label(self) -> str:
-        return self.millesime.label if self.millesime else ""
-
-    @property
     def scope_is_france(self) -> bool:
         return self.scope_kind is ScopeKind.FRANCE
+
+    @property
+    def counts(self) -> tuple[Count, ...]:
+        """The counts the source gives under the figure, in the order of `wording.COUNT_LABELS`."""
+        values = {
+            "nb_annee_term": self.cohort,
+            "nb_poursuite_etudes": self.in_study,
+            "nb_sortant": self.leavers,
+            "taux_rupture_contrats": self.contract_breaks,
+        }
+        return tuple(
+            Count(key, label, values[key], is_percent=key.startswith("taux_"))
+            for key, label in COUNT_LABELS
+            if values[key] is not None
+        )
+
+    @property
+    def millesime_label(self) -> str:
+        return self.millesime.label if self.millesime else ""
 
 
 @dataclass(frozen=True)

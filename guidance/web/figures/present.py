@@ -197,10 +197,6 @@ def _terminal_panel(
             scope=scope,
             scope_kind=scope_kind,
             voie=voie,
-            millesime=None,
-            cohort=None,
-            leavers=None,
-            in_study=None,
             speciality=entry.code_certification,
             speciality_code=entry.code_certification,
             missing=missing(cause, millesimes=links),
@@ -263,9 +259,6 @@ def present(
         scope_kind=scope_kind,
         voie=voie,
         millesime=Millesime(current) if current else None,
-        cohort=None,
-        leavers=None,
-        in_study=None,
         missing=missing(cause, millesimes=offered if cause is MissingCause.NO_DATA_FOR_MILLESIME else ()),
         **common,
     )
@@ -345,15 +338,5 @@ def present_evolution(columns: Sequence[tuple[str, dict[str, Any]]]) -> Evolutio
 
 def unasked_chain(scope: str, scope_kind: ScopeKind, voie: str) -> FigureChain:
     """A place whose training has no code in that voie (no final year in the catalogue): nothing to ask."""
-    panel = FigurePanel(
-        scope=scope,
-        scope_kind=scope_kind,
-        voie=voie,
-        millesime=None,
-        cohort=None,
-        leavers=None,
-        in_study=None,
-        missing=missing(MissingCause.UNKNOWN),
-        source=SourceLine(label=SOURCE_LABEL, millesime_label="", fetched_at=None, is_stale=False),
-    )
-    return FigureChain(asked=panel)
+    source = SourceLine(label=SOURCE_LABEL, millesime_label="", fetched_at=None, is_stale=False)
+    return FigureChain(FigurePanel(scope, scope_kind, voie, missing=missing(MissingCause.UNKNOWN), source=source))

@@ -72,6 +72,14 @@ NOT_PUBLISHED = "Non publié par la source"
 NOT_YET_MEASURED = "Pas encore mesuré"
 BY_SPECIALITY = "Chiffres publiés par spécialité : voir la page de la formation"
 
+# The counts under a figure, in the order shown: (source field, label). `taux_rupture_contrats` is a percentage.
+COUNT_LABELS: tuple[tuple[str, str], ...] = (
+    ("nb_annee_term", "Jeunes en dernière année"),
+    ("nb_poursuite_etudes", "Poursuivent des études"),
+    ("nb_sortant", "Sortis de formation"),
+    ("taux_rupture_contrats", "Contrats d’apprentissage rompus"),
+)
+
 SHARE_LABELS: dict[str, tuple[str, str]] = {
     "emploi": (
         "En emploi",

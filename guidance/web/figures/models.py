@@ -70,13 +70,6 @@ class Salaries:
     q3: int | None
 
 
-class Count(NamedTuple):
-    key: str  # the source's field (`nb_annee_term`…), for the page's data attributes
-    label: str
-    value: int
-    is_percent: bool = False
-
-
 @dataclass(frozen=True)
 class SourceLine:
     label: str
@@ -197,3 +190,12 @@ class Evolution:
     @property
     def has_figures(self) -> bool:
         return any(cell.employment_rate is not None for row in self.rows for cell in row.cells)
+
+
+class Count(NamedTuple):
+    """One count under a figure (`FigurePanel.counts`)."""
+
+    key: str  # the source's field (`nb_annee_term`…), for the page's data attributes
+    label: str
+    value: int
+    is_percent: bool = False

@@ -26,6 +26,16 @@ def wants_fragment(request) -> bool:
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
+class SearchField(forms.CharField):
+    """`?q=` of a search box: free words, at most `max_length` characters (a longer one is a 400)."""
+
+    def __init__(self, label: str, max_length: int = 100, **kwargs) -> None:
+        message = f"La recherche est trop longue ({max_length} caractères au plus)."
+        super().__init__(
+            label=label, required=False, max_length=max_length, error_messages={"max_length": message}, **kwargs
+        )
+
+
 class PageField(forms.IntegerField):
     """`?page=` of a list: not a whole number ≥ 1 is a 400; a page past the end is the views' to clamp to the last
     (`Paginator.get_page`), since a shared link outlives the catalogue it was made from."""

@@ -1,6 +1,8 @@
 """The compare page and its CSV export. Thin: the form reads the address, `columns.build_columns` asks the
 catalogue and the service (one `get_many`), the template or the CSV writer (`export`) shows the same cells."""
 
+import functools
+
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -31,12 +33,22 @@ def _read(request) -> tuple[CompareForm, list[compare.Column], Region | None]:
         raise _BadAddress(error.message) from None
 
 
+def _reads_the_address(view):
+    """Calls `view(request, form, columns, region)` with the address read, or answers its 400 page."""
+
+    @functools.wraps(view)
+    def wrapped(request):
+        try:
+            return view(request, *_read(request))
+        except _BadAddress as error:
+            return bad_request(request, error.message)
+
+    return wrapped
+
+
 @require_safe
-def compare_page(request):
-    try:
-        form, columns, region = _read(request)
-    except _BadAddress as error:
-        return bad_request(request, error.message)
+@_reads_the_address
+def compare_page(request, form: CompareForm, columns: list[compare.Column], region: Region | None):
     query = compare_query([c.item for c in columns], region.code if region else "")
     context = {
         "form": form,
@@ -52,12 +64,9 @@ def compare_page(request):
 
 
 @require_safe
-def compare_csv(request):
+@_reads_the_address
+def compare_csv(request, _form, columns: list[compare.Column], _region):
     """`;`-separated, UTF-8 with a BOM (spreadsheet software reads the accents right), one line per item and rate."""
-    try:
-        _form, columns, _region = _read(request)
-    except _BadAddress as error:
-        return bad_request(request, error.message)
     response = HttpResponse("\ufeff" + csv_text(columns), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="comparaison.csv"'
     return response

@@ -12,28 +12,29 @@ from guidance.catalog.models import Formation, School
 URLS_PER_SITEMAP = 5000
 
 
-class FormationSitemap(Sitemap):
+class _CodeSitemap(Sitemap):
+    """Every page of a catalogue model, by its natural key (`code`), behind the URL `url_name` takes it as."""
+
     limit = URLS_PER_SITEMAP
     changefreq = "monthly"
+    model = None
+    code = url_name = ""
+
+    def items(self):
+        return self.model.objects.order_by(self.code).values_list(self.code, flat=True)
+
+    def location(self, item: str) -> str:
+        return reverse(self.url_name, kwargs={self.code: item})
+
+
+class FormationSitemap(_CodeSitemap):
     priority = 0.8
-
-    def items(self):
-        return Formation.objects.order_by("cfd").values_list("cfd", flat=True)
-
-    def location(self, item: str) -> str:
-        return reverse("web:formation", kwargs={"cfd": item})
+    model, code, url_name = Formation, "cfd", "web:formation"
 
 
-class SchoolSitemap(Sitemap):
-    limit = URLS_PER_SITEMAP
-    changefreq = "monthly"
+class SchoolSitemap(_CodeSitemap):
     priority = 0.6
-
-    def items(self):
-        return School.objects.order_by("uai").values_list("uai", flat=True)
-
-    def location(self, item: str) -> str:
-        return reverse("web:school_detail", kwargs={"uai": item})
+    model, code, url_name = School, "uai", "web:school_detail"
 
 
 class PagesSitemap(Sitemap):

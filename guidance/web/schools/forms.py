@@ -8,9 +8,7 @@ from django import forms
 
 from guidance.catalog.models import SchoolKind, Sector, Voie
 from guidance.inserjeunes.territories import regions_by_name
-from guidance.web.http import PageField
-
-MAX_QUERY_LENGTH = 100
+from guidance.web.http import PageField, SearchField
 
 REGION_CHOICES = [("", "Toutes les régions"), *regions_by_name()]
 
@@ -18,12 +16,7 @@ REGION_CHOICES = [("", "Toutes les régions"), *regions_by_name()]
 class SchoolSearchForm(forms.Form):
     """`/etablissements/?q=&region=&type=&secteur=&page=`."""
 
-    q = forms.CharField(
-        label="Nom, ville, code postal, département ou UAI",
-        required=False,
-        max_length=MAX_QUERY_LENGTH,
-        error_messages={"max_length": "La recherche est trop longue (100 caractères au plus)."},
-    )
+    q = SearchField("Nom, ville, code postal, département ou UAI")
     region = forms.ChoiceField(
         label="Région",
         required=False,

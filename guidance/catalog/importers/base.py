@@ -39,6 +39,10 @@ class Report:
             where = f"ligne {line}" if line else "code"
             examples.append(where + (f" ({value})" if value != "" else ""))
 
+    def reject_error(self, file: str, line: int | None, error: Exception) -> None:
+        """A row a parser refused (`InvalidCode` or `RowRejected`), with the parser's own reason."""
+        self.reject(file, line, getattr(error, "reason", "") or str(error), getattr(error, "value", ""))
+
     @property
     def rejected_total(self) -> int:
         return sum(self.rejected.values())

@@ -112,11 +112,8 @@ def read_mefs(path: Path, report: Report) -> dict[str, MefRow]:
             code = parse_bcn_mefstat11(row["MEF_STAT_11"])
             cfd = parse_cfd(row["FORMATION_DIPLOME"]).code
             closed_on = parse_date(row["DATE_FERMETURE"], "DATE_FERMETURE")
-        except InvalidCode as error:
-            report.reject(path.name, number, error.reason, error.value)
-            continue
-        except RowRejected as error:
-            report.reject(path.name, number, str(error), error.value)
+        except (InvalidCode, RowRejected) as error:
+            report.reject_error(path.name, number, error)
             continue
         mef = MefRow(
             code,
@@ -289,11 +286,8 @@ def import_formations(root: Path, report: Report) -> BcnData:
             cfd = parse_cfd(row["FORMATION_DIPLOME"]).code
             opened_on = parse_date(row["DATE_OUVERTURE"], "DATE_OUVERTURE")
             closed_on = parse_date(row["DATE_FERMETURE"], "DATE_FERMETURE")
-        except InvalidCode as error:
-            report.reject(path.name, number, error.reason, error.value)
-            continue
-        except RowRejected as error:
-            report.reject(path.name, number, str(error), error.value)
+        except (InvalidCode, RowRejected) as error:
+            report.reject_error(path.name, number, error)
             continue
         level_row = levels.get(row["NIVEAU_FORMATION_DIPLOME"])
         diploma_type = _diploma_type(level_row)

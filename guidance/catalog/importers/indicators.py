@@ -126,11 +126,8 @@ def _depp_rows(path: Path, report: Report) -> list[IndicatorRow]:
                     raise RowRejected("population inconnue")
             offset = 3 + has_population
             values = {name: parse_rate(cells[offset + i], name) for i, name in enumerate(layout)}
-        except InvalidCode as error:
-            report.reject(path.name, number, error.reason, error.value)
-            continue
-        except RowRejected as error:
-            report.reject(path.name, number, str(error), error.value)
+        except (InvalidCode, RowRejected) as error:
+            report.reject_error(path.name, number, error)
             continue
         rows.append(
             IndicatorRow(uai, cells[1], cells[2], millesime, population, track == "apprentissage", path.name, values)
@@ -154,11 +151,8 @@ def _cfa_rows(path: Path, report: Report) -> list[IndicatorRow]:
             if not year:
                 raise RowRejected("année illisible")
             values = {name: parse_rate(row[column], name) for column, name in _CFA_COLUMNS.items()}
-        except InvalidCode as error:
-            report.reject(path.name, number, error.reason, error.value)
-            continue
-        except RowRejected as error:
-            report.reject(path.name, number, str(error), error.value)
+        except (InvalidCode, RowRejected) as error:
+            report.reject_error(path.name, number, error)
             continue
         millesime = f"{year.group(1)}_{year.group(2)}"
         rows.append(

@@ -75,11 +75,8 @@ def _parse_file(path: Path, report: Report, drafts: dict, build) -> None:
     for number, row in _rows(path, report):
         try:
             draft = build(row)
-        except InvalidCode as error:
-            report.reject(path.name, number, error.reason, error.value)
-            continue
-        except RowRejected as error:
-            report.reject(path.name, number, str(error), error.value)
+        except (InvalidCode, RowRejected) as error:
+            report.reject_error(path.name, number, error)
             continue
         _collect(per_file, draft)
     # Within a file rows add up; across files the numbers are of different kinds and are merged field by field.

@@ -101,15 +101,17 @@ class Diplome:
 
 
 @dataclass(frozen=True, kw_only=True)
-class RegionRef:
+class _Territory:
     code: str
     nom: str
 
 
-@dataclass(frozen=True, kw_only=True)
-class AcademieRef:
-    code: str
-    nom: str
+class RegionRef(_Territory):
+    """A region as an answer names it."""
+
+
+class AcademieRef(_Territory):
+    """An académie as an answer names it."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -82,31 +82,31 @@ def _check(value: object, kind: type, what: str) -> None:
         raise TypeError(f"{what} must be a {kind.__name__} from guidance.inserjeunes.codes, got {value!r}")
 
 
-def _check_millesime(millesime: Millesime | None) -> None:
-    if millesime is not None:
-        _check(millesime, Millesime, "millesime")
+_TYPES = {"cert": Certification, "region": Region, "uai": Uai, "millesime": Millesime}
+
+
+def _check_all(**values: object) -> None:
+    """`_check` each value against the value object its name stands for; a millésime may be None (the latest)."""
+    for name, value in values.items():
+        if not (name == "millesime" and value is None):
+            _check(value, _TYPES[name], name)
 
 
 def national_request(cert: Certification, millesime: Millesime | None = None) -> UpstreamRequest:
-    _check(cert, Certification, "cert")
-    _check_millesime(millesime)
+    _check_all(cert=cert, millesime=millesime)
     return UpstreamRequest(
         QuestionKind.NATIONAL, f"{API_PREFIX}/certifications/{_segment(cert.prefixed)}", _params(millesime)
     )
 
 
 def regional_request(cert: Certification, region: Region, millesime: Millesime | None = None) -> UpstreamRequest:
-    _check(cert, Certification, "cert")
-    _check(region, Region, "region")
-    _check_millesime(millesime)
+    _check_all(cert=cert, region=region, millesime=millesime)
     path = f"{API_PREFIX}/regionales/{_segment(region.code)}/certifications/{_segment(cert.prefixed)}"
     return UpstreamRequest(QuestionKind.REGIONAL, path, _params(millesime))
 
 
 def school_request(uai: Uai, cert: Certification, millesime: Millesime | None = None) -> UpstreamRequest:
-    _check(uai, Uai, "uai")
-    _check(cert, Certification, "cert")
-    _check_millesime(millesime)
+    _check_all(uai=uai, cert=cert, millesime=millesime)
     path = f"{API_PREFIX}/formations/{_segment(uai.value)}-{_segment(cert.prefixed)}"
     return UpstreamRequest(QuestionKind.SCHOOL, path, _params(millesime))
 
@@ -120,7 +120,7 @@ def filieres_request(
         _check(cert, Certification, "certs[]")
     if region is not None:
         _check(region, Region, "region")
-    _check_millesime(millesime)
+    _check_all(millesime=millesime)
     ordered = sorted(set(certs), key=lambda c: (c.kind.value, c.code))
     prefix = f"{API_PREFIX}/regionales/{_segment(region.code)}" if region else API_PREFIX
     return UpstreamRequest(

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
+from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
 
 
 def bad_request(request, message: str):
@@ -24,6 +26,12 @@ def first_error(form: forms.Form) -> str:
 def wants_fragment(request) -> bool:
     """HTMX swaps a region, except when it restores history (then it needs the whole page)."""
     return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def page_or_fragment(view):
+    """A GET/HEAD view that answers a whole page or, for HTMX, a fragment (`wants_fragment`): caches must keep the
+    two apart (`Vary: HX-Request`)."""
+    return require_safe(vary_on_headers("HX-Request")(view))
 
 
 class SearchField(forms.CharField):

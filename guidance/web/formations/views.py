@@ -7,7 +7,6 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
-from django.views.decorators.vary import vary_on_headers
 
 from guidance.catalog.models import Formation, Level, Offer
 from guidance.catalog.search import search_formations
@@ -21,7 +20,7 @@ from guidance.web.formations.page import (
     page_certifications,
     plan_offer_rows,
 )
-from guidance.web.http import bad_request, wants_fragment
+from guidance.web.http import bad_request, page_or_fragment, wants_fragment
 from guidance.web.shortlist import ADD_LABELS, FormationItem, compare_links
 
 RESULTS_PER_PAGE = 20
@@ -36,8 +35,7 @@ LEVEL_SHORTCUTS = (
 )
 
 
-@require_safe
-@vary_on_headers("HX-Request")
+@page_or_fragment
 def search(request):
     form = FormationSearchForm(request.GET)
     if not form.is_valid():
@@ -107,8 +105,7 @@ def formation_redirect(request, cfd: str, rest: str = ""):
     return _redirect_canonical(request, cert.code)
 
 
-@require_safe
-@vary_on_headers("HX-Request")
+@page_or_fragment
 def formation(request, cfd: str):
     cert = _parse_cfd_or_404(cfd)
     if cfd != cert.code:

@@ -8,14 +8,13 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
-from django.views.decorators.vary import vary_on_headers
 
 from guidance.catalog.models import Formation, ImportRun, SchoolIndicators
 from guidance.catalog.search import search_formations, search_schools
 from guidance.indicators.models import CacheEntry
 from guidance.inserjeunes.codes import InvalidCode, parse_millesime
 from guidance.web.figures.wording import SHARE_LABELS
-from guidance.web.http import bad_request, first_error, wants_fragment
+from guidance.web.http import bad_request, first_error, page_or_fragment, wants_fragment
 from guidance.web.pages.forms import HomeSearchForm
 
 STATIC_PAGES = {"accessibilite", "mentions_legales", "donnees_personnelles", "plan_du_site"}
@@ -44,8 +43,7 @@ DIPLOMA_ORDER = (
 )
 
 
-@require_safe
-@vary_on_headers("HX-Request")
+@page_or_fragment
 def home(request):
     form = HomeSearchForm(request.GET)
     if not form.is_valid():

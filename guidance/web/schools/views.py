@@ -4,15 +4,13 @@ from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_safe
-from django.views.decorators.vary import vary_on_headers
 
 from guidance.catalog.models import Formation, Mef, Offer, School, Voie
 from guidance.catalog.search import kind_choices, search_schools
 from guidance.inserjeunes.codes import InvalidCode, Uai, parse_cfd, parse_uai
 from guidance.web.figures.depp import depp_panel, headline_indicator, indicator_rows
 from guidance.web.figures.wording import VOIE_LABELS
-from guidance.web.http import bad_request, first_error, wants_fragment
+from guidance.web.http import bad_request, first_error, page_or_fragment, wants_fragment
 from guidance.web.schools.forms import SchoolSearchForm, VoieForm
 from guidance.web.schools.page import offer_rows, voie_blocks
 from guidance.web.shortlist import ADD_LABELS, PairItem, compare_links
@@ -40,8 +38,7 @@ def _cfd_or_404(raw: str) -> str:
         raise Http404("CFD invalide") from None
 
 
-@require_safe
-@vary_on_headers("HX-Request")
+@page_or_fragment
 def school_search(request):
     form = SchoolSearchForm(request.GET, kind_choices=kind_choices())
     if not form.is_valid():
@@ -70,8 +67,7 @@ def school_search(request):
     return render(request, template, context)
 
 
-@require_safe
-@vary_on_headers("HX-Request")
+@page_or_fragment
 def school_detail(request, uai: str):
     code = _uai_or_404(uai)
     if code.value != uai:
@@ -115,8 +111,7 @@ def school_detail(request, uai: str):
     return render(request, template, context)
 
 
-@require_safe
-@vary_on_headers("HX-Request")
+@page_or_fragment
 def school_formation(request, uai: str, cfd: str):
     code = _uai_or_404(uai)
     cfd_code = _cfd_or_404(cfd)

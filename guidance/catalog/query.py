@@ -8,7 +8,7 @@ gets the catalogue words one edit away (the catalogue's own vocabulary, read onc
 import re
 import time
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from guidance.catalog.jobs import RELATED_WORDS
@@ -35,7 +35,6 @@ class ParsedQuery:
     groups: tuple[tuple[Term, ...], ...] = ()
     words: tuple[str, ...] = ()  # the query words, folded and singularised (one per group)
     uai: str = ""  # a whole UAI typed (schools)
-    digits: tuple[str, ...] = field(default=())
 
     @property
     def is_empty(self) -> bool:

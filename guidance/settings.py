@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "guidance.inserjeunes",
     "guidance.indicators",
     "guidance.catalog",
+    "guidance.orientation",
     "guidance.replica",
     "guidance.web",
 ]

@@ -24,7 +24,7 @@ ONISEP_CREDIT = "Source : Onisep, Idéo-Formations et Idéo-Métiers, licence OD
 ONISEP_YEAR = "2022"  # Idéo-Formations snapshot of May 2022 (romeMetier.csv: October 2024)
 MIN_JOB_WORD = 3  # shorter words ("de", "bp") never name a job
 MAX_ROMES = 40  # a word naming more ROME codes than this ("agent", "technicien") is too vague to add diplomas
-MIN_SHARE = 0.25  # diplomas reached by less than a quarter of the best one's titles are noise
+MIN_SHARE = 0.25  # a ROME code holding less than a quarter of the best code's titles is noise
 MIN_PREFIX = 4  # a query word matches a longer title word only from 4 letters ("plomb" → plombier)
 
 
@@ -107,9 +107,9 @@ def onisep_formation(formation) -> OnisepPage | None:
 class JobMatch:
     """Diplomas leading to the job titles the words name, and a few of the titles matched.
 
-    `cfds`: CFD → strength in (0, 1], the weight of the matched titles leading to it relative to the best
-    diploma's; a title leads to a diploma through its own ROME code (counts 1), its parent fiche (0.8) or a
-    domaine professionnel Certif Info declared whole (0.5)."""
+    `cfds`: CFD → strength in (0, 1]: the share of the matched titles held by the best ROME code the diploma
+    declares (relative to the code holding most), times 1 for the titles' own code, 0.8 for their parent fiche,
+    0.5 for a domaine professionnel Certif Info declared whole."""
 
     cfds: dict[str, float]
     titles: tuple[str, ...] = ()
@@ -125,10 +125,12 @@ class _JobIndex:
     def __init__(self, titles, parents: dict[str, str], declared) -> None:
         self.labels: list[str] = []
         self.romes: list[str] = []
+        self.words: list[tuple[str, ...]] = []
         self.postings: dict[str, set[int]] = {}
         for number, (label, rome, text) in enumerate(titles):
             self.labels.append(label)
             self.romes.append(rome)
+            self.words.append(tuple(text.split()))
             for word in text.split():
                 self.postings.setdefault(word, set()).add(number)
         self.vocabulary = sorted(self.postings)
@@ -155,26 +157,66 @@ class _JobIndex:
             if not titles:
                 return _NO_MATCH
         matched = sorted(titles or ())
+        # Only titles the words name whole count ("Cariste", "Mécanicien / Mécanicienne poids lourds"): the
+        # longer titles merely containing a word ("Chef de cuisine", "Responsable e-commerce") would turn every
+        # training word into hundreds of loosely related diplomas.
+        matched = [number for number in matched if _names_whole(self.words[number], query_words)]
         romes = {self.romes[number] for number in matched}
         if not romes or len(romes) > MAX_ROMES:
             return _NO_MATCH
-        # A diploma weighs by the number of matched titles leading to it: "mécanicien" names 60 titles, most of
-        # them of the ROME I1604 (automobile), so the vehicle diplomas come before the aircraft ones.
-        weights: dict[str, float] = {}
+        # A ROME code weighs by the share of the matched titles it holds (relative to the code holding most):
+        # "mécanicien" names 60 titles, most of them of I1604 (automobile), so the vehicle diplomas come before
+        # those of the aircraft mechanics. A diploma takes the best weight of the codes it declares, times the
+        # relation: the title's own code 1, its parent fiche 0.8, a whole domaine professionnel 0.5.
+        per_rome: dict[str, int] = {}
         for number in matched:
-            rome = self.romes[number]
-            reached: dict[str, float] = {}
+            per_rome[self.romes[number]] = per_rome.get(self.romes[number], 0) + 1
+        top = max(per_rome.values())
+        cfds: dict[str, float] = {}
+        for rome, count in per_rome.items():
+            share = count / top
             for relation, code in ((1.0, rome), (0.8, self.parents.get(rome, rome)), (0.5, rome[:3] + "00")):
+                strength = round(share * relation, 3)
+                if strength < MIN_SHARE:
+                    continue
                 for cfd in self.by_rome.get(code, ()):
-                    reached[cfd] = max(reached.get(cfd, 0.0), relation)
-            for cfd, relation in reached.items():
-                weights[cfd] = weights.get(cfd, 0.0) + relation
-        if not weights:
+                    cfds[cfd] = max(cfds.get(cfd, 0.0), strength)
+        if not cfds:
             return _NO_MATCH
-        top = max(weights.values())
-        cfds = {cfd: round(weight / top, 3) for cfd, weight in weights.items() if weight / top >= MIN_SHARE}
         shown = sorted(matched, key=lambda number: (len(self.labels[number]), self.labels[number]))[:5]
         return JobMatch(cfds, tuple(self.labels[number] for number in shown))
+
+
+# Masculine / feminine endings of French job names, to one root: coiffeur / coiffeuse, agriculteur / agricultrice.
+_GENDER_ENDINGS = (
+    ("trice", "t"),
+    ("teur", "t"),
+    ("euse", "eu"),
+    ("eur", "eu"),
+    ("ienne", "ien"),
+    ("iere", "ier"),
+    ("elle", "el"),
+    ("enne", "en"),
+    ("ive", "if"),
+)
+
+
+def gender_root(word: str) -> str:
+    for ending, root in _GENDER_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[: -len(ending)] + root
+    return word
+
+
+def _names_whole(title_words: tuple[str, ...], query_words: list[str]) -> bool:
+    """Every word of the title is a query word, its other gender ("assistant" / "assistante", "coiffeur" /
+    "coiffeuse") or a longer form of it ("plomb" / "plombier")."""
+    roots = [gender_root(typed) for typed in query_words]
+    return all(
+        gender_root(word) in roots
+        or any(word.startswith(typed) or (len(word) >= MIN_PREFIX and typed.startswith(word)) for typed in query_words)
+        for word in title_words
+    )
 
 
 @lru_cache(maxsize=1)
@@ -208,7 +250,9 @@ def forget_index() -> None:
 
 
 def match_job_words(q: str) -> JobMatch:
-    """The diplomas leading to job titles naming every word of `q` (diploma acronyms and small words left out).
+    """The diplomas leading to the job titles `q` names whole (diploma acronyms and small words left out): every
+    word of the title is a word of `q` or its other gender ("assistante maternelle" names "Assistant maternel /
+    Assistante maternelle"; "cuisine" names no title, "Chef de cuisine" has another word).
 
     "mécanicien poids lourds" → the title "Mécanicien / Mécanicienne poids lourds" (ROME I1604) → the CFDs
     Certif Info declares for I1604. No match when a word names no title, or the words are too vague.

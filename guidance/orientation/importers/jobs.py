@@ -99,7 +99,7 @@ def _import_titles(folder: Path, report: Report, known: set[str]) -> None:
                 short_label=short_label,
                 rome_code=code,
                 is_main=row["classification"] == "PRINCIPALE",
-                search_words=job_words(long_label, short_label),
+                search_words=job_words(long_label),  # the short label abbreviates ("Garçon / Serveuse…")
             )
         )
     replace_all(JobTitle, objects, report)

@@ -36,9 +36,9 @@ from guidance.catalog.models import (
     Sector,
     Voie,
 )
-from guidance.catalog.query import formation_vocabulary, parse_formation_query, parse_school_query
+from guidance.catalog.query import parse_formation_query, parse_school_query
 from guidance.catalog.scoring import FormationCandidate, SchoolCandidate, rank_formations, rank_schools
-from guidance.catalog.text import DIPLOMA_TOKENS, index_words
+from guidance.catalog.text import DIPLOMA_TOKENS
 from guidance.inserjeunes.territories import REGIONS
 from guidance.orientation.jobs import match_job_words
 from guidance.orientation.places import PlaceMatch, place_rank, split_place
@@ -122,13 +122,6 @@ class SchoolResults(_Results):
     model = School
 
 
-def _training_words(text: str) -> bool:
-    """Every word of `text` is a whole word of the catalogue's formations ("vente", "cuisine"; not "millau")."""
-    vocabulary = formation_vocabulary()
-    found = index_words(text)
-    return bool(found) and all(vocabulary.has_word(word) for word in found)
-
-
 def _finds_formations(text: str) -> bool:
     parsed = parse_formation_query(text)
     if parsed.is_empty:
@@ -149,12 +142,15 @@ def search_formations(
 
     `niveau` is a `Level` value ("3"…"8"), `voie` a `Voie` value, `domaine` an NSF group code, `region` an INSEE
     region code (the formation must have an offer there, in `voie` when given). Unknown filter values give no result.
-    With `use_place`, a place in `q` ("cuisine millau") narrows to its région when `region` is not given; the
-    results' `.place` / `.place_region` / `.words` say so (`.words` is the query to widen with).
+    With `use_place`, a query that finds nothing as typed but ends or starts with a place whose other words find
+    formations ("cuisine millau") is searched for those words, narrowed to the place's région when `region` is
+    not given; the results' `.place` / `.place_region` / `.words` say so (`.words` is the query to widen with).
     """
     words, place = (q, None)
-    if use_place:
-        split = split_place(q, rest_finds=_finds_formations, is_training_text=_training_words)
+    # The words as typed come first: a query that finds formations has no place in it ("commerce vente" stays
+    # two training words even where a commune is called so; diploma labels also hold town names).
+    if use_place and not _finds_formations(q):
+        split = split_place(q, rest_finds=_finds_formations)
         words, place = split.words, split.place
     place_region = ""
     if place is not None and not region:

@@ -5,7 +5,8 @@ Public interface:
 - `parse_place(text) -> PlaceMatch | None`: the whole `text` as a place.
 - `split_place(q, *, rest_finds=None, is_training_text=None) -> PlaceSplit`: the words of a query and the place
   it ends or starts with.
-- `place_rank(place, postal_code, town, departement_code) -> int`: 0 same commune, 1 same département, 2 elsewhere
+- `place_rank(place, postal_code, town, departement_code) -> int`: 0 same postal code, 1 same commune, 2 same
+  département, 3 elsewhere
   (`guidance.catalog.search.search_schools(..., use_place=True)` orders schools with it).
 
 Homonymous communes (there are 10 "Saint-Martin"…): the most populous is understood, and `PlaceMatch.homonyms`
@@ -63,13 +64,13 @@ class PlaceMatch:
 
     @property
     def name(self) -> str:
-        """ "Millau", "31000 (Toulouse)", "Comprégnac, Creissels, Millau… (12100)", or the département's name."""
+        """ "Millau", "31000 Toulouse", "12100 Comprégnac, Creissels, Millau…", or the département's name."""
         if self.kind == "departement":
             return self.departement_name
         names = [commune.name for commune in self.communes]
         if self.kind == "postal_code":
             shown = ", ".join(names[:3]) + ("…" if len(names) > 3 else "")
-            return f"{self.postal_code} ({shown})"
+            return f"{self.postal_code} {shown}"
         return names[0]
 
     @property
@@ -218,10 +219,12 @@ def split_place(q: str, *, rest_finds=None, is_training_text=None) -> PlaceSplit
 
 
 def place_rank(place: PlaceMatch, postal_code: str, town: str, departement_code: str) -> int:
-    """0: in the place's commune(s) (postal code or town name); 1: in its département (schools without a known
-    commune are placed there by their département); 2: elsewhere."""
-    if place.kind != "departement" and (
-        (postal_code and postal_code in place.postal_codes) or (town and place_key(town) in place.town_keys)
-    ):
-        return 0
-    return 1 if departement_code == place.departement_code else 2
+    """0: the postal code typed (or one of the commune's); 1: the commune by its name (a school whose postal
+    code is a CEDEX one); 2: the département (schools without a known commune are placed by their département);
+    3: elsewhere."""
+    if place.kind != "departement":
+        if postal_code and postal_code in place.postal_codes:
+            return 0
+        if town and place_key(town) in place.town_keys:
+            return 1
+    return 2 if departement_code == place.departement_code else 3

@@ -3,6 +3,7 @@
 Public interface (the page views call exactly this):
 - `search_formations(q, *, niveau=None, voie=None, domaine=None, region=None, use_place=False) -> FormationResults`
 - `search_schools(q, *, region=None, kind=None, sector=None, use_place=False) -> SchoolResults`
+- `schools_near(place, parsed=None, queryset=None) -> list[int]`: school ids ordered by a `PlaceMatch`
 - filter choices present in the catalogue: `level_choices()`, `field_choices()`, `voie_choices()`,
   `kind_choices()`, `sector_choices()`, `region_choices()`.
 
@@ -51,6 +52,7 @@ __all__ = [
     "level_choices",
     "region_choices",
     "search_formations",
+    "schools_near",
     "search_schools",
     "sector_choices",
     "voie_choices",
@@ -230,7 +232,7 @@ def search_schools(
     parsed = parse_school_query(words)
     context = {"words": words, "place": place}
     if place is not None:
-        return SchoolResults(_schools_near_place(queryset, parsed, place), q, **context)
+        return SchoolResults(schools_near(place, parsed, queryset), q, **context)
     if parsed.is_empty:
         ids = list(queryset.exclude(name="").order_by("name", "uai").values_list("pk", flat=True))
         return SchoolResults(ids, q, **context)
@@ -247,9 +249,11 @@ def _school_matches(queryset, parsed) -> bool:
     return not parsed.is_empty and match_ids(queryset, "school", parsed.expression).exists()
 
 
-def _schools_near_place(queryset, parsed, place: PlaceMatch) -> list[int]:
-    """Schools of the place's département matching the other words: the commune's first, then by relevance."""
-    queryset = queryset.filter(departement_code=place.departement_code)
+def schools_near(place: PlaceMatch, parsed=None, queryset=None) -> list[int]:
+    """Ids of the schools of the place's département (matching `parsed`, the other words, when given): those of
+    its postal code first, then of the commune by name, then the rest of the département, each by relevance."""
+    parsed = parsed or parse_school_query("")
+    queryset = (School.objects.all() if queryset is None else queryset).filter(departement_code=place.departement_code)
     if not parsed.is_empty:
         queryset = match_ids(queryset, "school", parsed.expression)
     rows = queryset.values_list("pk", "uai", "name", "town", "search_text", "kind", "postal_code", "departement_code")

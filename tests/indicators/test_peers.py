@@ -132,3 +132,19 @@ def test_sort_by_outcome_and_alternatives(catalogue):
     # The best-placed one has none, and says why.
     best = peers.alternatives(caps[0].formation, REGION, "scolaire", MILLESIME)
     assert best.items == () and best.reason
+
+
+def test_when_the_api_does_not_answer_nothing_is_said(monkeypatch, catalogue):
+    from guidance.inserjeunes.client import get_client
+    from guidance.inserjeunes.errors import Unavailable, UnavailableCause
+
+    def down(*args, **kwargs):
+        raise Unavailable(UnavailableCause.TIMEOUT, "test", route="/regionales/76")
+
+    monkeypatch.setattr(get_client(), "iter_regionales", down)
+    assert peers.regional_peers(REGION, MILLESIME) is None
+    assert peers.position_for("23830022106", REGION, "scolaire", MILLESIME) is None
+    formation = Formation.objects.get(cfd="40022106")
+    assert peers.alternatives(formation, REGION, "scolaire", MILLESIME).reason.startswith("Les chiffres régionaux")
+    ranked = peers.sort_by_outcome([formation], REGION, "scolaire", MILLESIME)
+    assert [r.figure for r in ranked] == [None]

@@ -99,3 +99,14 @@ def test_a_postal_code_lists_the_schools_of_that_place_first_then_the_departemen
 def test_a_school_query_matching_as_typed_is_unchanged(imported):
     assert search_schools("toulouse", use_place=True).ids == search_schools("toulouse").ids
     assert search_schools("toulouse", use_place=True).place is None
+
+
+def test_schools_near_a_commune_by_name(imported):
+    from guidance.catalog.search import schools_near
+
+    place = parse_place("toulouse")
+    ids = schools_near(place)
+    schools = School.objects.in_bulk(ids)
+    ranks = [place_rank(place, schools[pk].postal_code, schools[pk].town, schools[pk].departement_code) for pk in ids]
+    assert ranks == sorted(ranks) and ranks[0] == 0
+    assert len(ids) == School.objects.filter(departement_code="031").count()

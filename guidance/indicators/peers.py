@@ -149,16 +149,19 @@ class PositionReading:
 
     @property
     def sentence(self) -> str:
-        """ "Parmi les 47 autres bac pro de la voie scolaire en Occitanie dont le taux d’emploi à 6 mois est publié,
-        35 ont un taux plus bas (42 % ici)." """
+        """ "Parmi les 74 autres bac pro de la voie scolaire en Occitanie dont le taux d’emploi à 6 mois est publié,
+        6 ont un chiffre plus bas, 7 ont le même et 61 ont un chiffre plus haut (10 % ici)." """
         p = self.position
         what, _ = MEASURES[self.measure]
         kind = _type_words(self.figure.diploma_type) or "formations du même type"
-        lower = f"{p.lower} {'a' if p.lower <= 1 else 'ont'} un chiffre plus bas"
+        parts = [_count(p.lower, "un chiffre plus bas")]
+        if p.equal:
+            parts.append(_count(p.equal, "le même"))
+        parts.append(_count(p.higher, "un chiffre plus haut"))
+        counts = ", ".join(parts[:-1]) + " et " + parts[-1]
         return (
             f"Parmi les {p.total} autres {kind} {_VOIE_WORDS[self.voie]} {region_words(self.region)} "
-            f"dont {what}, {lower}, {p.equal} le même et {p.higher} un plus haut "
-            f"({p.value} % ici)."
+            f"dont {what}, {counts} ({p.value} % ici)."
         )
 
     @property
@@ -167,6 +170,13 @@ class PositionReading:
             f"Source : {SOURCE}, millésime {self.millesime} ({period_words(self.millesime)}) ; taux calculés sur "
             "les inscrits en dernière année, comparés au sein de la région et de la voie."
         )
+
+
+def _count(count: int, what: str) -> str:
+    """ "35 ont un chiffre plus bas", "1 a le même", "aucun n’a un chiffre plus haut"."""
+    if count == 0:
+        return f"aucun n’a {what}"
+    return f"{count} {'a' if count == 1 else 'ont'} {what}"
 
 
 def _same_group(figures, figure: PeerFigure) -> list[PeerFigure]:

@@ -71,12 +71,29 @@ def test_position_recomputed_by_hand_from_ij_region_data():
     assert reading.figure.taux_en_emploi_6_mois == value
     assert reading.position == peers.position(value, others)
     assert reading.position.total == len(others)
+    lower, equal, higher = (
+        sum(r < value for r in others),
+        sum(r == value for r in others),
+        sum(r > value for r in others),
+    )
+    assert lower > 1 and equal > 1 and higher > 1  # Bac pro cuisine sits in the middle: all three counts are said
     assert reading.sentence == (
         f"Parmi les {len(others)} autres bac pro de la voie scolaire en Occitanie dont le taux d’emploi à 6 mois "
-        f"est publié, {sum(r < value for r in others)} ont un chiffre plus bas, {sum(r == value for r in others)} "
-        f"le même et {sum(r > value for r in others)} un plus haut ({value} % ici)."
+        f"est publié, {lower} ont un chiffre plus bas, {equal} ont le même et {higher} ont un chiffre plus haut "
+        f"({value} % ici)."
     )
     assert "millésime 2022_2023 (sortants de 2022 et de 2023)" in reading.source
+
+
+def test_the_sentence_reads_well_for_every_count():
+    figure = peers.PeerFigure("40022106", "40022106", "apprentissage", "CAP", "", 30, 50, 20)
+    reading = peers.PositionReading(
+        figure, "taux_en_formation", peers.Position(20, 0, 1, 12), "04", "apprentissage", "2022_2023"
+    )
+    assert reading.sentence == (
+        "Parmi les 13 autres CAP en apprentissage à La Réunion dont la part en poursuite d’études est publiée, "
+        "aucun n’a un chiffre plus bas, 1 a le même et 12 ont un chiffre plus haut (20 % ici)."
+    )
 
 
 def test_position_is_a_plain_count():

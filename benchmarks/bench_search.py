@@ -32,6 +32,11 @@ FORMATION_QUERIES = [
     ("coiffure", {}),
     ("électricien", {}),
     ("plombier chauffagiste", {}),
+    # Job words the diploma labels do not hold (issue 11: ROME titles → Certif Info → CFDs).
+    ("cariste", {}),
+    ("mécanicien poids lourds", {}),
+    ("assistante maternelle", {}),
+    ("plombier", {}),
     ("vente", {}),
     ("cap", {}),
     ("bac pro", {}),

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "guidance.inserjeunes",
     "guidance.indicators",
     "guidance.catalog",
+    "guidance.orientation",
     "guidance.replica",
     "guidance.web",
 ]

@@ -96,6 +96,10 @@ class Vocabulary:
             for variant in _deletions(word) | {word}:
                 self.deletes.setdefault(variant, set()).add(word)
 
+    def has_word(self, word: str) -> bool:
+        index = bisect_left(self.sorted, word)
+        return index < len(self.sorted) and self.sorted[index] == word
+
     def has_prefix(self, prefix: str) -> bool:
         index = bisect_left(self.sorted, prefix)
         return index < len(self.sorted) and self.sorted[index].startswith(prefix)

@@ -54,6 +54,12 @@ class FormationCandidate:
     closed_on: date | None
     offer_count: int
     diploma_type: str
+    job_strength: float = 0.0  # how strongly the query's job words lead to this diploma (orientation.jobs)
+
+
+# A diploma leading to the job typed weighs below a label word (10) but above a word of its field (4): "cariste"
+# finds "BP Conducteur d'engins" (ROME N1101) after "Cariste d'entrepôt", which has the word and the job.
+JOB_WEIGHT = 7.0
 
 
 @lru_cache(maxsize=256)
@@ -67,6 +73,7 @@ def formation_score(candidate: FormationCandidate, query: ParsedQuery) -> float:
     secondary = " ".join(parts[1:]) or "  "
     weighted = [(10.0, primary), (4.0, secondary)]
     score = sum(_group_score(group, weighted) for group in query.groups)
+    score += JOB_WEIGHT * candidate.job_strength
     # Share of the specialty the query covers: "CAP Cuisine" beats "CAP Cuisinier en collectivité" for "cap
     # cuisine". The diploma type's own words are left out: "bac pro" says nothing about the specialty.
     type_words = _type_words(candidate.diploma_type)

@@ -1,8 +1,9 @@
 """Search of the catalogue: formations by words, schools by name / town / postal code / département / UAI.
 
 Public interface (the page views call exactly this):
-- `search_formations(q, *, niveau=None, voie=None, domaine=None, region=None) -> FormationResults`
-- `search_schools(q, *, region=None, kind=None, sector=None) -> SchoolResults`
+- `search_formations(q, *, niveau=None, voie=None, domaine=None, region=None, use_place=False) -> FormationResults`
+- `search_schools(q, *, region=None, kind=None, sector=None, use_place=False) -> SchoolResults`
+- `schools_near(place, parsed=None, queryset=None) -> list[int]`: school ids ordered by a `PlaceMatch`
 - filter choices present in the catalogue: `level_choices()`, `field_choices()`, `voie_choices()`,
   `kind_choices()`, `sector_choices()`, `region_choices()`.
 
@@ -13,6 +14,12 @@ How: the query is parsed once in Python (`query.py`: accents folded, singular fo
 corrections from the catalogue's own vocabulary); the database only finds candidates through its full-text index
 (SQLite FTS5, PostgreSQL tsvector + unaccent, see `backends.py`); candidates are then scored in Python
 (`scoring.py`), so the order is the same on both databases.
+
+Job words: the words are also looked up among the ROME job titles (`guidance.orientation.jobs`): "cariste" adds
+the diplomas Certif Info declares for the job, ranked with the diploma's own words (see `scoring.JOB_WEIGHT`).
+Places (`use_place=True`): a commune, postal code or département the query starts or ends with is understood
+(`guidance.orientation.places.split_place`); formations are then narrowed to its région, schools ordered by it.
+The results say what was understood (`.place`, `.place_region`, `.words`) so a page can offer to widen.
 """
 
 from collections.abc import Sequence
@@ -32,7 +39,10 @@ from guidance.catalog.models import (
 )
 from guidance.catalog.query import parse_formation_query, parse_school_query
 from guidance.catalog.scoring import FormationCandidate, SchoolCandidate, rank_formations, rank_schools
+from guidance.catalog.text import DIPLOMA_TOKENS
 from guidance.inserjeunes.territories import REGIONS
+from guidance.orientation.jobs import match_job_words
+from guidance.orientation.places import PlaceMatch, place_rank, split_place
 
 __all__ = [
     "FormationResults",
@@ -42,6 +52,7 @@ __all__ = [
     "level_choices",
     "region_choices",
     "search_formations",
+    "schools_near",
     "search_schools",
     "sector_choices",
     "voie_choices",
@@ -54,9 +65,22 @@ class _Results(Sequence):
     model = None
     select_related: tuple[str, ...] = ()
 
-    def __init__(self, ids: list[int], query: str = "") -> None:
+    def __init__(
+        self,
+        ids: list[int],
+        query: str = "",
+        *,
+        words: str | None = None,
+        place: PlaceMatch | None = None,
+        place_region: str = "",
+        job_titles: tuple[str, ...] = (),
+    ) -> None:
         self.ids = ids
         self.query = query
+        self.words = query if words is None else words  # the query without the place words
+        self.place = place  # the place understood, None when none was (or `use_place` was off)
+        self.place_region = place_region  # INSEE region the results were narrowed to because of `place`
+        self.job_titles = job_titles  # ROME job titles the words named (a few), when they added diplomas
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -100,6 +124,13 @@ class SchoolResults(_Results):
     model = School
 
 
+def _finds_formations(text: str) -> bool:
+    parsed = parse_formation_query(text)
+    if parsed.is_empty:
+        return False
+    return match_ids(Formation.objects.all(), "formation", parsed.expression).exists() or bool(match_job_words(text))
+
+
 def search_formations(
     q: str,
     *,
@@ -107,19 +138,34 @@ def search_formations(
     voie: str | None = None,
     domaine: str | None = None,
     region: str | None = None,
+    use_place: bool = False,
 ) -> FormationResults:
     """Formations matching every word of `q` (all formations when `q` is blank), filtered, best first.
 
     `niveau` is a `Level` value ("3"…"8"), `voie` a `Voie` value, `domaine` an NSF group code, `region` an INSEE
     region code (the formation must have an offer there, in `voie` when given). Unknown filter values give no result.
+    With `use_place`, a query that finds nothing as typed but ends or starts with a place whose other words find
+    formations ("cuisine millau") is searched for those words, narrowed to the place's région when `region` is
+    not given; the results' `.place` / `.place_region` / `.words` say so (`.words` is the query to widen with).
     """
+    words, place = (q, None)
+    # The words as typed come first: a query that finds formations has no place in it ("commerce vente" stays
+    # two training words even where a commune is called so; diploma labels also hold town names).
+    if use_place and not _finds_formations(q):
+        split = split_place(q, rest_finds=_finds_formations)
+        words, place = split.words, split.place
+    place_region = ""
+    if place is not None and not region:
+        region = place_region = place.region_code
+    context = {"words": words, "place": place, "place_region": place_region}
+
     queryset = Formation.objects.all()
     if niveau:
         queryset = queryset.filter(level=niveau)
     if domaine:
         queryset = queryset.filter(field_code=domaine)
     if voie and voie not in Voie.values:
-        return FormationResults([], q)
+        return FormationResults([], q, **context)
     if region:
         offered = Offer.objects.filter(region_code=region)
         if voie:
@@ -131,28 +177,41 @@ def search_formations(
         offered = Offer.objects.filter(voie=voie).values("formation_id")
         queryset = queryset.filter(Q(pk__in=offered) | figures)
 
-    parsed = parse_formation_query(q)
+    parsed = parse_formation_query(words)
     if parsed.is_empty:
         ids = list(
             queryset.order_by("-has_figures", "-offer_count", "closed_on", "level", "label", "cfd").values_list(
                 "pk", flat=True
             )
         )
-        return FormationResults(ids, q)
-    queryset = match_ids(queryset, "formation", parsed.expression)
-    rows = queryset.values_list(
-        "pk", "label", "search_text", "level", "has_figures", "closed_on", "offer_count", "diploma_type"
-    )
-    candidates = [FormationCandidate(*row) for row in rows]
-    return FormationResults(rank_formations(candidates, parsed), q)
+        return FormationResults(ids, q, **context)
+    columns = ("pk", "label", "search_text", "level", "has_figures", "closed_on", "offer_count", "diploma_type", "cfd")
+    rows = {row[0]: row for row in match_ids(queryset, "formation", parsed.expression).values_list(*columns)}
+    job = match_job_words(words)
+    if job:
+        # The diplomas leading to the job, kept to the diploma types typed ("cap plombier" → CAP only).
+        typed_types = tuple(group for group in parsed.groups if group[0].word in DIPLOMA_TOKENS)
+        leading = match_ids(queryset.filter(cfd__in=list(job.cfds)), "formation", typed_types)
+        rows.update((row[0], row) for row in leading.values_list(*columns) if row[0] not in rows)
+    candidates = [FormationCandidate(*row[:-1], job_strength=job.cfds.get(row[-1], 0.0)) for row in rows.values()]
+    return FormationResults(rank_formations(candidates, parsed), q, job_titles=job.titles, **context)
 
 
 def search_schools(
-    q: str, *, region: str | None = None, kind: str | None = None, sector: str | None = None
+    q: str,
+    *,
+    region: str | None = None,
+    kind: str | None = None,
+    sector: str | None = None,
+    use_place: bool = False,
 ) -> SchoolResults:
     """Schools matching `q` by name, town, postal code, département (code or name) or UAI, filtered, best first.
 
     `region` is an INSEE region code, `kind` a `SchoolKind` value, `sector` a `Sector` value.
+    With `use_place`, a postal code in `q` ("31000", "cfa 31000"), or a place in a query whose words match no
+    school as typed ("boulangerie millau"), lists the schools of the département only, those of the commune /
+    postal code first (a school without a known commune is placed by its département). A query that matches
+    as typed ("lycée condorcet", "toulouse") is searched as before: school names hold town names.
     """
     queryset = School.objects.all()
     if region:
@@ -162,17 +221,47 @@ def search_schools(
     if sector:
         queryset = queryset.filter(sector=sector)
 
-    parsed = parse_school_query(q)
+    place = None
+    words = q
+    if use_place:
+        split = split_place(q, rest_finds=lambda text: _school_matches(queryset, parse_school_query(text)))
+        if split.place is not None and (
+            split.place.kind == "postal_code" or not _school_matches(queryset, parse_school_query(q))
+        ):
+            words, place = split.words, split.place
+    parsed = parse_school_query(words)
+    context = {"words": words, "place": place}
+    if place is not None:
+        return SchoolResults(schools_near(place, parsed, queryset), q, **context)
     if parsed.is_empty:
         ids = list(queryset.exclude(name="").order_by("name", "uai").values_list("pk", flat=True))
-        return SchoolResults(ids, q)
+        return SchoolResults(ids, q, **context)
     matched = match_ids(queryset, "school", parsed.expression)
     if parsed.uai:
         # A UAI typed whole is an exact lookup, even when the rest of the words would not match.
         matched = matched | queryset.filter(uai=parsed.uai)
     rows = matched.values_list("pk", "uai", "name", "town", "search_text", "kind")
     candidates = [SchoolCandidate(*row) for row in rows]
-    return SchoolResults(rank_schools(candidates, parsed), q)
+    return SchoolResults(rank_schools(candidates, parsed), q, **context)
+
+
+def _school_matches(queryset, parsed) -> bool:
+    return not parsed.is_empty and match_ids(queryset, "school", parsed.expression).exists()
+
+
+def schools_near(place: PlaceMatch, parsed=None, queryset=None) -> list[int]:
+    """Ids of the schools of the place's département (matching `parsed`, the other words, when given): those of
+    its postal code first, then of the commune by name, then the rest of the département, each by relevance."""
+    parsed = parsed or parse_school_query("")
+    queryset = (School.objects.all() if queryset is None else queryset).filter(departement_code=place.departement_code)
+    if not parsed.is_empty:
+        queryset = match_ids(queryset, "school", parsed.expression)
+    rows = queryset.values_list("pk", "uai", "name", "town", "search_text", "kind", "postal_code", "departement_code")
+    candidates = {row[0]: row for row in rows}
+    order = rank_schools([SchoolCandidate(*row[:6]) for row in candidates.values()], parsed)
+    position = {pk: index for index, pk in enumerate(order)}
+    rank = {pk: place_rank(place, row[6], row[3], row[7]) for pk, row in candidates.items()}
+    return sorted(order, key=lambda pk: (rank[pk], position[pk]))
 
 
 # --- Filter choices: only values present in the catalogue --------------------------------------------------------

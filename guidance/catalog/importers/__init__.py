@@ -14,10 +14,11 @@ from guidance.catalog.importers.offers import import_offers, offer_uais, read_of
 from guidance.catalog.importers.schools import import_schools
 from guidance.catalog.models import Formation, ImportRun, Offer
 from guidance.catalog.query import forget_vocabulary
+from guidance.orientation.importers import import_orientation
 
 IMPORT_NAME = "opendata"
 # Bump when the importer changes what it writes, so `--if-changed` re-imports unchanged files.
-IMPORTER_VERSION = "3"  # 3: readable NSF field labels (LIBELLE_EDITION)
+IMPORTER_VERSION = "4"  # 4: orientation data (jobs, communes, admission pressure)
 REQUIRED = ("bcn/vFormationDiplome_.csv", "bcn/nMef.csv", "bcn/nNiveauFormationDiplome_.csv")
 
 
@@ -84,6 +85,7 @@ def run_import(root: Path) -> Report:
         refresh_offer_counts()
     with transaction.atomic():
         import_indicators(indicator_rows, school_ids, report)
+    import_orientation(root, report)  # jobs ↔ diplomas, communes, admission pressure (needs the MEFs above)
     analyze_tables()
     forget_vocabulary()
     ImportRun.objects.update_or_create(

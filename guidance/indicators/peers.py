@@ -1,0 +1,282 @@
+"""Is that rate good? A formation's regional figure among the same diploma type in the same region and voie.
+
+Public interface:
+- `regional_peers(region, millesime) -> tuple[PeerFigure, ...] | None`: every certification of a region with its
+  own figures, from the API's authenticated list route `/regionales/{region}` (a few paginated calls; the offline
+  replica serves the same route), kept in Django's cache for a day. None when the API does not answer.
+- `position(value, peer_values) -> Position`: pure: how many peers are lower, equal, higher.
+- `position_for(code, region, voie, millesime, measure) -> PositionReading | None`: the sentence a page shows.
+- `sort_by_outcome(formations, region, voie, millesime, measure, minimum=None) -> list[RankedFormation]`.
+- `alternatives(formation, region, voie, millesime, measure) -> Alternatives`: up to 5 better-placed formations.
+
+Figures are the API's rates, whose denominator is the final-year learners (`nb_annee_term`): `taux_en_emploi_6_mois`
+= in employment 6 months after / final-year learners, `taux_en_formation` = further study / final-year learners.
+Only a certification's own figures count (`donnee_source.type == "self"`): the API also lends a renewed diploma
+the figures of its former code, which would count the same learners twice.
+"""
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+
+from guidance.catalog.text import DIPLOMA_TYPES
+from guidance.inserjeunes.errors import InserJeunesError
+from guidance.inserjeunes.territories import REGIONS
+
+MIN_PEERS = 10  # fewer peers with a figure than this: no position is said (a rank among 4 says nothing)
+MIN_COHORT = 20  # the API's own threshold: below 20 final-year learners it publishes no rate
+CACHE_TTL = 86_400  # a day: the figures change once a year (new millésime in December)
+MAX_ALTERNATIVES = 5
+SOURCE = "InserJeunes (MENJ-DEPP, DARES)"
+MEASURES = {
+    "taux_en_emploi_6_mois": ("le taux d’emploi à 6 mois est publié", "emploi à 6 mois"),
+    "taux_en_formation": ("la part en poursuite d’études est publiée", "poursuite d’études"),
+}
+_FILIERES = {"scolaire": "pro", "apprentissage": "apprentissage"}
+_VOIE_WORDS = {"scolaire": "de la voie scolaire", "apprentissage": "en apprentissage"}
+
+
+@dataclass(frozen=True, slots=True)
+class PeerFigure:
+    code: str  # code_certification: final-year MEFSTAT11 (voie scolaire) or CFD (apprentissage)
+    cfd: str
+    filiere: str  # the API's: "pro" (voie scolaire) or "apprentissage"
+    diploma_type: str  # the API's diplome.libelle: "BAC PRO", "CAP", "BTS"…
+    label: str
+    nb_annee_term: int | None
+    taux_en_emploi_6_mois: int | None
+    taux_en_formation: int | None
+
+    def value(self, measure: str) -> int | None:
+        return getattr(self, measure)
+
+
+def _check(measure: str, voie: str) -> None:
+    if measure not in MEASURES:
+        raise ValueError(f"unknown measure {measure!r}")
+    if voie not in _FILIERES:
+        raise ValueError(f"unknown voie {voie!r}")
+
+
+def _whole(value) -> int | None:
+    return None if value is None else int(value)
+
+
+def regional_peers(region: str, millesime: str) -> tuple[PeerFigure, ...] | None:
+    """Every certification of `region` (INSEE code) with its own figures for `millesime`; None when unavailable."""
+    from guidance.inserjeunes.client import get_client
+    from guidance.inserjeunes.codes import InvalidCode, parse_millesime, parse_region
+
+    try:
+        region_code, period = parse_region(region), parse_millesime(millesime)
+    except InvalidCode:
+        return None
+    key = f"indicators:peers:{region_code.code}:{period}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    try:
+        items = list(get_client().iter_regionales(region=region_code, millesimes=[period]))
+    except InserJeunesError:
+        return None
+    figures = tuple(
+        PeerFigure(
+            code=item.code_certification,
+            cfd=item.code_formation_diplome or "",
+            filiere=item.filiere,
+            diploma_type=item.diplome.libelle if item.diplome else "",
+            label=item.libelle,
+            nb_annee_term=_whole(item.nb_annee_term),
+            taux_en_emploi_6_mois=_whole(item.taux_en_emploi_6_mois),
+            taux_en_formation=_whole(item.taux_en_formation),
+        )
+        for item in items
+        if item.millesime == str(period) and (item.donnee_source is None or item.donnee_source.type == "self")
+    )
+    cache.set(key, figures, CACHE_TTL)
+    return figures
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    value: int
+    lower: int
+    equal: int
+    higher: int
+
+    @property
+    def total(self) -> int:
+        return self.lower + self.equal + self.higher
+
+
+def position(value: int, peer_values) -> Position:
+    """Where `value` stands among `peer_values` (the figure itself left out by the caller); None values ignored."""
+    values = [v for v in peer_values if v is not None]
+    return Position(
+        value,
+        sum(1 for v in values if v < value),
+        sum(1 for v in values if v == value),
+        sum(1 for v in values if v > value),
+    )
+
+
+def _type_words(diploma_type: str) -> str:
+    """ "BAC PRO" → "bac pro", "CAP" → "CAP": how the type reads inside a sentence."""
+    label = DIPLOMA_TYPES.get(diploma_type, "")
+    return label[:1].lower() + label[1:] if label[:1].isupper() and label[1:2].islower() else label
+
+
+def region_words(region: str) -> str:
+    """ "en Occitanie", "à La Réunion"."""
+    name = REGIONS.get(region, region)
+    return f"à {name}" if name.startswith("La ") else f"en {name}"
+
+
+def period_words(millesime: str) -> str:
+    """ "2022_2023" → "sortants de 2022 et de 2023" (a millésime is two exit cohorts, never one promotion)."""
+    first, _, second = millesime.partition("_")
+    return f"sortants de {first} et de {second}" if second else f"sortants de {first}"
+
+
+@dataclass(frozen=True, slots=True)
+class PositionReading:
+    figure: PeerFigure
+    measure: str
+    position: Position
+    region: str
+    voie: str
+    millesime: str
+
+    @property
+    def sentence(self) -> str:
+        """ "Parmi les 74 autres bac pro de la voie scolaire en Occitanie dont le taux d’emploi à 6 mois est publié,
+        6 ont un chiffre plus bas, 7 ont le même et 61 ont un chiffre plus haut (10 % ici)." """
+        p = self.position
+        what, _ = MEASURES[self.measure]
+        kind = _type_words(self.figure.diploma_type) or "formations du même type"
+        parts = [_count(p.lower, "un chiffre plus bas")]
+        if p.equal:
+            parts.append(_count(p.equal, "le même"))
+        parts.append(_count(p.higher, "un chiffre plus haut"))
+        counts = ", ".join(parts[:-1]) + " et " + parts[-1]
+        return (
+            f"Parmi les {p.total} autres {kind} {_VOIE_WORDS[self.voie]} {region_words(self.region)} "
+            f"dont {what}, {counts} ({p.value} % ici)."
+        )
+
+    @property
+    def source(self) -> str:
+        return (
+            f"Source : {SOURCE}, millésime {self.millesime} ({period_words(self.millesime)}) ; taux calculés sur "
+            "les inscrits en dernière année, comparés au sein de la région et de la voie."
+        )
+
+
+def _count(count: int, what: str) -> str:
+    """ "35 ont un chiffre plus bas", "1 a le même", "aucun n’a un chiffre plus haut"."""
+    if count == 0:
+        return f"aucun n’a {what}"
+    return f"{count} {'a' if count == 1 else 'ont'} {what}"
+
+
+def _same_group(figures, figure: PeerFigure) -> list[PeerFigure]:
+    return [
+        f for f in figures if f.filiere == figure.filiere and f.diploma_type == figure.diploma_type and f is not figure
+    ]
+
+
+def position_for(
+    code: str, region: str, voie: str, millesime: str, measure: str = "taux_en_emploi_6_mois"
+) -> PositionReading | None:
+    """The position of certification `code` among its peers; None when it has no figure, the API does not
+    answer, or fewer than `MIN_PEERS` peers have the figure (the page then says nothing about the rank)."""
+    _check(measure, voie)
+    figures = regional_peers(region, millesime)
+    if not figures:
+        return None
+    filiere = _FILIERES[voie]
+    own = next((f for f in figures if f.code == code and f.filiere == filiere), None)
+    if own is None or own.value(measure) is None:
+        return None
+    values = [f.value(measure) for f in _same_group(figures, own) if f.value(measure) is not None]
+    if len(values) < MIN_PEERS:
+        return None
+    return PositionReading(own, measure, position(own.value(measure), values), region, voie, millesime)
+
+
+def _figure_of(formation, by_code: dict[str, PeerFigure], voie: str, measure: str) -> PeerFigure | None:
+    """The formation's figure in `voie`: its CFD in apprentissage, its final-year MEFSTAT11 with the largest
+    cohort among those with the figure in the voie scolaire."""
+    codes = [cert.code for kind, cert in formation.certifications() if kind == voie]
+    found = [by_code[code] for code in codes if code in by_code and by_code[code].value(measure) is not None]
+    return max(found, key=lambda f: (f.nb_annee_term or 0, f.code), default=None)
+
+
+def _by_code(region: str, voie: str, millesime: str) -> dict[str, PeerFigure] | None:
+    figures = regional_peers(region, millesime)
+    if figures is None:
+        return None
+    return {f.code: f for f in figures if f.filiere == _FILIERES[voie]}
+
+
+@dataclass(frozen=True, slots=True)
+class RankedFormation:
+    formation: object
+    figure: PeerFigure | None  # None: no regional figure in that voie and millésime
+
+
+def sort_by_outcome(
+    formations, region: str, voie: str, millesime: str, measure: str = "taux_en_emploi_6_mois", minimum=None
+) -> list[RankedFormation]:
+    """`formations` by their regional figure, highest first, those without a figure last (in their given order);
+    with `minimum`, only those whose figure is at least `minimum`. [] only when `formations` is empty; when the
+    API does not answer, every formation comes back without a figure, in its given order."""
+    _check(measure, voie)
+    by_code = _by_code(region, voie, millesime) or {}
+    ranked = [RankedFormation(f, _figure_of(f, by_code, voie, measure)) for f in formations]
+    if minimum is not None:
+        ranked = [r for r in ranked if r.figure is not None and r.figure.value(measure) >= minimum]
+    with_figures = sorted(
+        (r for r in ranked if r.figure), key=lambda r: (-r.figure.value(measure), -(r.figure.nb_annee_term or 0))
+    )
+    return with_figures + [r for r in ranked if r.figure is None]
+
+
+@dataclass(frozen=True, slots=True)
+class Alternatives:
+    items: tuple[RankedFormation, ...]
+    reference: PeerFigure | None  # the formation's own figure they beat
+    reason: str = ""  # why there are none, for the page (French)
+
+
+def alternatives(
+    formation, region: str, voie: str, millesime: str, measure: str = "taux_en_emploi_6_mois"
+) -> Alternatives:
+    """Up to 5 formations of the same NSF field and level whose regional figure (same millésime, voie, measure
+    and denominator) is higher than `formation`'s, each with a cohort of at least `MIN_COHORT` learners."""
+    from guidance.catalog.models import Formation
+
+    _check(measure, voie)
+    by_code = _by_code(region, voie, millesime)
+    if by_code is None:
+        return Alternatives((), None, "Les chiffres régionaux ne sont pas disponibles pour le moment.")
+    own = _figure_of(formation, by_code, voie, measure)
+    if own is None:
+        return Alternatives((), None, "Cette formation n’a pas de chiffre publié dans cette région et cette voie.")
+    if not formation.field_code or not formation.level:
+        return Alternatives((), own, "Le domaine ou le niveau de cette formation n’est pas connu.")
+    same = (
+        Formation.objects.filter(field_code=formation.field_code, level=formation.level)
+        .exclude(pk=formation.pk)
+        .prefetch_related("mefs")
+    )
+    better = [
+        r
+        for r in sort_by_outcome(same, region, voie, millesime, measure)
+        if r.figure is not None
+        and (r.figure.nb_annee_term or 0) >= MIN_COHORT
+        and r.figure.value(measure) > own.value(measure)
+    ]
+    if not better:
+        return Alternatives((), own, "Aucune formation du même domaine et du même niveau n’a un chiffre plus haut ici.")
+    return Alternatives(tuple(better[:MAX_ALTERNATIVES]), own)

@@ -4,9 +4,12 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from guidance.pagecache.markers import cache_page_view
+
 STATIC_PAGES = {"accessibilite", "mentions_legales", "donnees_personnelles", "plan_du_site"}
 
 
+@cache_page_view
 @require_safe
 def static_page(request, page: str):
     if page not in STATIC_PAGES:

@@ -2,17 +2,18 @@
 `formation_figures` asks the service and presents; the templates render (fragments for HTMX requests)."""
 
 from django.core.paginator import Paginator
-from django.db.models import Max, Sum
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from guidance.catalog import stats
 from guidance.catalog.models import Formation, Level, Offer
 from guidance.catalog.search import search_formations
 from guidance.inserjeunes.codes import InvalidCode, parse_cfd, region_from_code
 from guidance.inserjeunes.territories import DEPARTEMENTS
+from guidance.pagecache.markers import cache_page_view
 from guidance.web.compare_items import ADD_LABELS, FormationItem, compare_links
 from guidance.web.formation_figures import (
     Answers,
@@ -36,6 +37,7 @@ LEVEL_SHORTCUTS = (
 )
 
 
+@cache_page_view
 @require_safe
 @vary_on_headers("HX-Request")
 def search(request):
@@ -67,14 +69,7 @@ def search(request):
 
 def popular_fields(limit: int = 8) -> list[tuple[str, str]]:
     """The fields (NSF groups) offered in the most schools: entry points of an empty search (one query)."""
-    rows = (
-        Formation.objects.exclude(field_code="")
-        .values("field_code")
-        .annotate(offers=Sum("offer_count"), label=Max("field_label"))
-        .filter(offers__gt=0)
-        .order_by("-offers", "label")[:limit]
-    )
-    return [(row["field_code"], row["label"] or row["field_code"]) for row in rows]
+    return stats.current().popular_fields[:limit]
 
 
 def _count_sentence(count: int, singular: str, plural: str) -> str:
@@ -99,6 +94,7 @@ def _parse_cfd_or_404(raw: str):
         raise Http404("CFD invalide") from None
 
 
+@cache_page_view
 @require_safe
 def formation_redirect(request, cfd: str, rest: str = ""):
     """Old or decorated addresses (`/formations/<cfd>/<slug>/`, lower-case CFD) → the canonical page."""
@@ -107,6 +103,7 @@ def formation_redirect(request, cfd: str, rest: str = ""):
     return _redirect_canonical(request, cert.code)
 
 
+@cache_page_view
 @require_safe
 @vary_on_headers("HX-Request")
 def formation(request, cfd: str):

@@ -10,6 +10,7 @@ from django.views.decorators.vary import vary_on_headers
 from guidance.catalog.models import Formation, Mef, Offer, School, Voie
 from guidance.catalog.search import kind_choices, search_schools
 from guidance.inserjeunes.codes import InvalidCode, Uai, parse_cfd, parse_uai
+from guidance.pagecache.markers import cache_page_view
 from guidance.web import school_figures as sf
 from guidance.web.compare_items import ADD_LABELS, PairItem, compare_links
 from guidance.web.forms_schools import SchoolSearchForm, VoieForm, first_error
@@ -39,6 +40,7 @@ def _cfd_or_404(raw: str) -> str:
         raise Http404("CFD invalide") from None
 
 
+@cache_page_view
 @require_safe
 @vary_on_headers("HX-Request")
 def school_search(request):
@@ -69,6 +71,7 @@ def school_search(request):
     return render(request, template, context)
 
 
+@cache_page_view
 @require_safe
 @vary_on_headers("HX-Request")
 def school_detail(request, uai: str):
@@ -114,6 +117,7 @@ def school_detail(request, uai: str):
     return render(request, template, context)
 
 
+@cache_page_view
 @require_safe
 @vary_on_headers("HX-Request")
 def school_formation(request, uai: str, cfd: str):

@@ -1,0 +1,179 @@
+"""`PageCacheMiddleware`: serves the rendered pages of anonymous visitors from a shared cache.
+
+See the package docstring for the design; this module holds the rules:
+
+What is stored: a GET answer with status 200 or 301 of a view marked `@cache_page_view`, to a request without a
+session, messages or Authorization (so never an admin's or a staff member's), whose response sets no cookie, is
+not `Cache-Control: private/no-store/no-cache`, varies on nothing but the htmx headers we key on, carries no CSP
+nonce, and during whose rendering nothing called `mark_uncacheable` (stale or unavailable figures).
+
+The key: generation (`generations.current()`) + whether `HX-Request`, `HX-History-Restore-Request` are set +
+`HX-Target` + the absolute URL with its query string. A fragment and a full page of one URL thus never share an
+entry, whichever is asked first.
+
+HTTP: every cacheable answer (hit or miss) gets a strong `ETag` (hash of the body), `Last-Modified` (when it was
+rendered), `Cache-Control` (`PAGECACHE_CACHE_CONTROL` unless the view set its own) and `Vary` on the htmx headers;
+`If-None-Match` / `If-Modified-Since` get a 304. `X-Page-Cache: hit|miss` says what happened (benchmarks, tests).
+HEAD is served from the GET entry. A cache backend failure is logged and the page is rendered as if uncached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import DatabaseError
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
+
+from guidance.pagecache import generations, markers
+
+logger = logging.getLogger("guidance.pagecache")
+
+CACHEABLE_STATUS = {200, 301}
+HTMX_VARY = ("HX-Request", "HX-Target", "HX-History-Restore-Request")
+_ALLOWED_VARY = {name.lower() for name in HTMX_VARY}
+_REFUSED_CACHE_CONTROL = ("private", "no-store", "no-cache")
+# Headers that belong to one exchange, never replayed from the cache.
+_NOT_STORED = {"set-cookie", "x-page-cache", "date"}
+_MESSAGES_COOKIE = "messages"  # django.contrib.messages CookieStorage.cookie_name
+
+
+@dataclass(frozen=True)
+class Entry:
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    etag: str
+    last_modified: int  # seconds since the epoch
+
+
+def page_cache():
+    return caches[settings.PAGECACHE_ALIAS]
+
+
+def page_key(request, generation: str) -> str:
+    """The cache key of the answer to `request` under `generation` (fragment and full page apart)."""
+    meta = request.META
+    variant = "|".join(
+        [
+            "hx" if meta.get("HTTP_HX_REQUEST") == "true" else "full",
+            "restore" if meta.get("HTTP_HX_HISTORY_RESTORE_REQUEST") == "true" else "",
+            meta.get("HTTP_HX_TARGET", ""),
+            request.build_absolute_uri(),
+        ]
+    )
+    return f"page:{generation}:{hashlib.blake2b(variant.encode(), digest_size=16).hexdigest()}"
+
+
+def _eligible_request(request) -> bool:
+    if request.method not in ("GET", "HEAD") or "HTTP_AUTHORIZATION" in request.META:
+        return False
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME not in cookies and _MESSAGES_COOKIE not in cookies
+
+
+def refusal(request, response) -> str:
+    """Why `response` may not be stored ('' when it may)."""
+    if not getattr(response, markers.RESPONSE_MARK, False):
+        return "view not opted in"
+    if request.method != "GET" or response.status_code not in CACHEABLE_STATUS or response.streaming:
+        return "method or status"
+    if response.cookies:
+        return "sets a cookie"
+    cache_control = response.get("Cache-Control", "").lower()
+    if any(word in cache_control for word in _REFUSED_CACHE_CONTROL):
+        return "Cache-Control forbids it"
+    vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
+    if vary - _ALLOWED_VARY:
+        return f"varies on {sorted(vary - _ALLOWED_VARY)}"
+    if "'nonce-" in response.get("Content-Security-Policy", ""):
+        return "CSP nonce"
+    if reasons := markers.reasons():
+        return "; ".join(reasons)
+    return ""
+
+
+class PageCacheMiddleware:
+    """Placed right after WhiteNoise. The look-up happens once the URL is resolved (`process_view`), for views
+    marked `@cache_page_view` only: other views (healthz, admin…) cost nothing, not even the generation read."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not settings.PAGECACHE_ENABLED or not _eligible_request(request):
+            return self.get_response(request)
+        request._pagecache_key = None
+        token = markers.watch()
+        try:
+            response = self.get_response(request)
+            key = request._pagecache_key
+            why_not = "" if key and not getattr(response, "_pagecache_served", False) else "not looked up"
+            why_not = why_not or refusal(request, response)
+        finally:
+            markers.unwatch(token)
+        if why_not:
+            return response
+        entry = self._entry(response)
+        self._write(key, entry)
+        return self._serve(request, entry, "miss", response)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not hasattr(request, "_pagecache_key") or not getattr(view_func, markers.VIEW_MARK, False):
+            return None
+        try:
+            generation = generations.current()
+        except DatabaseError:  # the view answers for itself, uncached
+            logger.warning("page cache generation unreadable", exc_info=True)
+            return None
+        request._pagecache_key = page_key(request, generation)
+        entry = self._read(request._pagecache_key)
+        if entry is None:
+            return None
+        response = self._serve(request, entry, "hit")
+        response._pagecache_served = True
+        return response
+
+    @staticmethod
+    def _entry(response) -> Entry:
+        patch_vary_headers(response, HTMX_VARY)
+        if "Cache-Control" not in response:
+            response["Cache-Control"] = settings.PAGECACHE_CACHE_CONTROL
+        body = response.content
+        etag = f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
+        last_modified = int(time.time())
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(last_modified)
+        headers = tuple((k, v) for k, v in response.items() if k.lower() not in _NOT_STORED)
+        return Entry(response.status_code, headers, body, etag, last_modified)
+
+    @staticmethod
+    def _serve(request, entry: Entry, outcome: str, response=None):
+        if response is None:
+            response = HttpResponse(b"" if request.method == "HEAD" else entry.body, status=entry.status)
+            for name, value in entry.headers:
+                response[name] = value
+        response["X-Page-Cache"] = outcome
+        return get_conditional_response(request, etag=entry.etag, last_modified=entry.last_modified, response=response)
+
+    @staticmethod
+    def _read(key: str) -> Entry | None:
+        try:
+            entry = page_cache().get(key)
+        except Exception:  # a cache that does not answer must not take pages down
+            logger.warning("page cache read failed", exc_info=True)
+            return None
+        return entry if isinstance(entry, Entry) else None
+
+    @staticmethod
+    def _write(key: str, entry: Entry) -> None:
+        try:
+            page_cache().set(key, entry, settings.PAGECACHE_TTL)
+        except Exception:
+            logger.warning("page cache write failed", exc_info=True)

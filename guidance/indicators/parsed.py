@@ -36,9 +36,14 @@ def get(entry: CacheEntry) -> Any:
 
 
 def put(entry: CacheEntry, value: Any) -> None:
+    put_key(memo_key(entry), value)
+
+
+def put_key(key: tuple, value: Any) -> None:
+    """Memoise under `key` = (row key, status, fetched_at, etag): what a row just written will be read as."""
     with _lock:
-        _items[memo_key(entry)] = value
-        _items.move_to_end(memo_key(entry))
+        _items[key] = value
+        _items.move_to_end(key)
         while len(_items) > MAX_ITEMS:
             _items.popitem(last=False)
 

@@ -304,9 +304,13 @@ def _from_outcome(
     question: Question, request: UpstreamRequest, outcome: Outcome, fetched_at: datetime
 ) -> IndicatorResult:
     """The result of a fresh upstream outcome of a miss, stored (when worth it) with `fetched_at`."""
+    # Memoised as the row just written will be read back, so the next view parses nothing.
     if isinstance(outcome, Fetched) and outcome.payload is not None:
-        return _from_figures(question, request.parse(outcome.payload), fetched_at, False)
+        figures = request.parse(outcome.payload)
+        parsed.put_key((request.key, 200, fetched_at, outcome.etag or ""), figures)
+        return _from_figures(question, figures, fetched_at, False)
     if isinstance(outcome, NotFound):
+        parsed.put_key((request.key, 404, fetched_at, ""), outcome)
         return _from_not_found(question, outcome, fetched_at, False)
     if isinstance(outcome, BadRequest):
         return IndicatorResult(question, absence=Absence.INVALID_REQUEST, source=question.source)

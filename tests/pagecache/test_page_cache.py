@@ -239,3 +239,32 @@ def test_only_200_and_301_are_stored_and_not_for_a_request_with_a_session():
     assert _states_for(missing) == ["", ""]
     assert _states_for(fine, HTTP_COOKIE="sessionid=abc") == ["", ""]
     assert _states_for(fine) == ["miss", "hit"]
+
+
+def test_pages_are_kept_in_redis_when_redis_url_is_set(client, settings, formation_url):
+    """Production's backend (Django's own RedisCache), on this machine's Redis, db 2 (the tests' own)."""
+    redis = pytest.importorskip("redis")
+    location = "redis://127.0.0.1:6379/2"
+    try:
+        redis.Redis.from_url(location, socket_connect_timeout=1).ping()
+    except redis.RedisError as exc:
+        pytest.skip(f"Redis does not answer at {location}: {exc}")
+    settings.CACHES = {
+        **settings.CACHES,
+        settings.PAGECACHE_ALIAS: {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": location,
+            "KEY_PREFIX": "guidance-tests:pages",
+        },
+    }
+    from django.core.cache import caches
+
+    caches[settings.PAGECACHE_ALIAS].clear()
+    try:
+        first, second = client.get(formation_url), client.get(formation_url)
+        assert (_state(first), _state(second)) == ("miss", "hit")
+        assert second.content == first.content
+        raw = redis.Redis.from_url(location)
+        assert any(key.startswith(b"guidance-tests:pages") for key in raw.scan_iter("guidance-tests:pages*"))
+    finally:
+        caches[settings.PAGECACHE_ALIAS].clear()

@@ -268,3 +268,26 @@ def test_pages_are_kept_in_redis_when_redis_url_is_set(client, settings, formati
         assert any(key.startswith(b"guidance-tests:pages") for key in raw.scan_iter("guidance-tests:pages*"))
     finally:
         caches[settings.PAGECACHE_ALIAS].clear()
+
+
+def test_a_client_that_accepts_gzip_gets_the_page_compressed_once_with_its_own_etag(client, formation_url):
+    import gzip
+
+    plain = client.get(formation_url)
+    packed = client.get(formation_url, HTTP_ACCEPT_ENCODING="br, gzip;q=0.8")
+    refused = client.get(formation_url, HTTP_ACCEPT_ENCODING="gzip;q=0")
+    assert _state(packed) == "hit" and packed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.content) == plain.content
+    assert int(packed["Content-Length"]) == len(packed.content) < len(plain.content) / 3
+    assert packed["ETag"] != plain["ETag"]
+    assert "Accept-Encoding" in packed["Vary"]
+    assert "Content-Encoding" not in refused and refused.content == plain.content
+    not_modified = client.get(formation_url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=packed["ETag"])
+    assert not_modified.status_code == 304
+
+
+def test_head_is_answered_from_the_stored_get(client, formation_url):
+    get = client.get(formation_url)
+    head = client.head(formation_url)
+    assert _state(head) == "hit" and head.content == b""
+    assert head["Content-Length"] == str(len(get.content))

@@ -149,15 +149,18 @@ def wrk(url: str, connections: int, seconds: int, script: Path | None = None) ->
     if script:
         command += ["-s", str(script)]
     out = subprocess.run([*command, url], capture_output=True, text=True, timeout=seconds + 60).stdout
+    if "Requests/sec" not in out or "Latency Distribution" not in out:
+        print(f"wrk gave no usable numbers for {url}:\n{out[-1500:]}", flush=True)
+        return {"rps": 0.0, "p50": float("nan"), "p99": float("nan"), "errors": -1, "requests": 0}
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    latency = {p: _ms(m) for p, m in re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.M)}
+    latency = {p: _ms(m) for p, m in re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", out, re.M)}
     non_2xx = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
     socket_errors = sum(int(n) for line in re.findall(r"Socket errors: (.*)", out) for n in re.findall(r"\d+", line))
     total = int(re.search(r"(\d+) requests in", out).group(1))
     return {
         "rps": rps,
-        "p50": latency.get("50"),
-        "p99": latency.get("99"),
+        "p50": latency.get("50", float("nan")),
+        "p99": latency.get("99", float("nan")),
         "errors": non_2xx + socket_errors,
         "requests": total,
     }

@@ -12,8 +12,11 @@ The key: generation (`generations.current()`) + whether `HX-Request`, `HX-Histor
 entry, whichever is asked first.
 
 HTTP: every cacheable answer (hit or miss) gets a strong `ETag` (hash of the body), `Last-Modified` (when it was
-rendered), `Cache-Control` (`PAGECACHE_CACHE_CONTROL` unless the view set its own) and `Vary` on the htmx headers;
-`If-None-Match` / `If-Modified-Since` get a 304. `X-Page-Cache: hit|miss` says what happened (benchmarks, tests).
+rendered), `Cache-Control` (`PAGECACHE_CACHE_CONTROL` unless the view set its own) and `Vary` on the htmx headers
+and `Accept-Encoding`; `If-None-Match` / `If-Modified-Since` get a 304. The body is gzipped once when stored and
+served compressed to clients that accept it (its own ETag, `-gz` suffixed). `X-Page-Cache: hit|miss` says what
+happened (benchmarks, tests). Concurrent misses of one page in a process wait for a single render
+(`PAGECACHE_RENDER_WAIT` seconds at most).
 HEAD is served from the GET entry. A cache backend failure is logged and the page is rendered as if uncached.
 """
 
@@ -23,6 +26,7 @@ import gzip
 import hashlib
 import logging
 import re
+import threading
 import time
 from dataclasses import dataclass
 
@@ -44,6 +48,8 @@ _REFUSED_CACHE_CONTROL = ("private", "no-store", "no-cache")
 # Headers that belong to one exchange, never replayed from the cache.
 _NOT_STORED = {"set-cookie", "x-page-cache", "date"}
 _MESSAGES_COOKIE = "messages"  # django.contrib.messages CookieStorage.cookie_name
+# Striped per-process locks: one render at a time per page key (bounded memory whatever the number of pages).
+_RENDER_LOCKS = tuple(threading.Lock() for _ in range(256))
 
 
 @dataclass(frozen=True)
@@ -128,18 +134,22 @@ class PageCacheMiddleware:
         if not settings.PAGECACHE_ENABLED or not _eligible_request(request):
             return self.get_response(request)
         request._pagecache_key = None
+        request._pagecache_lock = None
         token = markers.watch()
         try:
             response = self.get_response(request)
             key = request._pagecache_key
             why_not = "" if key and not getattr(response, "_pagecache_served", False) else "not looked up"
             why_not = why_not or refusal(request, response)
+            if not why_not:
+                entry = self._entry(response)
+                self._write(key, entry)
         finally:
             markers.unwatch(token)
+            if request._pagecache_lock is not None:
+                request._pagecache_lock.release()
         if why_not:
             return response
-        entry = self._entry(response)
-        self._write(key, entry)
         return self._serve(request, entry, "miss", response)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
@@ -150,8 +160,15 @@ class PageCacheMiddleware:
         except DatabaseError:  # the view answers for itself, uncached
             logger.warning("page cache generation unreadable", exc_info=True)
             return None
-        request._pagecache_key = page_key(request, generation)
-        entry = self._read(request._pagecache_key)
+        key = request._pagecache_key = page_key(request, generation)
+        entry = self._read(key)
+        if entry is None:
+            # Render once per process: the threads missing the same page meanwhile (a class opening it together)
+            # wait for that render, then are served from the cache. Bounded wait: never a hang.
+            lock = _RENDER_LOCKS[hash(key) % len(_RENDER_LOCKS)]
+            if lock.acquire(timeout=settings.PAGECACHE_RENDER_WAIT):
+                request._pagecache_lock = lock
+                entry = self._read(key)
         if entry is None:
             return None
         response = self._serve(request, entry, "hit")

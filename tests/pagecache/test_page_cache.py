@@ -291,3 +291,25 @@ def test_head_is_answered_from_the_stored_get(client, formation_url):
     head = client.head(formation_url)
     assert _state(head) == "hit" and head.content == b""
     assert head["Content-Length"] == str(len(get.content))
+
+
+def test_concurrent_misses_of_one_page_in_a_process_render_it_once(settings):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    renders = []
+    gate = threading.Event()
+
+    @cache_page_view
+    def slow(request):
+        renders.append(1)
+        gate.wait(2)
+        return HttpResponse("rendered once")
+
+    middleware = PageCacheMiddleware(lambda request: middleware.process_view(request, slow, (), {}) or slow(request))
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        futures = [pool.submit(lambda: middleware(RequestFactory().get("/together/"))) for _ in range(8)]
+        gate.set()
+        states = sorted(_state(f.result()) for f in futures)
+    assert renders == [1]
+    assert states == ["hit"] * 7 + ["miss"]

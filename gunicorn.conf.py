@@ -26,8 +26,8 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", 5))
 # The app is imported once in the master (faster start, shared memory pages); workers are recycled now and then,
 # not all at once (jitter), so a slow leak never grows unbounded.
 preload_app = True
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 200000))
-max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", 20000))
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 1_000_000))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", 100_000))
 
 # Behind a proxy on the same host or network: trust its X-Forwarded-* headers (SECURE_PROXY_SSL_HEADER).
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")

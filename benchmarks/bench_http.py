@@ -163,6 +163,7 @@ def wrk(url: str, connections: int, seconds: int, script: Path | None = None) ->
         "p99": latency.get("99", float("nan")),
         "errors": non_2xx + socket_errors,
         "requests": total,
+        "detail": "; ".join(re.findall(r"(Socket errors: .*|Non-2xx or 3xx responses: \d+)", out)),
     }
 
 
@@ -222,8 +223,9 @@ def run(label: str, database_url: str, work: Path) -> None:
         _get(port, FIRST_VISIT)
         cold_ms = (time.perf_counter() - started) * 1000
         cold_calls = server.upstream_calls() - before
-        for path in pages:  # warm the figure cache (and the page cache)
+        for path in pages:  # warm the figure cache, then the page cache of every worker (a short burst each)
             _get(port, path)
+            wrk(base + path, 20, 1)
         results = {MINIMAL: wrk(base + MINIMAL, 20, SECONDS)}
         for path in pages:
             results[path] = wrk(base + path, 20, SECONDS)
@@ -242,7 +244,7 @@ def run(label: str, database_url: str, work: Path) -> None:
         print(_row(path, results[path], base_rps))
     print(
         f"\nmixed load, 50 connections, {MIXED_SECONDS} s: {mixed['rps']:,.0f} req/s, p50 {mixed['p50']:.1f} ms, "
-        f"p99 {mixed['p99']:.1f} ms, {mixed['errors']} errors in {mixed['requests']:,} requests"
+        f"p99 {mixed['p99']:.1f} ms, {mixed['errors']} errors in {mixed['requests']:,} requests {mixed['detail']}"
     )
     print(f"cold formation page {FIRST_VISIT}: {cold_calls} upstream call(s), {cold_ms:.0f} ms")
     print(f"first visit of {FIRST_VISIT} at phone width: {visit_bytes / 1024:.0f} KB in {visit_requests} requests")

@@ -122,7 +122,7 @@ WHITENOISE_MAX_AGE = 31536000 if PRODUCTION else 0
 # REDIS_URL: pages (and the default cache) in Redis, shared by every app server. Unset: in each process's memory.
 REDIS_URL = env_str("REDIS_URL")
 PAGECACHE_ALIAS = "pages"
-PAGECACHE_MAX_ENTRIES = env_int("PAGECACHE_MAX_ENTRIES", 2000, minimum=1)
+PAGECACHE_MAX_ENTRIES = env_int("PAGECACHE_MAX_ENTRIES", 500, minimum=1)  # ~100 KB each (page + gzip)
 if REDIS_URL:
     CACHES = {
         alias: {

@@ -22,6 +22,8 @@ Design choices:
   request and is stored with the page; the `nonce` attribute `base.html` gives the DSFR script is then inert (no
   policy refers to it) and replaying it is harmless. Should a nonce ever enter the policy, the middleware refuses
   to store such answers (a replayed nonce would either break the page or void the protection).
+- **Cheap hits and misses**: a hit is one cache read (plus, once a second per process, the generations' SELECT);
+  the body is gzipped once when stored; concurrent misses of one page in a process wait for one render.
 - **Identity**: no page is stored or served for a request carrying a session, the messages cookie or an
   Authorization header; a response that sets a cookie (CSRF token, session) is never stored.
 """

@@ -13,9 +13,10 @@ from tests.indicators.test_service import _age
 from tests.indicators.test_single_flight import _run_in_threads
 from tests.inserjeunes.conftest import payload
 
-# One SELECT, one hit-counter UPDATE; for the misses: the advisory locks (PostgreSQL: take, let go), one SELECT
-# under them, one upsert; for a stale batch refreshed inline: the same, plus one UPDATE for 304s and one for
-# failures. Generous bounds, but bounds that must not depend on the number of questions.
+# One SELECT (two when the parsed answers are not memoised in the process), no write; for the misses: the advisory
+# locks (PostgreSQL: take, let go), one SELECT under them, one upsert; for a stale batch refreshed inline: the same,
+# plus one UPDATE for 304s and one for failures. Generous bounds, but bounds that must not depend on the number of
+# questions.
 MAX_COLD = 12
 MAX_WARM = 3
 MAX_STALE = 12

@@ -49,7 +49,8 @@ def test_a_second_anonymous_visit_is_served_from_the_cache_with_the_same_body_an
     assert "nonce-" not in second["Content-Security-Policy"]
 
 
-def test_a_warm_page_makes_no_query_at_all(client, formation_url):
+def test_a_warm_page_makes_no_query_at_all(client, formation_url, settings):
+    settings.PAGECACHE_GENERATION_TTL = 60  # the generations are read once a second: not within this test
     client.get(formation_url)
     with CaptureQueriesContext(connection) as queries:
         assert _state(client.get(formation_url)) == "hit"
@@ -306,6 +307,8 @@ def test_concurrent_misses_of_one_page_in_a_process_render_it_once(settings):
         gate.wait(2)
         return HttpResponse("rendered once")
 
+    settings.PAGECACHE_GENERATION_TTL = 60
+    generations.current()  # read here: the threads use the memo, and open no database connection of their own
     middleware = PageCacheMiddleware(lambda request: middleware.process_view(request, slow, (), {}) or slow(request))
     with ThreadPoolExecutor(max_workers=8) as pool:
         futures = [pool.submit(lambda: middleware(RequestFactory().get("/together/"))) for _ in range(8)]

@@ -68,7 +68,7 @@ def search(request):
 
 
 def popular_fields(limit: int = 8) -> list[tuple[str, str]]:
-    """The fields (NSF groups) offered in the most schools: entry points of an empty search (one query)."""
+    """The fields (NSF groups) offered in the most schools: entry points of an empty search (computed at import)."""
     return stats.current().popular_fields[:limit]
 
 

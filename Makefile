@@ -14,7 +14,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/guidance
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help install run test test-fast test-pg lint format bench browser-deps clean
+.PHONY: help install run test test-fast test-pg lint format bench bench-deps browser-deps clean
 
 help:
 	@echo "make run       installe, migre, importe le catalogue et sert le site sur 127.0.0.1:$(PORT)"
@@ -36,6 +36,12 @@ browser-deps:
 	@test -x $(CHROMIUM) || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+
+# Debian's wrk drives benchmarks/bench_http.py (HTTP load against gunicorn).
+bench-deps: browser-deps
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; fi; }
 
 run: install
 	$(PY) manage.py migrate --noinput
@@ -62,8 +68,8 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/djlint templates --reformat --quiet || true
 
-bench: install
-	$(PY) -m benchmarks
+bench: install bench-deps
+	$(PY) -m benchmarks $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "guidance.orientation",
     "guidance.replica",
     "guidance.web",
+    "guidance.pagecache",
 ]
 
 MIDDLEWARE = [
@@ -61,6 +62,8 @@ MIDDLEWARE = [
     # Pages compress ~8:1 (an 82 KB formation page is ~11 KB gzipped); static files are precompressed by WhiteNoise.
     # BREACH: Django masks the CSRF token per response, and our pages reflect no secret.
     "django.middleware.gzip.GZipMiddleware",
+    # Right after WhiteNoise: a cached page skips everything below (its headers, CSP included, are stored).
+    "guidance.pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -120,6 +123,40 @@ STORAGES = {
 # Manifest storage renames files, so the checksums django-dsfr embeds would not match what we serve.
 DSFR_USE_INTEGRITY_CHECKSUMS = False
 WHITENOISE_MAX_AGE = 31536000 if PRODUCTION else 0
+
+# --- Caches and the page cache (guidance.pagecache) ----------------------------------------------------------
+# REDIS_URL: pages (and the default cache) in Redis, shared by every app server. Unset: in each process's memory.
+REDIS_URL = env_str("REDIS_URL")
+PAGECACHE_ALIAS = "pages"
+PAGECACHE_MAX_ENTRIES = env_int("PAGECACHE_MAX_ENTRIES", 500, minimum=1)  # ~100 KB each (page + gzip)
+if REDIS_URL:
+    CACHES = {
+        alias: {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"guidance:{alias}",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+        for alias in ("default", PAGECACHE_ALIAS)
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+        PAGECACHE_ALIAS: {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "OPTIONS": {"MAX_ENTRIES": PAGECACHE_MAX_ENTRIES, "CULL_FREQUENCY": 4},
+        },
+    }
+PAGECACHE_ENABLED = env_bool("PAGECACHE_ENABLED", True)
+PAGECACHE_TTL = env_int("PAGECACHE_TTL", 600, minimum=1)
+PAGECACHE_RENDER_WAIT = env_float("PAGECACHE_RENDER_WAIT", 5.0, minimum=0.0)
+PAGECACHE_GENERATION_TTL = env_float("PAGECACHE_GENERATION_TTL", 1.0, minimum=0.0)
+PAGECACHE_CACHE_CONTROL = env_str("PAGECACHE_CACHE_CONTROL", "public, max-age=60, stale-while-revalidate=600")
+# Part of every page key: a deploy sets it to the commit; unset, a hash of the code (guidance.pagecache.generations).
+CODE_VERSION = env_str("CODE_VERSION")
+# The bench's minimal view (benchmarks/bench_http.py): the yardstick pages are measured against.
+BENCH_MINIMAL_VIEW = env_bool("BENCH_MINIMAL_VIEW", False)
 
 # --- Security ------------------------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -61,3 +61,14 @@ def upstream_calls(monkeypatch):
 
     monkeypatch.setattr(service, "_fetch_one", counting)
     return calls
+
+
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """Rendered pages, the page cache generation and the catalogue aggregates are memoised per process: every
+    test starts without them (its database is new, the counters in it start again)."""
+    from guidance.pagecache.testing import reset_for_tests
+
+    reset_for_tests()
+    yield
+    reset_for_tests()

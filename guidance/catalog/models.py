@@ -362,3 +362,18 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.finished_at:%Y-%m-%d %H:%M}"
+
+
+class CatalogStats(models.Model):
+    """Aggregates of the catalogue that pages show as entry points, computed once per import
+    (`guidance.catalog.stats`), never per request. One row (`pk=1`)."""
+
+    computed_at = models.DateTimeField(auto_now=True)
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = "statistiques du catalogue"
+        verbose_name_plural = "statistiques du catalogue"
+
+    def __str__(self) -> str:
+        return f"statistiques du {self.computed_at:%Y-%m-%d %H:%M}"

@@ -30,7 +30,6 @@ class CacheEntry(models.Model):
     millesime = models.CharField(max_length=9, blank=True)
     fetched_at = models.DateTimeField()  # when the upstream last confirmed this answer (200 or 304)
     expires_at = models.DateTimeField()
-    hits = models.PositiveIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)
     last_error_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -31,7 +31,7 @@ from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
-from guidance.indicators import singleflight, store
+from guidance.indicators import parsed, singleflight, store
 from guidance.indicators.circuit import breaker
 from guidance.indicators.models import CacheEntry
 from guidance.indicators.questions import (  # noqa: F401 (re-exported: the service's public types)
@@ -54,6 +54,7 @@ from guidance.inserjeunes.errors import (
     UnavailableCause,
 )
 from guidance.inserjeunes.results import FilieresFigures
+from guidance.pagecache import generations, markers
 
 logger = logging.getLogger("guidance.indicators")
 
@@ -72,17 +73,18 @@ def get_many(questions: Sequence[Question], *, max_concurrency: int | None = Non
     Cache first (calling thread); only the misses go upstream, `INSERJEUNES_MAX_CONCURRENCY` (or
     `max_concurrency`) at a time, in threads doing HTTP only; the cache is written back from the calling thread.
 
-    Database cost, whatever the number of questions: one SELECT and one hit-counter UPDATE; with misses, the
-    single-flight locks (PostgreSQL: one statement to take them, one to let them go), one SELECT under them and
-    one upsert of the answers (see `guidance.indicators.store`).
+    Database cost, whatever the number of questions: one SELECT of the rows without their JSON (plus one of the
+    JSON of the rows whose parse is not memoised in this process) and no write; with misses, the single-flight
+    locks (PostgreSQL: one statement to take them, one to let them go), one SELECT under them and one upsert of
+    the answers (see `guidance.indicators.store`).
     """
     questions = list(questions)
     now = timezone.now()
     requests = {q.cache_key: q.upstream_request for q in questions}
-    entries = store.read_entries(requests)
+    entries = store.read_entries(requests, with_payload=False)
+    store.load_payloads([e for e in entries.values() if not parsed.known(e)])
     served: dict[str, IndicatorResult] = {}
     to_refresh: list[str] = []
-    hits: list[int] = []
     for question in questions:
         key = question.cache_key
         if key in served:
@@ -91,17 +93,26 @@ def get_many(questions: Sequence[Question], *, max_concurrency: int | None = Non
         if entry is None:
             continue
         served[key] = _from_entry(question, requests[key], entry, now)
-        hits.append(entry.pk)
         if not entry.is_fresh(now):
             to_refresh.append(key)
-    store.count_hits(hits)
 
     misses = {q.cache_key: q for q in questions if q.cache_key not in served}
     if misses:
         served.update(_resolve_misses(misses, requests, max_concurrency))
     if to_refresh and breaker.allow():
         refresher.submit({key: requests[key] for key in to_refresh})
-    return [served[q.cache_key] for q in questions]
+    results = [served[q.cache_key] for q in questions]
+    _keep_degraded_pages_out_of_the_page_cache(results)
+    return results
+
+
+def _keep_degraded_pages_out_of_the_page_cache(results: list[IndicatorResult]) -> None:
+    """A page showing stale figures (a refresh is running) or none for want of an upstream must be rendered again
+    on the next visit, not served from the page cache until its generation changes."""
+    if any(r.is_stale for r in results):
+        markers.mark_uncacheable("stale figures")
+    if any(r.absence in (Absence.UNAVAILABLE, Absence.INVALID_REQUEST) for r in results):
+        markers.mark_uncacheable("figures unavailable")
 
 
 def refresh(keys_and_requests: dict[str, UpstreamRequest]) -> None:
@@ -113,7 +124,10 @@ def refresh(keys_and_requests: dict[str, UpstreamRequest]) -> None:
         if not due:
             return
         outcomes = _fetch_all(due, {k: entries[k].etag for k in due})
+        changed = store.changed_keys(outcomes, entries)
         store.write_outcomes(due, outcomes, existing=entries)
+    if changed:
+        generations.bump("figures")  # pages that showed the old answers must be rendered again
 
 
 # --- internals ----------------------------------------------------------------------------------------------
@@ -269,22 +283,34 @@ def _fetch_all(
 
 def _from_entry(question: Question, request: UpstreamRequest, entry: CacheEntry, now: datetime) -> IndicatorResult:
     stale = not entry.is_fresh(now)
-    if entry.status == 404:
-        return _from_not_found(question, not_found_from_body(entry.payload), entry.fetched_at, stale)
-    try:
-        figures = request.parse(entry.payload)
-    except Unavailable:
+    answer = parsed.get(entry)
+    if answer is parsed.MISSING:
+        if entry.status == 404:
+            answer = not_found_from_body(entry.payload)
+        else:
+            try:
+                answer = request.parse(entry.payload)
+            except Unavailable:
+                answer = None
+        parsed.put(entry, answer)
+    if isinstance(answer, NotFound):
+        return _from_not_found(question, answer, entry.fetched_at, stale)
+    if answer is None:
         return _unavailable(question)
-    return _from_figures(question, figures, entry.fetched_at, stale)
+    return _from_figures(question, answer, entry.fetched_at, stale)
 
 
 def _from_outcome(
     question: Question, request: UpstreamRequest, outcome: Outcome, fetched_at: datetime
 ) -> IndicatorResult:
     """The result of a fresh upstream outcome of a miss, stored (when worth it) with `fetched_at`."""
+    # Memoised as the row just written will be read back, so the next view parses nothing.
     if isinstance(outcome, Fetched) and outcome.payload is not None:
-        return _from_figures(question, request.parse(outcome.payload), fetched_at, False)
+        figures = request.parse(outcome.payload)
+        parsed.put_key((request.key, 200, fetched_at, outcome.etag or ""), figures)
+        return _from_figures(question, figures, fetched_at, False)
     if isinstance(outcome, NotFound):
+        parsed.put_key((request.key, 404, fetched_at, ""), outcome)
         return _from_not_found(question, outcome, fetched_at, False)
     if isinstance(outcome, BadRequest):
         return IndicatorResult(question, absence=Absence.INVALID_REQUEST, source=question.source)
@@ -321,6 +347,7 @@ def _unavailable(question: Question) -> IndicatorResult:
 def reset_for_tests(*, refresh_mode: str = "inline") -> None:
     """Close the circuit, forget recent failures and set how background refreshes run (tests)."""
     breaker.reset()
+    parsed.clear()
     with _recent_failures_lock:
         _recent_failures.clear()
     refresher.mode = refresh_mode

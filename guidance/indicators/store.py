@@ -1,10 +1,11 @@
 """Reads and writes of the cache table (`CacheEntry`) for a batch of keys: one statement per batch, never one per key.
 
-So a page asking N questions costs the same few queries whatever N: all its rows in one SELECT, its hit counters
-in one UPDATE, the answers fetched for its misses in one upsert (`INSERT … ON CONFLICT (key) DO UPDATE`, on SQLite
-and PostgreSQL alike), the 304s in one UPDATE, the failures in one UPDATE. What is stored follows the cache rules of
-`guidance.indicators.service`: 200s and JSON 404s only; a failure never creates nor overwrites a row, it is noted
-on the row we already have (stale-if-error).
+So a page asking N questions costs the same few queries whatever N: all its rows in one SELECT (without their
+JSON when the parsed answers are memoised, `guidance.indicators.parsed`), and no write at all when they are fresh
+(nothing is counted on a read); the answers fetched for its misses in one upsert (`INSERT … ON CONFLICT (key) DO
+UPDATE`, on SQLite and PostgreSQL alike), the 304s in one UPDATE, the failures in one UPDATE. What is stored
+follows the cache rules of `guidance.indicators.service`: 200s and JSON 404s only; a failure never creates nor
+overwrites a row, it is noted on the row we already have (stale-if-error).
 
 Called from the thread that serves the page (or runs the refresh), never from the HTTP worker threads.
 """
@@ -27,7 +28,7 @@ logger = logging.getLogger("guidance.indicators")
 
 Outcome = Fetched | InserJeunesError
 
-# What an upsert overwrites on a key we already have: the answer and its dates. `hits` and `created_at` are kept.
+# What an upsert overwrites on a key we already have: the answer and its dates. `created_at` is kept.
 _ANSWER_FIELDS = [
     "kind",
     "status",
@@ -41,18 +42,42 @@ _ANSWER_FIELDS = [
 ]
 
 
-def read_entries(keys: Iterable[str]) -> dict[str, CacheEntry]:
-    """The cached rows of `keys`, by key (one SELECT; none for no keys)."""
+def read_entries(keys: Iterable[str], *, with_payload: bool = True) -> dict[str, CacheEntry]:
+    """The cached rows of `keys`, by key (one SELECT; none for no keys).
+
+    `with_payload=False` leaves the JSON column out (deferred): call `load_payloads` on the rows that need it.
+    """
     keys = list(keys)
     if not keys:
         return {}
-    return {e.key: e for e in CacheEntry.objects.filter(key__in=keys)}
+    rows = CacheEntry.objects.filter(key__in=keys)
+    if not with_payload:
+        rows = rows.defer("payload")
+    return {e.key: e for e in rows}
 
 
-def count_hits(pks: Collection[int]) -> None:
-    """Add one to the hit counter of each row (one UPDATE; none for no rows)."""
-    if pks:
-        CacheEntry.objects.filter(pk__in=pks).update(hits=F("hits") + 1)
+def load_payloads(entries: Collection[CacheEntry]) -> None:
+    """Fill the deferred `payload` of `entries` (one SELECT; none for no rows), never one query per row."""
+    if not entries:
+        return
+    payloads = dict(CacheEntry.objects.filter(pk__in=[e.pk for e in entries]).values_list("pk", "payload"))
+    for entry in entries:
+        entry.payload = payloads.get(entry.pk)
+
+
+def changed_keys(outcomes: dict[str, Outcome], entries: dict[str, CacheEntry]) -> set[str]:
+    """The keys whose new answer (200 or JSON 404) differs from the row held: what pages showed has changed."""
+    changed = set()
+    for key, outcome in outcomes.items():
+        entry = entries.get(key)
+        if entry is None:
+            continue
+        if isinstance(outcome, Fetched) and not outcome.not_modified:
+            if entry.status != 200 or entry.payload != outcome.payload:
+                changed.add(key)
+        elif isinstance(outcome, NotFound) and (entry.status != 404 or entry.payload != outcome.payload):
+            changed.add(key)
+    return changed
 
 
 def write_outcomes(

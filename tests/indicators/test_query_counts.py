@@ -13,9 +13,10 @@ from tests.indicators.test_service import _age
 from tests.indicators.test_single_flight import _run_in_threads
 from tests.inserjeunes.conftest import payload
 
-# One SELECT, one hit-counter UPDATE; for the misses: the advisory locks (PostgreSQL: take, let go), one SELECT
-# under them, one upsert; for a stale batch refreshed inline: the same, plus one UPDATE for 304s and one for
-# failures. Generous bounds, but bounds that must not depend on the number of questions.
+# One SELECT (two when the parsed answers are not memoised in the process), no write; for the misses: the advisory
+# locks (PostgreSQL: take, let go), one SELECT under them, one upsert; for a stale batch refreshed inline: the same,
+# plus one UPDATE for 304s and one for failures. Generous bounds, but bounds that must not depend on the number of
+# questions.
 MAX_COLD = 12
 MAX_WARM = 3
 MAX_STALE = 12
@@ -94,7 +95,6 @@ def test_a_warm_get_many_costs_a_constant_number_of_queries(upstream, django_ass
 
     assert route.call_count == count
     assert [r.fetched_at for r in warm] == [r.fetched_at for r in cold]
-    assert set(CacheEntry.objects.values_list("hits", flat=True)) == {1}
 
 
 def test_the_number_of_queries_does_not_grow_with_the_number_of_questions(upstream):
@@ -132,7 +132,6 @@ def test_a_stale_batch_is_refreshed_in_a_constant_number_of_queries(upstream, dj
 
     assert all(r.is_stale and r.fetched_at == week_ago for r in served)  # stale-while-revalidate
     for entry in CacheEntry.objects.all():
-        assert entry.hits == 1  # counted once, and kept by the upsert
         assert entry.created_at == created[entry.key]
         if entry.key.endswith("2"):  # stale-if-error: the answer is kept, the failure noted
             assert entry.fetched_at == week_ago

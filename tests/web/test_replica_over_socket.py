@@ -7,6 +7,7 @@ import pytest
 
 from guidance.indicators.models import CacheEntry
 from guidance.inserjeunes.client import reset_client
+from guidance.pagecache.purge import purge
 from guidance.replica.app import create_app
 from guidance.replica.management.commands.serve_replica import build_server
 from tests.factories import make_formation, real_bac_pro
@@ -61,6 +62,7 @@ def test_the_formation_page_shows_the_same_figures_in_process_and_over_a_socket(
     figures_in_process = _figures(in_process.content)
 
     CacheEntry.objects.all().delete()  # the second rendering must really ask the socket replica
+    purge()  # … and not come from the page cache
     settings.INSERJEUNES_API_URL = replica_on_a_socket
     settings.INSERJEUNES_API_KEY = API_KEY
     reset_client()

@@ -2,16 +2,17 @@
 `formations.page` asks the service and presents; the templates render (fragments for HTMX requests)."""
 
 from django.core.paginator import Paginator
-from django.db.models import Max, Sum
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from guidance.catalog import stats
 from guidance.catalog.models import Formation, Level, Offer
 from guidance.catalog.search import search_formations
 from guidance.inserjeunes.codes import InvalidCode, parse_cfd, region_from_code
 from guidance.inserjeunes.territories import DEPARTEMENTS
+from guidance.pagecache.markers import cache_page_view
 from guidance.web.figures.questions import Answers
 from guidance.web.formations.forms import FormationPageForm, FormationSearchForm, error_message
 from guidance.web.formations.page import (
@@ -35,6 +36,7 @@ LEVEL_SHORTCUTS = (
 )
 
 
+@cache_page_view
 @page_or_fragment
 def search(request):
     form = FormationSearchForm(request.GET)
@@ -64,15 +66,8 @@ def search(request):
 
 
 def popular_fields(limit: int = 8) -> list[tuple[str, str]]:
-    """The fields (NSF groups) offered in the most schools: entry points of an empty search (one query)."""
-    rows = (
-        Formation.objects.exclude(field_code="")
-        .values("field_code")
-        .annotate(offers=Sum("offer_count"), label=Max("field_label"))
-        .filter(offers__gt=0)
-        .order_by("-offers", "label")[:limit]
-    )
-    return [(row["field_code"], row["label"] or row["field_code"]) for row in rows]
+    """The fields (NSF groups) offered in the most schools: entry points of an empty search (computed at import)."""
+    return stats.current().popular_fields[:limit]
 
 
 def _count_sentence(count: int, singular: str, plural: str) -> str:
@@ -97,6 +92,7 @@ def _parse_cfd_or_404(raw: str):
         raise Http404("CFD invalide") from None
 
 
+@cache_page_view
 @require_safe
 def formation_redirect(request, cfd: str, rest: str = ""):
     """Old or decorated addresses (`/formations/<cfd>/<slug>/`, lower-case CFD) → the canonical page."""
@@ -105,6 +101,7 @@ def formation_redirect(request, cfd: str, rest: str = ""):
     return _redirect_canonical(request, cert.code)
 
 
+@cache_page_view
 @page_or_fragment
 def formation(request, cfd: str):
     cert = _parse_cfd_or_404(cfd)

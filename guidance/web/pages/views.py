@@ -2,24 +2,25 @@
 
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.db.models import Count, Max, Q
+from django.db.models import Max
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
-from guidance.catalog.models import Formation, ImportRun, SchoolIndicators
+from guidance.catalog import stats
+from guidance.catalog.models import ImportRun, SchoolIndicators
 from guidance.catalog.search import search_formations, search_schools
 from guidance.indicators.models import CacheEntry
 from guidance.inserjeunes.codes import InvalidCode, parse_millesime
+from guidance.pagecache.markers import cache_page_view
 from guidance.web.figures.wording import SHARE_LABELS
 from guidance.web.http import bad_request, first_error, page_or_fragment, wants_fragment
 from guidance.web.pages.forms import HomeSearchForm
 
 STATIC_PAGES = {"accessibilite", "mentions_legales", "donnees_personnelles", "plan_du_site"}
 PREVIEW_SIZE = 5
-FIELD_SHORTCUTS = 12
 
 # Diploma types in the order a reader climbs them; types missing from the catalogue are not shown.
 DIPLOMA_ORDER = (
@@ -43,6 +44,7 @@ DIPLOMA_ORDER = (
 )
 
 
+@cache_page_view
 @page_or_fragment
 def home(request):
     form = HomeSearchForm(request.GET)
@@ -77,32 +79,13 @@ def _preview(query: str) -> dict:
 
 def diploma_shortcuts() -> list[dict]:
     """The diploma types of the catalogue that have figures or schools, in climbing order, with their count."""
-    counts = dict(
-        Formation.objects.filter(Q(has_figures=True) | Q(offer_count__gt=0))
-        .exclude(diploma_type="")
-        .values("diploma_type")
-        .annotate(n=Count("pk"))
-        .values_list("diploma_type", "n")
-    )
+    counts = stats.current().diploma_counts
     return [{"label": label, "count": counts[label]} for label in DIPLOMA_ORDER if counts.get(label)]
 
 
 def field_shortcuts() -> list[dict]:
     """The fields (NSF groups) with the most trainings that have figures, alphabetically."""
-    rows = (
-        Formation.objects.filter(has_figures=True)
-        .exclude(field_code="")
-        .values("field_code", "field_label")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "field_code")[:FIELD_SHORTCUTS]
-    )
-    return sorted(
-        (
-            {"code": row["field_code"], "label": row["field_label"] or row["field_code"], "count": row["n"]}
-            for row in rows
-        ),
-        key=lambda item: item["label"],
-    )
+    return sorted(stats.current().top_fields, key=lambda item: item["label"])
 
 
 def _website_json_ld(request) -> dict:
@@ -121,6 +104,7 @@ def _website_json_ld(request) -> dict:
     }
 
 
+@cache_page_view
 @require_safe
 def comprendre(request):
     return render(request, "web/comprendre.html", {"freshness": data_freshness()})
@@ -162,6 +146,7 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
+@cache_page_view
 @require_safe
 def static_page(request, page: str):
     if page not in STATIC_PAGES:

@@ -8,6 +8,7 @@ from django.urls import reverse
 from guidance.catalog.models import Formation, Mef, Offer, School, Voie
 from guidance.catalog.search import kind_choices, search_schools
 from guidance.inserjeunes.codes import InvalidCode, Uai, parse_cfd, parse_uai
+from guidance.pagecache.markers import cache_page_view
 from guidance.web.figures.depp import depp_panel, headline_indicator, indicator_rows
 from guidance.web.figures.wording import VOIE_LABELS
 from guidance.web.http import bad_request, first_error, page_or_fragment, wants_fragment
@@ -38,6 +39,7 @@ def _cfd_or_404(raw: str) -> str:
         raise Http404("CFD invalide") from None
 
 
+@cache_page_view
 @page_or_fragment
 def school_search(request):
     form = SchoolSearchForm(request.GET, kind_choices=kind_choices())
@@ -67,6 +69,7 @@ def school_search(request):
     return render(request, template, context)
 
 
+@cache_page_view
 @page_or_fragment
 def school_detail(request, uai: str):
     code = _uai_or_404(uai)
@@ -111,6 +114,7 @@ def school_detail(request, uai: str):
     return render(request, template, context)
 
 
+@cache_page_view
 @page_or_fragment
 def school_formation(request, uai: str, cfd: str):
     code = _uai_or_404(uai)

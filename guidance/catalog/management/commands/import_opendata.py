@@ -6,6 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from guidance.catalog import stats
 from guidance.catalog.importers import OpendataMissing, check_dir, is_up_to_date, run_import
 
 
@@ -27,6 +28,7 @@ class Command(BaseCommand):
             return
         started = time.monotonic()
         report = run_import(root)
+        stats.after_import()  # aggregates for the pages, and cached pages rendered again
         for line in report.lines():
             self.stdout.write(line)
         self.stdout.write(

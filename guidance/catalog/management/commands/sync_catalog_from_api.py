@@ -4,6 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from guidance.catalog import stats
 from guidance.catalog.api_sync import sync_from_api
 from guidance.inserjeunes.errors import InserJeunesError
 
@@ -22,6 +23,7 @@ class Command(BaseCommand):
             report = sync_from_api(get_client())
         except InserJeunesError as error:
             raise CommandError(f"L'API InserJeunes n'a pas répondu comme prévu : {error}") from error
+        stats.after_import()  # aggregates for the pages, and cached pages rendered again
         for line in report.lines():
             self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS(f"Synchronisation terminée en {time.monotonic() - started:.1f} s."))

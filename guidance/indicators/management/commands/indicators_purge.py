@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from guidance.indicators.models import CacheEntry
 from guidance.inserjeunes.codes import InvalidCode, parse_millesime
+from guidance.pagecache import generations
 
 _DURATION_RE = re.compile(r"^(\d+)\s*([smhdw]?)$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks", "": "days"}
@@ -52,4 +53,5 @@ class Command(BaseCommand):
             self.stdout.write(f"{count} entrée(s) seraient purgées.")
             return
         queryset.delete()
+        generations.bump("figures")  # the pages that showed them ask again too
         self.stdout.write(self.style.SUCCESS(f"{count} entrée(s) purgée(s)."))

@@ -1,0 +1,226 @@
+"""`PageCacheMiddleware`: serves the rendered pages of anonymous visitors from a shared cache.
+
+See the package docstring for the design; this module holds the rules:
+
+What is stored: a GET answer with status 200 or 301 of a view marked `@cache_page_view`, to a request without a
+session, messages or Authorization (so never an admin's or a staff member's), whose response sets no cookie, is
+not `Cache-Control: private/no-store/no-cache`, varies on nothing but the htmx headers we key on, carries no CSP
+nonce, and during whose rendering nothing called `mark_uncacheable` (stale or unavailable figures).
+
+The key: generation (`generations.current()`) + whether `HX-Request`, `HX-History-Restore-Request` are set +
+`HX-Target` + the absolute URL with its query string. A fragment and a full page of one URL thus never share an
+entry, whichever is asked first.
+
+HTTP: every cacheable answer (hit or miss) gets a strong `ETag` (hash of the body), `Last-Modified` (when it was
+rendered), `Cache-Control` (`PAGECACHE_CACHE_CONTROL` unless the view set its own) and `Vary` on the htmx headers
+and `Accept-Encoding`; `If-None-Match` / `If-Modified-Since` get a 304. The body is gzipped once when stored and
+served compressed to clients that accept it (its own ETag, `-gz` suffixed). `X-Page-Cache: hit|miss` says what
+happened (benchmarks, tests). Concurrent misses of one page in a process wait for a single render
+(`PAGECACHE_RENDER_WAIT` seconds at most).
+HEAD is served from the GET entry. A cache backend failure is logged and the page is rendered as if uncached.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import logging
+import re
+import threading
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import DatabaseError
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
+
+from guidance.pagecache import generations, markers
+
+logger = logging.getLogger("guidance.pagecache")
+
+CACHEABLE_STATUS = {200, 301}
+HTMX_VARY = ("HX-Request", "HX-Target", "HX-History-Restore-Request")
+_ALLOWED_VARY = {name.lower() for name in HTMX_VARY}
+_REFUSED_CACHE_CONTROL = ("private", "no-store", "no-cache")
+# Headers that belong to one exchange, never replayed from the cache.
+_NOT_STORED = {"set-cookie", "x-page-cache", "date"}
+_MESSAGES_COOKIE = "messages"  # django.contrib.messages CookieStorage.cookie_name
+# Striped per-process locks: one render at a time per page key (bounded memory whatever the number of pages).
+_RENDER_LOCKS = tuple(threading.Lock() for _ in range(256))
+
+
+@dataclass(frozen=True)
+class Entry:
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    etag: str
+    last_modified: int  # seconds since the epoch
+    gzipped: bytes | None = None  # the body compressed once, when stored (None: too small to be worth it)
+
+    def variant(self, request) -> tuple[bytes, str, bool]:
+        """(body, ETag, compressed) for this request: gzip when the client accepts it and we have it."""
+        if self.gzipped is not None and _accepts_gzip(request):
+            return self.gzipped, f'{self.etag[:-1]}-gz"', True
+        return self.body, self.etag, False
+
+
+_GZIP_MIN_BYTES = 1024
+_GZIP_RE = re.compile(r"(?:^|,)\s*gzip\s*(?:;\s*q\s*=\s*(?P<q>[\d.]+))?\s*(?:,|$)", re.I)
+
+
+def _accepts_gzip(request) -> bool:
+    match = _GZIP_RE.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+    return bool(match) and (match.group("q") is None or float(match.group("q") or 0) > 0)
+
+
+def page_cache():
+    return caches[settings.PAGECACHE_ALIAS]
+
+
+def page_key(request, generation: str) -> str:
+    """The cache key of the answer to `request` under `generation` (fragment and full page apart)."""
+    meta = request.META
+    variant = "|".join(
+        [
+            "hx" if meta.get("HTTP_HX_REQUEST") == "true" else "full",
+            "restore" if meta.get("HTTP_HX_HISTORY_RESTORE_REQUEST") == "true" else "",
+            meta.get("HTTP_HX_TARGET", ""),
+            request.build_absolute_uri(),
+        ]
+    )
+    return f"page:{generation}:{hashlib.blake2b(variant.encode(), digest_size=16).hexdigest()}"
+
+
+def _eligible_request(request) -> bool:
+    if request.method not in ("GET", "HEAD") or "HTTP_AUTHORIZATION" in request.META:
+        return False
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME not in cookies and _MESSAGES_COOKIE not in cookies
+
+
+def refusal(request, response) -> str:
+    """Why `response` may not be stored ('' when it may)."""
+    if not getattr(response, markers.RESPONSE_MARK, False):
+        return "view not opted in"
+    if request.method != "GET" or response.status_code not in CACHEABLE_STATUS or response.streaming:
+        return "method or status"
+    if response.cookies:
+        return "sets a cookie"
+    cache_control = response.get("Cache-Control", "").lower()
+    if any(word in cache_control for word in _REFUSED_CACHE_CONTROL):
+        return "Cache-Control forbids it"
+    vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
+    if vary - _ALLOWED_VARY:
+        return f"varies on {sorted(vary - _ALLOWED_VARY)}"
+    if "'nonce-" in response.get("Content-Security-Policy", ""):
+        return "CSP nonce"
+    if reasons := markers.reasons():
+        return "; ".join(reasons)
+    return ""
+
+
+class PageCacheMiddleware:
+    """Placed right after WhiteNoise. The look-up happens once the URL is resolved (`process_view`), for views
+    marked `@cache_page_view` only: other views (healthz, admin…) cost nothing, not even the generation read."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not settings.PAGECACHE_ENABLED or not _eligible_request(request):
+            return self.get_response(request)
+        request._pagecache_key = None
+        request._pagecache_lock = None
+        token = markers.watch()
+        try:
+            response = self.get_response(request)
+            key = request._pagecache_key
+            why_not = "" if key and not getattr(response, "_pagecache_served", False) else "not looked up"
+            why_not = why_not or refusal(request, response)
+            if not why_not:
+                entry = self._entry(response)
+                self._write(key, entry)
+        finally:
+            markers.unwatch(token)
+            if request._pagecache_lock is not None:
+                request._pagecache_lock.release()
+        if why_not:
+            return response
+        return self._serve(request, entry, "miss", response)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not hasattr(request, "_pagecache_key") or not getattr(view_func, markers.VIEW_MARK, False):
+            return None
+        try:
+            generation = generations.current()
+        except DatabaseError:  # the view answers for itself, uncached
+            logger.warning("page cache generation unreadable", exc_info=True)
+            return None
+        key = request._pagecache_key = page_key(request, generation)
+        entry = self._read(key)
+        if entry is None:
+            # Render once per process: the threads missing the same page meanwhile (a class opening it together)
+            # wait for that render, then are served from the cache. Bounded wait: never a hang.
+            lock = _RENDER_LOCKS[hash(key) % len(_RENDER_LOCKS)]
+            if lock.acquire(timeout=settings.PAGECACHE_RENDER_WAIT):
+                request._pagecache_lock = lock
+                entry = self._read(key)
+        if entry is None:
+            return None
+        response = self._serve(request, entry, "hit")
+        response._pagecache_served = True
+        return response
+
+    @staticmethod
+    def _entry(response) -> Entry:
+        patch_vary_headers(response, (*HTMX_VARY, "Accept-Encoding"))
+        if "Cache-Control" not in response:
+            response["Cache-Control"] = settings.PAGECACHE_CACHE_CONTROL
+        body = response.content
+        etag = f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
+        last_modified = int(time.time())
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(last_modified)
+        headers = tuple((k, v) for k, v in response.items() if k.lower() not in _NOT_STORED)
+        # Compressed once here, not on every hit (pages hold no secret: no cookie, no CSRF token, so no BREACH).
+        gzipped = gzip.compress(body, 6, mtime=0) if len(body) >= _GZIP_MIN_BYTES else None
+        return Entry(response.status_code, headers, body, etag, last_modified, gzipped)
+
+    @staticmethod
+    def _serve(request, entry: Entry, outcome: str, response=None):
+        body, etag, compressed = entry.variant(request)
+        replayed = response is None
+        if replayed:
+            response = HttpResponse(status=entry.status)
+            for name, value in entry.headers:
+                response[name] = value
+        if replayed or compressed:
+            response.content = body
+            response["Content-Length"] = str(len(body))
+        if request.method == "HEAD":
+            response.content = b""  # Content-Length still says what a GET gets
+        if compressed:
+            response["Content-Encoding"] = "gzip"
+        response["ETag"] = etag
+        response["X-Page-Cache"] = outcome
+        return get_conditional_response(request, etag=etag, last_modified=entry.last_modified, response=response)
+
+    @staticmethod
+    def _read(key: str) -> Entry | None:
+        try:
+            entry = page_cache().get(key)
+        except Exception:  # a cache that does not answer must not take pages down
+            logger.warning("page cache read failed", exc_info=True)
+            return None
+        return entry if isinstance(entry, Entry) else None
+
+    @staticmethod
+    def _write(key: str, entry: Entry) -> None:
+        try:
+            page_cache().set(key, entry, settings.PAGECACHE_TTL)
+        except Exception:
+            logger.warning("page cache write failed", exc_info=True)

@@ -59,9 +59,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Pages compress ~8:1 (an 82 KB formation page is ~11 KB gzipped); static files are precompressed by WhiteNoise.
-    # BREACH: Django masks the CSRF token per response, and our pages reflect no secret.
-    "django.middleware.gzip.GZipMiddleware",
     # Right after WhiteNoise: a cached page skips everything below (its headers, CSP included, are stored).
     "guidance.pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -11,7 +11,7 @@ from guidance.indicators import service
 from guidance.indicators.models import CacheEntry
 from guidance.indicators.service import Question
 from guidance.inserjeunes.codes import Certification, CodeKind
-from tests.web.test_formations_fixtures import make_formation, real_bac_pro
+from tests.factories import make_formation, real_bac_pro
 
 pytestmark = pytest.mark.django_db
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.I)

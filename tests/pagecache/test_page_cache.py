@@ -19,7 +19,7 @@ from guidance.inserjeunes.routes import UpstreamRequest
 from guidance.pagecache import generations
 from guidance.pagecache.markers import cache_page_view, mark_uncacheable
 from guidance.pagecache.middleware import PageCacheMiddleware
-from tests.web.test_formations_fixtures import make_formation, real_bac_pro
+from tests.factories import make_formation, real_bac_pro
 
 pytestmark = pytest.mark.django_db
 

@@ -24,7 +24,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from tests.web.test_formations_fixtures import make_formation, real_bac_pro
+from tests.factories import make_formation, real_bac_pro
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

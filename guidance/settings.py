@@ -149,6 +149,8 @@ PAGECACHE_ENABLED = env_bool("PAGECACHE_ENABLED", True)
 PAGECACHE_TTL = env_int("PAGECACHE_TTL", 600, minimum=1)
 PAGECACHE_RENDER_WAIT = env_float("PAGECACHE_RENDER_WAIT", 5.0, minimum=0.0)
 PAGECACHE_GENERATION_TTL = env_float("PAGECACHE_GENERATION_TTL", 1.0, minimum=0.0)
+# Cookies that make pages personal (the shortlist kept without an account): requests carrying them bypass the cache.
+PAGECACHE_BYPASS_COOKIES = ("selection",)
 PAGECACHE_CACHE_CONTROL = env_str("PAGECACHE_CACHE_CONTROL", "public, max-age=60, stale-while-revalidate=600")
 # Part of every page key: a deploy sets it to the commit; unset, a hash of the code (guidance.pagecache.generations).
 CODE_VERSION = env_str("CODE_VERSION")

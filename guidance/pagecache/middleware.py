@@ -3,7 +3,7 @@
 See the package docstring for the design; this module holds the rules:
 
 What is stored: a GET answer with status 200 or 301 of a view marked `@cache_page_view`, to a request without a
-session, messages or Authorization (so never an admin's or a staff member's), whose response sets no cookie, is
+session, messages, shortlist cookie or Authorization (so never an admin's or a staff member's), whose response sets no cookie, is
 not `Cache-Control: private/no-store/no-cache`, varies on nothing but the htmx headers we key on, carries no CSP
 nonce, and during whose rendering nothing called `mark_uncacheable` (stale or unavailable figures).
 
@@ -99,7 +99,10 @@ def _eligible_request(request) -> bool:
     if request.method not in ("GET", "HEAD") or "HTTP_AUTHORIZATION" in request.META:
         return False
     cookies = request.COOKIES
-    return settings.SESSION_COOKIE_NAME not in cookies and _MESSAGES_COOKIE not in cookies
+    # A visitor's own state (their shortlist, `PAGECACHE_BYPASS_COOKIES`) changes what their pages show: such a
+    # request is rendered for them, never answered with (nor stored as) the page everyone else shares.
+    personal = (settings.SESSION_COOKIE_NAME, _MESSAGES_COOKIE, *settings.PAGECACHE_BYPASS_COOKIES)
+    return not any(name in cookies for name in personal)
 
 
 def refusal(request, response) -> str:

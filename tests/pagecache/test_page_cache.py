@@ -162,6 +162,16 @@ def test_staff_and_session_holders_are_never_served_nor_stored(admin_client, cli
     assert _state(admin_client.get(formation_url)) == ""  # and the anonymous entry is not served to staff
 
 
+def test_a_visitor_with_a_shortlist_gets_their_own_page_and_stores_nothing(client, formation_url):
+    from django.test import Client
+
+    shared = client.get(formation_url)
+    assert _state(shared) == "miss"
+    own = Client(HTTP_COOKIE="selection=f:40031213")
+    assert [_state(own.get(formation_url)) for _ in range(2)] == ["", ""]  # neither served the shared page nor stored
+    assert _state(client.get(formation_url)) == "hit"  # and the shared entry is still the anonymous one
+
+
 def test_views_that_did_not_opt_in_are_left_alone(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301

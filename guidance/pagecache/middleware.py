@@ -3,9 +3,9 @@
 See the package docstring for the design; this module holds the rules:
 
 What is stored: a GET answer with status 200 or 301 of a view marked `@cache_page_view`, to a request without a
-session, messages, shortlist cookie or Authorization (so never an admin's or a staff member's), whose response sets no cookie, is
-not `Cache-Control: private/no-store/no-cache`, varies on nothing but the htmx headers we key on, carries no CSP
-nonce, and during whose rendering nothing called `mark_uncacheable` (stale or unavailable figures).
+session, messages, shortlist cookie or Authorization (so never an admin's or a staff member's), whose response sets
+no cookie, is not `Cache-Control: private/no-store/no-cache`, varies on nothing but the htmx headers we key on,
+carries no CSP nonce, and during whose rendering nothing called `mark_uncacheable` (stale or unavailable figures).
 
 The key: generation (`generations.current()`) + whether `HX-Request`, `HX-History-Restore-Request` are set +
 `HX-Target` + the absolute URL with its query string. A fragment and a full page of one URL thus never share an

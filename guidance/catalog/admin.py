@@ -4,17 +4,7 @@ sources of truth, and `import_opendata` / `sync_catalog_from_api` are the only w
 from django.contrib import admin
 
 from guidance.catalog.models import Formation, ImportRun, Mef, Offer, School, SchoolIndicators
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from guidance.readonly_admin import ReadOnlyAdmin
 
 
 @admin.register(ImportRun)

@@ -1,11 +1,15 @@
 """What every page area shares about HTTP: the styled 400/404/500 answers, the page number of a list address,
 and the HTMX fragment rule."""
 
+import functools
+
 from django import forms
 from django.conf import settings
-from django.http import HttpResponseServerError
+from django.http import Http404, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -76,3 +80,59 @@ def server_error(request):
     # No request context: context processors could touch the database or the session, which may be what failed.
     template = loader.get_template("errors/500.html")
     return HttpResponseServerError(template.render({"SITE_NAME": settings.SITE_NAME}))
+
+
+# --- Embeds: the only pages other sites may frame, and the badge images -----------------------------------------
+
+# A partner's page is seen far more often than our figures change (once a year, in December): let browsers and
+# shared caches keep an embed an hour, and serve it stale for a day while they check with us.
+EMBED_CACHE_CONTROL = "public, max-age=3600, stale-while-revalidate=86400"
+EMBED_ERROR_CACHE_CONTROL = "public, max-age=600"
+
+
+# The site's own policy (same-origin styles and fonts) with no script at all, and any site allowed to frame it.
+EMBED_CSP = {
+    **settings.SECURE_CSP,
+    "script-src": ["'none'"],
+    "connect-src": ["'none'"],
+    "form-action": ["'none'"],
+    "frame-ancestors": ["*"],
+}
+# The badge is an image: it loads nothing and runs nothing (its styles are presentation attributes).
+BADGE_CSP = {"default-src": ["'none'"], "frame-ancestors": ["*"]}
+
+
+class EmbedError(Exception):
+    """A bad option (400) of an embed, answered by the embed's own error page (`embeddable`)."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        self.status = status
+        self.message = message
+        super().__init__(message)
+
+
+def embeddable(*, badge: bool = False):
+    """A GET/HEAD view other sites may frame (or show as an image, `badge=True`): `frame-ancestors *` and no
+    X-Frame-Options on its answers only, public cache headers, and its 400 (`EmbedError`) and 404 (`Http404`)
+    answered by the embed's own minimal error page (`embeds/error.html`, or `embeds/error.svg` for a badge) under
+    the same headers, so that a partner's frame shows our message rather than the browser's refusal.
+    """
+    template = "embeds/error.svg" if badge else "embeds/error.html"
+    content_type = "image/svg+xml; charset=utf-8" if badge else None
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            try:
+                response = view(request, *args, **kwargs)
+            except (EmbedError, Http404) as error:
+                status, message = (error.status, error.message) if isinstance(error, EmbedError) else (404, "")
+                context = {"status": status, "error_message": message}
+                response = render(request, template, context, status=status, content_type=content_type)
+                response["Cache-Control"] = EMBED_ERROR_CACHE_CONTROL
+            response.setdefault("Cache-Control", EMBED_CACHE_CONTROL)
+            return response
+
+        return require_safe(csp_override(BADGE_CSP if badge else EMBED_CSP)(xframe_options_exempt(wrapped)))
+
+    return decorate

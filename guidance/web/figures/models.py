@@ -10,7 +10,13 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from guidance.inserjeunes.codes import Millesime
-from guidance.web.figures.wording import COUNT_LABELS, SOURCE_LABEL, MissingCause, fallback_sentence
+from guidance.web.figures.wording import (
+    COUNT_LABELS,
+    SOURCE_LABEL,
+    MissingCause,
+    fallback_sentence,
+    promotion_sentence,
+)
 
 HORIZONS = (6, 12, 18, 24)
 
@@ -77,6 +83,11 @@ class SourceLine:
     fetched_at: datetime.datetime | None
     is_stale: bool
     notes: tuple[str, ...] = ()  # the source's own remarks about these figures (`_meta.messages`)
+
+    @property
+    def promotion(self) -> str:
+        """ "Promotions 2022-2023 (deux années de sortie cumulées)" (`wording.promotion_sentence`)."""
+        return promotion_sentence(self.millesime_label)
 
 
 @dataclass(frozen=True)

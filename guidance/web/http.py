@@ -2,16 +2,21 @@
 and the HTMX fragment rule."""
 
 import functools
+from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
-from django.http import Http404, HttpResponseServerError
+from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
+
+from guidance.catalog.models import Voie
+from guidance.web.figures.badge import DIRECTIONS, THEMES
 
 
 def bad_request(request, message: str):
@@ -65,6 +70,37 @@ class PageField(forms.IntegerField):
         )
 
 
+class EmbedForm(forms.Form):
+    """`?voie=&layout=` of every embed (areas add their own options): a value outside the choices is a 400."""
+
+    voie = forms.ChoiceField(
+        required=False,
+        choices=[("", "Les deux voies"), *Voie.choices],
+        error_messages={"invalid_choice": "La voie doit être « scolaire » ou « apprentissage »."},
+    )
+    layout = forms.ChoiceField(
+        required=False,
+        choices=[("", "Compacte"), ("compact", "Compacte"), ("full", "Complète")],
+        error_messages={"invalid_choice": "La présentation (« layout ») doit être « compact » ou « full »."},
+    )
+
+
+class BadgeForm(forms.Form):
+    """`?voie=&theme=&direction=` of every badge (the parameters of the former InserJeunes widget)."""
+
+    voie = EmbedForm.base_fields["voie"]
+    theme = forms.ChoiceField(
+        required=False,
+        choices=[("", "dsfr"), *((t, t) for t in THEMES)],
+        error_messages={"invalid_choice": "Le thème doit être « dsfr », « light » ou « dark »."},
+    )
+    direction = forms.ChoiceField(
+        required=False,
+        choices=[("", "horizontal"), *((d, d) for d in DIRECTIONS)],
+        error_messages={"invalid_choice": "La direction doit être « horizontal » ou « vertical »."},
+    )
+
+
 # --- Django's error handlers (guidance/urls.py) -----------------------------------------------------------------
 
 
@@ -88,6 +124,7 @@ def server_error(request):
 # shared caches keep an embed an hour, and serve it stale for a day while they check with us.
 EMBED_CACHE_CONTROL = "public, max-age=3600, stale-while-revalidate=86400"
 EMBED_ERROR_CACHE_CONTROL = "public, max-age=600"
+EXPORT_CACHE_CONTROL = "public, max-age=3600"
 
 
 # The site's own policy (same-origin styles and fonts) with no script at all, and any site allowed to frame it.
@@ -136,3 +173,38 @@ def embeddable(*, badge: bool = False):
         return require_safe(csp_override(BADGE_CSP if badge else EMBED_CSP)(xframe_options_exempt(wrapped)))
 
     return decorate
+
+
+@dataclass(frozen=True)
+class Reuse:
+    """The addresses a page offers for reuse: its embed and badge (absolute: pasted in other sites), its exports."""
+
+    title: str  # what the figures are about (the iframe's title)
+    embed_url: str
+    badge_url: str
+    json_url: str
+    csv_url: str
+
+
+def reuse_links(request, page_path: str, title: str, query: dict[str, str], *, embeds: bool = True) -> Reuse:
+    """The reuse addresses of the page at `page_path` (ending with "/"), carrying `query` (empty values dropped)."""
+    kept = urlencode({key: value for key, value in query.items() if value})
+    suffix = f"?{kept}" if kept else ""
+
+    def absolute(name: str) -> str:
+        return request.build_absolute_uri(f"{page_path}{name}{suffix}")
+
+    return Reuse(
+        title=title,
+        embed_url=absolute("integrer/") if embeds else "",
+        badge_url=absolute("badge.svg") if embeds else "",
+        json_url=absolute("export.json"),
+        csv_url=absolute("export.csv"),
+    )
+
+
+def csv_response(text: str, filename: str) -> HttpResponse:
+    """A `;`-separated export, UTF-8 with a BOM (spreadsheet software reads the accents right), as a download."""
+    response = HttpResponse("\ufeff" + text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

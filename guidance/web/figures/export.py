@@ -13,7 +13,7 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from guidance.web.figures.models import FigurePanel
+from guidance.web.figures.models import Evolution, FigurePanel
 from guidance.web.figures.wording import (
     ATTRIBUTION,
     BY_SPECIALITY,
@@ -96,6 +96,7 @@ class Block:
     school: str = ""
     uai: str = ""
     is_fallback: bool = False  # the place asked had no figures: these are the nearest place's
+    note: str = ""  # what the page says instead of figures (a seconde commune in a school's list)
 
 
 def numbered(blocks: Iterable[Block]) -> list[Block]:
@@ -107,8 +108,12 @@ def numbered(blocks: Iterable[Block]) -> list[Block]:
     return [replace(block, element=rank) for rank, block in enumerate(flat, start=1)]
 
 
+def _cell(block: Block, key: str) -> Cell:
+    return Cell(None, None, block.note) if block.note else cell(block.panel, key)
+
+
 def _line(block: Block, key: str) -> tuple:
-    panel, value = block.panel, cell(block.panel, key)
+    panel, value = block.panel, _cell(block, key)
     return (
         block.element,
         block.formation,
@@ -162,9 +167,10 @@ def block_dict(block: Block) -> dict:
         "chiffres_consultes_le": source.fetched_at.date().isoformat() if source and source.fetched_at else None,
         "absence": (
             {"cause": panel.missing.cause.value, "titre": panel.missing.title, "explication": panel.missing.text}
-            if panel.missing
+            if panel.missing and not block.note
             else None
         ),
+        "remarque": block.note,
         "indicateurs": [
             {
                 "indicateur": key,
@@ -174,7 +180,7 @@ def block_dict(block: Block) -> dict:
                 "raison": value.reason,
             }
             for key, label in ROWS
-            for value in [cell(panel, key)]
+            for value in [_cell(block, key)]
         ],
         "salaires_12_mois": (
             {"q1": panel.salaries.q1, "mediane": panel.salaries.median, "q3": panel.salaries.q3}
@@ -194,4 +200,28 @@ def json_document(*, title: str, page_url: str, blocks: Sequence[Block]) -> dict
         "attribution": ATTRIBUTION,
         "colonnes_csv": list(CSV_HEADER),
         "chiffres": [block_dict(block) for block in blocks],
+    }
+
+
+def evolution_dict(evolution: Evolution) -> dict:
+    """The evolution table (one row per promotion, one column per voie) as JSON."""
+    return {
+        "source": evolution.source,
+        "colonnes": list(evolution.columns),
+        "promotions": [
+            {
+                "millesime": row.millesime,
+                "valeurs": [
+                    {
+                        "colonne": column,
+                        "emploi_6_mois": cell_.employment_rate,
+                        "formation": cell_.study_rate,
+                        "effectif_derniere_annee": cell_.cohort,
+                        "raison": cell_.missing,
+                    }
+                    for column, cell_ in zip(evolution.columns, row.cells, strict=True)
+                ],
+            }
+            for row in evolution.rows
+        ],
     }

@@ -179,6 +179,17 @@ class FigureChain:
 
 
 @dataclass(frozen=True)
+class EmbedEntry:
+    """One voie (or cursus) of an embed or a badge: the chain shown by the compact layout and the badge (the place
+    asked, or the nearest with figures), and the panels the page shows side by side (the full layout)."""
+
+    label: str
+    chain: FigureChain | None = None
+    panels: tuple[FigurePanel, ...] = ()
+    note: str = ""  # said instead of figures (a diploma with no code in this voie)
+
+
+@dataclass(frozen=True)
 class EvolutionCell:
     employment_rate: int | None
     study_rate: int | None

@@ -78,7 +78,9 @@ def cell(panel: FigurePanel, key: str) -> Cell:
     if months == 6:
         share = shares["emploi"]
         return Cell(share.rate, share.count, "" if share.rate is not None else NOT_PUBLISHED)
-    horizon = next(h for h in panel.horizons if h.months == months)
+    horizon = next((h for h in panel.horizons if h.months == months), None)
+    if horizon is None:  # a figure with the 6-month shares only (the DEPP's school-level indicators)
+        return Cell(None, None, NOT_PUBLISHED)
     if horizon.not_yet_measured:
         return Cell(None, None, NOT_YET_MEASURED)
     reason = "" if horizon.employment_rate is not None else NOT_PUBLISHED

@@ -20,7 +20,7 @@ from guidance.web.formations.page import (
     page_certifications,
     plan_offer_rows,
 )
-from guidance.web.http import bad_request, page_or_fragment, wants_fragment
+from guidance.web.http import bad_request, page_or_fragment, reuse_links, wants_fragment
 from guidance.web.shortlist import ADD_LABELS, FormationItem, compare_links
 
 RESULTS_PER_PAGE = 20
@@ -147,6 +147,12 @@ def formation(request, cfd: str):
         "former": list(formation.former_formations()) if formation.former_cfds else [],
         "newer": list(formation.new_formations()) if formation.new_cfds else [],
         "canonical_path": _canonical(formation.cfd),
+        "reuse": reuse_links(
+            request,
+            _canonical(formation.cfd),
+            formation.label,
+            {"region": data["region"], "millesime": request.GET.get("millesime", "")},
+        ),
         "json_ld": _json_ld(request, formation),
         "compare": compare_links(
             request,

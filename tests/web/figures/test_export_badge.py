@@ -72,6 +72,6 @@ def test_badge_escapes_labels_and_says_the_fallback_and_causes_in_words():
     assert root.find(f"{SVG}title").text == "CAP « Cuisine » & <autres>"
     assert "À défaut : la même formation dans la région Bretagne" in texts
     assert MESSAGES[MissingCause.SMALL_COHORT][0] in texts
-    assert ["0\u202f%", "70\u202f%", "30\u202f%"] == [t for t in texts if t.endswith("%")]
+    assert [t for t in texts if t.endswith("%")] == ["0\u202f%", "70\u202f%", "30\u202f%"]
     assert "Pas de code." in texts and ATTRIBUTION in texts
     assert "Apprentissage : Pas de code." in root.find(f"{SVG}desc").text

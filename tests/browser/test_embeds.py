@@ -51,6 +51,8 @@ def partner(live_server, catalogue):
         src="{live_server.url}/formations/{formation.cfd}/integrer/?region=76"></iframe>
 <iframe id="page" name="page" title="Page" width="800" height="400"
         src="{live_server.url}/formations/{formation.cfd}/"></iframe>
+<iframe id="unknown" name="unknown" title="Code inconnu" width="800" height="200"
+        src="{live_server.url}/formations/99999999/integrer/"></iframe>
 </body></html>"""
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_PartnerPage, html=html))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -88,6 +90,8 @@ def test_another_origin_frames_the_embed_and_not_the_page(browser, live_server, 
         assert framed is not None
         assert framed.url.startswith("chrome-error://") or framed.locator("h1").count() == 0
         assert framed.locator(".fig-legend__rate").count() == 0
+        # An unknown code is our own 404 message, shown inside the partner's frame.
+        assert page.frame_locator("#unknown").locator("h1").inner_text() == "Chiffres introuvables"
     finally:
         context.close()
 

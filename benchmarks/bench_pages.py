@@ -50,6 +50,11 @@ def _pages() -> dict[str, list[str]]:
         "formation": [f"/formations/{cfd}/" for cfd in formations],
         "formation+region": [f"/formations/{cfd}/?region=76" for cfd in formations],
         "school": [f"/etablissements/{uai}/" for uai in schools],
+        # Hot paths: partners' pages call these on every view (before any shared cache).
+        "embed": [f"/formations/{cfd}/integrer/" for cfd in formations],
+        "embed+region": [f"/formations/{cfd}/integrer/?region=76&layout=full" for cfd in formations],
+        "badge": [f"/formations/{cfd}/badge.svg?region=76" for cfd in formations],
+        "export json": [f"/formations/{cfd}/export.json" for cfd in formations],
         "formation search": ["/formations/?q=cuisine", "/formations/?q=bac+pro+commerce", "/formations/?q=bts"],
         "school search": ["/etablissements/?q=toulouse", "/etablissements/?q=lycee+professionnel"],
         "home": ["/"],

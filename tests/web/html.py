@@ -123,3 +123,30 @@ def split_oob(source: str | bytes) -> tuple[str, dict[str, str]]:
         cursor = node.outer_end
     main.append(source[cursor:])
     return "".join(main), {node.attrs["id"]: source[node.start : node.end] for node in oob}
+
+
+# --- Figures ------------------------------------------------------------------------------------------------------
+
+
+def panel_figures(panel: Node) -> dict:
+    """What a figure panel (`includes/figures/panel.html`, or the embeds' compact one) shows, as numbers: the three
+    shares, the counts, the missing cause and the source line. Two renderings of one figure give equal dicts."""
+    import re
+
+    def digits(text: str) -> int | None:
+        found = re.sub(r"\D", "", text)
+        return int(found) if found else None
+
+    shares = {
+        li.attrs["data-share"]: digits(li.find(class_="fig-legend__rate").text)
+        for li in panel.find_all("li", class_="fig-legend__item")
+    }
+    counts = {dd.attrs["data-count"]: digits(dd.text) for dd in panel.find_all("dd") if "data-count" in dd.attrs}
+    missing = panel.find(class_="fig-missing")
+    source = panel.find(class_="fig-source")
+    return {
+        "shares": shares,
+        "counts": counts,
+        "missing": missing.attrs["data-missing"] if missing else None,
+        "source": source.text if source else None,
+    }

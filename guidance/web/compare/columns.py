@@ -2,8 +2,8 @@
 
 A school × formation pair shows the school's figure, else the region's, else France's, labelled as a fallback,
 through the same fallback chain (`figures.questions`) and presenters as the school pages. A formation shows
-France's figure, or the chosen region's with France as the fallback. The table rows (`ROWS`) and the CSV export
-read the same `Cell` values, so the file always says what the page says.
+France's figure, or the chosen region's with France as the fallback. The table rows and the CSV export read the
+same `Cell` values (`figures.export`: `ROWS`, `cell`), so the file always says what the page says.
 """
 
 from __future__ import annotations
@@ -16,17 +16,11 @@ from django.urls import reverse
 
 from guidance.catalog.models import Formation, Mef, Offer, School, Voie
 from guidance.inserjeunes.codes import Region
+from guidance.web.figures.export import ROWS, Cell, cell
 from guidance.web.figures.models import FigureChain, FigurePanel, ScopeKind
 from guidance.web.figures.present import unasked_chain
 from guidance.web.figures.questions import Answers, PlaceChain, place_chain
-from guidance.web.figures.wording import (
-    BY_SPECIALITY,
-    MESSAGES,
-    NOT_PUBLISHED,
-    NOT_YET_MEASURED,
-    VOIE_LABELS,
-    MissingCause,
-)
+from guidance.web.figures.wording import VOIE_LABELS
 from guidance.web.shortlist import FormationItem, Item, PairItem, compare_query, without_item
 
 
@@ -61,51 +55,10 @@ class Column:
 
 
 @dataclass(frozen=True)
-class Cell:
-    rate: int | None  # a percentage, None when there is none to show
-    count: int | None  # the number of young people behind it, when the source gives it
-    reason: str  # why there is no rate ("" when there is one)
-
-
-@dataclass(frozen=True)
 class Row:
     key: str
     label: str
     cells: tuple[Cell, ...]
-
-
-# (key, label): the rates compared, in the order of the table and of the CSV.
-ROWS = (
-    ("emploi_6_mois", "En emploi 6 mois après la sortie"),
-    ("emploi_12_mois", "En emploi 12 mois après"),
-    ("emploi_18_mois", "En emploi 18 mois après"),
-    ("emploi_24_mois", "En emploi 24 mois après"),
-    ("formation", "En formation (poursuite d’études)"),
-    ("autres_6_mois", "Autres situations 6 mois après"),
-)
-
-
-def cell(panel: FigurePanel, key: str) -> Cell:
-    """The value of one row for one panel, or the reason it has none."""
-    if panel.missing is not None:
-        return Cell(None, None, panel.missing.title)
-    if panel.terminales:
-        return Cell(None, None, BY_SPECIALITY)
-    if not panel.has_figures:
-        return Cell(None, None, MESSAGES[MissingCause.NO_DATA][0])
-    shares = {share.key: share for share in panel.shares}
-    if key in ("formation", "autres_6_mois"):
-        share = shares["formation" if key == "formation" else "autres"]
-        return Cell(share.rate, share.count, "" if share.rate is not None else NOT_PUBLISHED)
-    months = int(key.split("_")[1])
-    if months == 6:
-        share = shares["emploi"]
-        return Cell(share.rate, share.count, "" if share.rate is not None else NOT_PUBLISHED)
-    horizon = next(h for h in panel.horizons if h.months == months)
-    if horizon.not_yet_measured:
-        return Cell(None, None, NOT_YET_MEASURED)
-    reason = "" if horizon.employment_rate is not None else NOT_PUBLISHED
-    return Cell(horizon.employment_rate, horizon.employment_count, reason)
 
 
 def rows(columns: Sequence[Column]) -> list[Row]:

@@ -1,57 +1,28 @@
-"""The CSV export of a comparison: one line per item and rate, the same `Cell` values as the page's table."""
+"""The CSV export of a comparison: the shared serializer (`figures.export`) over the columns the page shows, one
+block per item, so the file has the columns of every other export and the same `cell` values as the table."""
 
-import csv
-import io
 from collections.abc import Sequence
 
-from guidance.web.compare import columns
 from guidance.web.compare.columns import Column
-
-CSV_HEADER = (
-    "element",
-    "formation",
-    "cfd",
-    "etablissement",
-    "uai",
-    "voie",
-    "chiffres_de",
-    "a_defaut",
-    "indicateur",
-    "valeur_pourcent",
-    "nombre_de_jeunes",
-    "millesime",
-    "effectif_derniere_annee",
-    "source",
-    "raison",
-)
+from guidance.web.figures.export import Block, csv_text
 
 
-def csv_text(compared: Sequence[Column]) -> str:
-    """`;`-separated text (the view adds the BOM spreadsheet software needs to read the accents right)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for index, column in enumerate(compared, start=1):
-        panel = column.shown
-        for key, _label in columns.ROWS:
-            value = columns.cell(panel, key)
-            writer.writerow(
-                (
-                    index,
-                    column.formation.label,
-                    column.formation.cfd,
-                    column.school.display_name if column.school else "",
-                    column.school.uai if column.school else "",
-                    column.voie_label,
-                    panel.scope,
-                    "oui" if column.chain.is_fallback else "non",
-                    key,
-                    "" if value.rate is None else value.rate,
-                    "" if value.count is None else value.count,
-                    panel.millesime_label,
-                    "" if panel.cohort is None else panel.cohort,
-                    panel.source.label if panel.source else "",
-                    value.reason,
-                )
-            )
-    return buffer.getvalue()
+def blocks(compared: Sequence[Column]) -> list[Block]:
+    """One block per column, ranked as on the page (a seconde commune stays one block: the table says the figures
+    are published by speciality)."""
+    return [
+        Block(
+            element=index,
+            formation=column.formation.label,
+            cfd=column.formation.cfd,
+            panel=column.shown,
+            school=column.school.display_name if column.school else "",
+            uai=column.school.uai if column.school else "",
+            is_fallback=column.chain.is_fallback,
+        )
+        for index, column in enumerate(compared, start=1)
+    ]
+
+
+def compare_csv_text(compared: Sequence[Column]) -> str:
+    return csv_text(blocks(compared))

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 
 from guidance.inserjeunes.codes import Region, region_from_code
 from guidance.web.compare import columns as compare
-from guidance.web.compare.export import csv_text
+from guidance.web.compare.export import compare_csv_text
 from guidance.web.compare.forms import CompareForm
 from guidance.web.http import bad_request, first_error
 from guidance.web.shortlist import MAX_ITEMS, compare_query
@@ -67,6 +67,6 @@ def compare_page(request, form: CompareForm, columns: list[compare.Column], regi
 @_reads_the_address
 def compare_csv(request, _form, columns: list[compare.Column], _region):
     """`;`-separated, UTF-8 with a BOM (spreadsheet software reads the accents right), one line per item and rate."""
-    response = HttpResponse("\ufeff" + csv_text(columns), content_type="text/csv; charset=utf-8")
+    response = HttpResponse("\ufeff" + compare_csv_text(columns), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="comparaison.csv"'
     return response

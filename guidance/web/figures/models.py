@@ -10,7 +10,13 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from guidance.inserjeunes.codes import Millesime
-from guidance.web.figures.wording import COUNT_LABELS, SOURCE_LABEL, MissingCause, fallback_sentence
+from guidance.web.figures.wording import (
+    COUNT_LABELS,
+    SOURCE_LABEL,
+    MissingCause,
+    fallback_sentence,
+    promotion_sentence,
+)
 
 HORIZONS = (6, 12, 18, 24)
 
@@ -77,6 +83,11 @@ class SourceLine:
     fetched_at: datetime.datetime | None
     is_stale: bool
     notes: tuple[str, ...] = ()  # the source's own remarks about these figures (`_meta.messages`)
+
+    @property
+    def promotion(self) -> str:
+        """ "Promotions 2022-2023 (deux années de sortie cumulées)" (`wording.promotion_sentence`)."""
+        return promotion_sentence(self.millesime_label)
 
 
 @dataclass(frozen=True)
@@ -165,6 +176,17 @@ class FigureChain:
         if self.fallback is None:
             return ""
         return fallback_sentence(self.fallback.scope, is_france=self.fallback.scope_is_france)
+
+
+@dataclass(frozen=True)
+class EmbedEntry:
+    """One voie (or cursus) of an embed or a badge: the chain shown by the compact layout and the badge (the place
+    asked, or the nearest with figures), and the panels the page shows side by side (the full layout)."""
+
+    label: str
+    chain: FigureChain | None = None
+    panels: tuple[FigurePanel, ...] = ()
+    note: str = ""  # said instead of figures (a diploma with no code in this voie)
 
 
 @dataclass(frozen=True)

@@ -288,10 +288,17 @@ def present_chain(
     """
     if not results:
         raise ValueError("present_chain needs at least the figure asked")
-    panels = [
-        present(result, scope=scope, scope_kind=kind, voie=voie, is_new_formation=is_new_formation)
-        for result, scope, kind in results
-    ]
+    return chain_of(
+        [
+            present(result, scope=scope, scope_kind=kind, voie=voie, is_new_formation=is_new_formation)
+            for result, scope, kind in results
+        ]
+    )
+
+
+def chain_of(panels: Sequence[FigurePanel]) -> FigureChain:
+    """The fallback rule on panels already presented, most local first: the first is the one asked; when it has
+    no figures, the first later one that has some is the fallback."""
     asked = panels[0]
     if asked.has_any_figures:
         return FigureChain(asked=asked)

@@ -144,3 +144,18 @@ def value_added_sentence(rate: float | None, expected: float | None, value_added
         f"formation suivie, origine sociale) dans une zone d’emploi comparable : c’est {comparison} prévu, "
         f"soit une valeur ajoutée de {_points(value_added)}."
     )
+
+
+def promotion_sentence(label: str) -> str:
+    """Which leavers a millésime counts: `2022-2023` is two cohorts added together, never "promotion 2023"."""
+    if not label:
+        return ""
+    if "-" in label:
+        return f"Promotions {label} (deux années de sortie cumulées)"
+    return f"Promotion sortie en {label}"
+
+
+LICENCE = "Licence Ouverte / Etalab 2.0"
+LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+# What a page that reuses our figures must keep next to them (the licence's attribution).
+ATTRIBUTION = f"Source : InserJeunes (DEPP, DARES), {LICENCE}"

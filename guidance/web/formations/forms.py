@@ -8,7 +8,7 @@ from guidance.catalog.models import Level, Voie
 from guidance.catalog.search import field_choices
 from guidance.inserjeunes.codes import InvalidCode, Millesime, parse_millesime
 from guidance.inserjeunes.territories import DEPARTEMENTS, REGIONS, regions_by_name
-from guidance.web.http import PageField
+from guidance.web.http import BadgeForm, EmbedForm, PageField
 
 FIELD_NAMES = {
     "q": "recherche",
@@ -19,6 +19,9 @@ FIELD_NAMES = {
     "departement": "département",
     "millesime": "promotion",
     "page": "page",
+    "layout": "présentation (layout)",
+    "theme": "thème",
+    "direction": "direction",
 }
 
 
@@ -107,3 +110,25 @@ class FormationPageForm(forms.Form):
             return parse_millesime(raw)
         except InvalidCode as error:
             raise forms.ValidationError(error.reason) from None
+
+
+class _PlaceOptions(forms.Form):
+    """The region (empty: France) and the promotion of a formation's embed or badge, validated like the page's."""
+
+    region = forms.ChoiceField(
+        required=False, choices=[], error_messages={"invalid_choice": "Cette région n’existe pas."}
+    )
+    millesime = FormationPageForm.base_fields["millesime"]
+    clean_millesime = FormationPageForm.clean_millesime
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", "France"), *regions_by_name()]
+
+
+class FormationEmbedForm(_PlaceOptions, EmbedForm):
+    """`/formations/<cfd>/integrer/?region=&millesime=&voie=&layout=`."""
+
+
+class FormationBadgeForm(_PlaceOptions, BadgeForm):
+    """`/formations/<cfd>/badge.svg?region=&millesime=&voie=&theme=&direction=`."""

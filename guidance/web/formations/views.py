@@ -21,7 +21,7 @@ from guidance.web.formations.page import (
     page_certifications,
     plan_offer_rows,
 )
-from guidance.web.http import bad_request, page_or_fragment, wants_fragment
+from guidance.web.http import bad_request, page_or_fragment, reuse_links, wants_fragment
 from guidance.web.shortlist import ADD_LABELS, FormationItem, compare_links
 
 RESULTS_PER_PAGE = 20
@@ -118,14 +118,7 @@ def formation(request, cfd: str):
 
     fragment = ("ecoles" if request.htmx.target == "ecoles" else "devenir") if wants_fragment(request) else None
 
-    offers = (
-        Offer.objects.for_formation(formation).select_related("school").order_by("school__name", "school__uai", "voie")
-    )
-    if region:
-        offers = offers.in_region(region.code)
-    if data["departement"]:
-        offers = offers.in_departement(data["departement"])
-    schools_page = Paginator(offers, SCHOOLS_PER_PAGE).get_page(data["page"] or 1)
+    schools_page = schools_page_of(formation, data, region)
 
     # Every figure of the page in two rounds of `get_many`: the schools' questions go with the devenir's first.
     answers = Answers()
@@ -151,6 +144,12 @@ def formation(request, cfd: str):
         "former": list(formation.former_formations()) if formation.former_cfds else [],
         "newer": list(formation.new_formations()) if formation.new_cfds else [],
         "canonical_path": _canonical(formation.cfd),
+        "reuse": reuse_links(
+            request,
+            _canonical(formation.cfd),
+            formation.label,
+            {"region": data["region"], "millesime": request.GET.get("millesime", "")},
+        ),
         "json_ld": _json_ld(request, formation),
         "compare": compare_links(
             request,
@@ -171,6 +170,19 @@ def formation(request, cfd: str):
     places = f"la France et la région {region.nom}" if region else "la France"
     context["announcement"] = f"Chiffres affichés pour {places}, promotion {figures.millesime_label}."
     return render(request, "formations/devenir_fragment.html", context)
+
+
+def schools_page_of(formation: Formation, data: dict, region):
+    """The visible page of the schools offering `formation` (`FormationPageForm.cleaned_data`: region, département,
+    page), for the page and its exports."""
+    offers = (
+        Offer.objects.for_formation(formation).select_related("school").order_by("school__name", "school__uai", "voie")
+    )
+    if region:
+        offers = offers.in_region(region.code)
+    if data["departement"]:
+        offers = offers.in_departement(data["departement"])
+    return Paginator(offers, SCHOOLS_PER_PAGE).get_page(data["page"] or 1)
 
 
 def _json_ld(request, formation: Formation) -> dict:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from guidance.catalog.models import Formation, Offer, School
+from guidance.catalog.models import Formation, Offer, School, Voie
 from guidance.web.figures.models import FigureChain, FigurePanel, ScopeKind
 from guidance.web.figures.present import present, unasked_chain
 from guidance.web.figures.provenance import Provenance, provenance, related_uais
@@ -124,3 +124,16 @@ def voie_blocks(
             )
         )
     return blocks
+
+
+def pair_blocks(school: School, formation: Formation, voie: str = "") -> tuple[list[VoieBlock], list[str]]:
+    """The blocks of a school × formation page (only `voie` when given) and the voies the catalogue lists there.
+
+    Without an offer in the catalogue, the page still exists when the source has figures for this school; a voie the
+    catalogue does not list is shown only then. No block: the page does not exist (the views answer a 404).
+    """
+    offers = {offer.voie: offer for offer in Offer.objects.filter(school=school, formation=formation)}
+    offered = [v for v in Voie.values if v in offers]
+    candidates = [v for v in (offered or Voie.values) if not voie or v == voie] or ([voie] if voie else [])
+    blocks = voie_blocks(school, formation, candidates, offers)
+    return [block for block in blocks if block.offered or block.has_school_figures], offered

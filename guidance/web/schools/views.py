@@ -11,9 +11,9 @@ from guidance.inserjeunes.codes import InvalidCode, Uai, parse_cfd, parse_uai
 from guidance.pagecache.markers import cache_page_view
 from guidance.web.figures.depp import depp_panel, headline_indicator, indicator_rows
 from guidance.web.figures.wording import VOIE_LABELS
-from guidance.web.http import bad_request, first_error, page_or_fragment, wants_fragment
+from guidance.web.http import bad_request, first_error, page_or_fragment, reuse_links, wants_fragment
 from guidance.web.schools.forms import SchoolSearchForm, VoieForm
-from guidance.web.schools.page import offer_rows, voie_blocks
+from guidance.web.schools.page import offer_rows, pair_blocks
 from guidance.web.shortlist import ADD_LABELS, PairItem, compare_links
 
 RESULTS_PER_PAGE = 20
@@ -69,6 +69,19 @@ def school_search(request):
     return render(request, template, context)
 
 
+def school_figures(school: School, voie: str = ""):
+    """(every offer of the school, the rows of those in `voie`, its DEPP indicator rows): a school page's figures."""
+    offers = (
+        Offer.objects.filter(school=school)
+        .select_related("formation")
+        .prefetch_related(Prefetch("formation__mefs", queryset=Mef.objects.filter(is_final_year=True)))
+        .order_by("formation__label", "formation__cfd", "voie")
+    )
+    all_offers = list(offers)
+    shown = [offer for offer in all_offers if not voie or offer.voie == voie]
+    return all_offers, offer_rows(school, shown), indicator_rows(school.indicators.all())
+
+
 @cache_page_view
 @page_or_fragment
 def school_detail(request, uai: str):
@@ -83,17 +96,8 @@ def school_detail(request, uai: str):
         return bad_request(request, first_error(form))
     voie = form.cleaned_data["voie"]
 
-    offers = (
-        Offer.objects.filter(school=school)
-        .select_related("formation")
-        .prefetch_related(Prefetch("formation__mefs", queryset=Mef.objects.filter(is_final_year=True)))
-        .order_by("formation__label", "formation__cfd", "voie")
-    )
-    all_offers = list(offers)
+    all_offers, rows, indicators = school_figures(school, voie)
     voies_offered = sorted({offer.voie for offer in all_offers}, key=lambda v: Voie.values.index(v))
-    shown = [offer for offer in all_offers if not voie or offer.voie == voie]
-    rows = offer_rows(school, shown)
-    indicators = indicator_rows(school.indicators.all())
     headline = headline_indicator(indicators)
 
     context = {
@@ -109,9 +113,23 @@ def school_detail(request, uai: str):
         ),
         "headline_panel": depp_panel(headline, school) if headline else None,
         "json_ld": school_json_ld(request, school),
+        "reuse": reuse_links(request, reverse("web:school_detail", kwargs={"uai": school.uai}), school.display_name),
     }
     template = "schools/detail.html#offers" if wants_fragment(request) else "schools/detail.html"
     return render(request, template, context)
+
+
+def pair_or_404(uai: str, cfd: str) -> tuple[School, Formation]:
+    """The school and the formation (its final years prefetched) of a school × formation address, or a 404."""
+    school = School.objects.filter(uai=uai).first()
+    formation = (
+        Formation.objects.filter(cfd=cfd)
+        .prefetch_related(Prefetch("mefs", queryset=Mef.objects.filter(is_final_year=True)))
+        .first()
+    )
+    if school is None or formation is None:
+        raise Http404("Établissement ou formation inconnus")
+    return school, formation
 
 
 @cache_page_view
@@ -123,26 +141,12 @@ def school_formation(request, uai: str, cfd: str):
         return _canonical_redirect(
             request, reverse("web:school_formation", kwargs={"uai": code.value, "cfd": cfd_code})
         )
-    school = School.objects.filter(uai=code.value).first()
-    formation = (
-        Formation.objects.filter(cfd=cfd_code)
-        .prefetch_related(Prefetch("mefs", queryset=Mef.objects.filter(is_final_year=True)))
-        .first()
-    )
-    if school is None or formation is None:
-        raise Http404("Établissement ou formation inconnus")
+    school, formation = pair_or_404(code.value, cfd_code)
     form = VoieForm(request.GET)
     if not form.is_valid():
         return bad_request(request, first_error(form))
     voie = form.cleaned_data["voie"]
-
-    offers = {offer.voie: offer for offer in Offer.objects.filter(school=school, formation=formation)}
-    offered = [v for v in Voie.values if v in offers]
-    # Without an offer in the catalogue, the page still exists when the source has figures for this school.
-    candidates = [v for v in (offered or Voie.values) if not voie or v == voie] or ([voie] if voie else [])
-    blocks = voie_blocks(school, formation, candidates, offers)
-    # A voie the catalogue does not list here is shown only when the source has this school's figures for it.
-    blocks = [block for block in blocks if block.offered or block.has_school_figures]
+    blocks, offered = pair_blocks(school, formation, voie)
     if not blocks:
         raise Http404("Cette formation n’est pas proposée par cet établissement")
 
@@ -154,6 +158,12 @@ def school_formation(request, uai: str, cfd: str):
         "blocks": blocks,
         "offered": offered,
         "json_ld": school_formation_json_ld(request, school, formation),
+        "reuse": reuse_links(
+            request,
+            reverse("web:school_formation", kwargs={"uai": school.uai, "cfd": formation.cfd}),
+            f"{formation.label} — {school.display_name}",
+            {"voie": voie},
+        ),
         "compare": compare_links(
             request,
             [(PairItem(school.uai, formation.cfd, b.voie), ADD_LABELS[b.voie]) for b in blocks],

@@ -60,6 +60,9 @@ class Entry:
     etag: str
     last_modified: int  # seconds since the epoch
     gzipped: bytes | None = None  # the body compressed once, when stored (None: too small to be worth it)
+    # The view's word to the middleware below us, which also sees a replayed hit: `@xframe_options_exempt` (embeds
+    # are made to be framed; XFrameOptionsMiddleware would otherwise add DENY to the hit).
+    frameable: bool = False
 
     def variant(self, request) -> tuple[bytes, str, bool]:
         """(body, ETag, compressed) for this request: gzip when the client accepts it and we have it."""
@@ -191,7 +194,8 @@ class PageCacheMiddleware:
         headers = tuple((k, v) for k, v in response.items() if k.lower() not in _NOT_STORED)
         # Compressed once here, not on every hit (pages hold no secret: no cookie, no CSRF token, so no BREACH).
         gzipped = gzip.compress(body, 6, mtime=0) if len(body) >= _GZIP_MIN_BYTES else None
-        return Entry(response.status_code, headers, body, etag, last_modified, gzipped)
+        frameable = bool(getattr(response, "xframe_options_exempt", False))
+        return Entry(response.status_code, headers, body, etag, last_modified, gzipped, frameable)
 
     @staticmethod
     def _serve(request, entry: Entry, outcome: str, response=None):
@@ -201,6 +205,7 @@ class PageCacheMiddleware:
             response = HttpResponse(status=entry.status)
             for name, value in entry.headers:
                 response[name] = value
+            response.xframe_options_exempt = entry.frameable
         if replayed or compressed:
             response.content = body
             response["Content-Length"] = str(len(body))

@@ -326,3 +326,15 @@ def test_concurrent_misses_of_one_page_in_a_process_render_it_once(settings):
         states = sorted(_state(f.result()) for f in futures)
     assert renders == [1]
     assert states == ["hit"] * 7 + ["miss"]
+
+
+def test_a_cached_embed_and_badge_keep_their_own_framing_and_content_headers(client, formation_url):
+    for suffix in ("integrer/", "badge.svg"):
+        first, second = client.get(formation_url + suffix), client.get(formation_url + suffix)
+        assert (_state(first), _state(second)) == ("miss", "hit")
+        for response in (first, second):
+            assert "frame-ancestors *" in response["Content-Security-Policy"]
+            assert "X-Frame-Options" not in response
+        assert second["Content-Type"] == first["Content-Type"] and second.content == first.content
+    page = client.get(formation_url)
+    assert page["X-Frame-Options"] == "DENY" and "frame-ancestors 'none'" in page["Content-Security-Policy"]

@@ -13,9 +13,13 @@ A list item answers a single question only when it is the same record the single
   millésime" of the doc: a year nationally, a period regionally, a year or the period ending with it per school).
   A certification whose newest item is older than that answers a 404 "no data for the millésime" on the single
   route (no automatic fallback): it stays per question.
-List items carry no `_meta` but for small-cohort messages; nothing on our pages reads `_meta` (small cohorts are
-detected from `nb_annee_term`), so the stored item reads the same as the single answer, ETag aside (none: the next
-refresh of that row is a full GET).
+List items carry no `_meta` but for small-cohort messages. Pages read `_meta.messages` only (shown as the source's
+notes, never for a small cohort: those are detected from `nb_annee_term`). So for each list, one matched record that
+is no small cohort is asked on its single route too (a probe, stored as any single answer): when that answer carries
+messages its item lacks, the single route adds notes a list cannot give, and every record of that list that is no
+small cohort stays per question (offline, the replica's national answers say how it computes them: national lists
+cover small cohorts only). A message given to some records only would not be seen by one probe: a limit. Otherwise the
+stored item reads the same as the single answer, ETag aside (none: the next refresh of that row is a full GET).
 
 What is stored goes through `guidance.indicators.store` under the single-flight locks, as the service does: same keys,
 same TTL; an expired row whose figures are the same is renewed (its single answer and ETag kept), one whose figures
@@ -38,7 +42,8 @@ from guidance.indicators import parsed, singleflight, store
 from guidance.indicators.questions import Question, QuestionKind
 from guidance.inserjeunes.client import API_PREFIX, Fetched, InserJeunesClient, get_client
 from guidance.inserjeunes.codes import CodeKind, Millesime
-from guidance.inserjeunes.errors import Unauthorized, Unavailable
+from guidance.inserjeunes.errors import InserJeunesError, Unauthorized, Unavailable
+from guidance.inserjeunes.results import SMALL_COHORT_THRESHOLD
 from guidance.pagecache import generations
 
 logger = logging.getLogger("guidance.indicators")
@@ -100,6 +105,8 @@ class BulkReport:
     failed_pages: int = 0  # page attempts that failed (retried, or given up)
     stored: int = 0  # rows written from list items (new, or replacing changed figures)
     renewed: int = 0  # expired rows whose figures were the same: renewed, their single answer kept
+    probes: int = 0  # single calls made to check what a list's single route adds (see the module docstring)
+    with_notes: list[str] = field(default_factory=list)  # lists whose single answers add notes
     covered: list[Question] = field(default_factory=list)
     left: list[Question] = field(default_factory=list)  # for the per-question path
     incomplete: list[str] = field(default_factory=list)  # lists given up (route, millésime)
@@ -181,7 +188,8 @@ def warm_from_lists(
             report.incomplete.append(f"{LISTS[kind][0]} {millesime or '(dernier millésime)'}")
             continue
         matched = _match(kind, millesime, group, *items)
-        _store(matched, report)
+        probe = _probe(client, limiter, kind, matched, report)
+        _store(matched, report, probe)
         covered_keys = {q.cache_key for q in report.covered}
         report.left.extend(q for q in group if q.cache_key not in covered_keys)
     return report
@@ -253,11 +261,41 @@ def _match(kind, millesime, group, kept, seen) -> dict[str, tuple[Question, dict
     return matched
 
 
+def _is_small(item: dict) -> bool:
+    nb = item.get("nb_annee_term")
+    return isinstance(nb, (int, float)) and nb < SMALL_COHORT_THRESHOLD
+
+
+def _probe(client, limiter, kind, matched, report) -> dict[str, Fetched]:
+    """Ask one matched record that is no small cohort on its single route; drop from `matched` the records that are
+    no small cohort when its answer carries notes the item lacks (or when the probe fails: we cannot tell)."""
+    key = next((k for k, (_, item) in matched.items() if not _is_small(item)), None)
+    if key is None:
+        return {}
+    question, item = matched[key]
+    request = question.upstream_request
+    limiter.acquire()
+    report.probes += 1
+    try:
+        fetched = client.fetch(request)
+        single_notes = set(request.parse(fetched.payload).meta.messages)
+    except InserJeunesError:
+        fetched, single_notes = None, {"?"}
+    if single_notes - set(request.parse(item).meta.messages):
+        report.with_notes.append(LISTS[kind][0])
+        for other in [k for k, (_, i) in matched.items() if not _is_small(i)]:
+            del matched[other]
+    if fetched is None:
+        return {}
+    matched[key] = (question, fetched.payload)  # the single answer itself, stored as the service would
+    return {key: fetched}
+
+
 def _without_meta(payload: object) -> object:
     return {k: v for k, v in payload.items() if k != "_meta"} if isinstance(payload, dict) else payload
 
 
-def _store(matched: dict[str, tuple[Question, dict]], report: BulkReport) -> None:
+def _store(matched: dict[str, tuple[Question, dict]], report: BulkReport, probe: dict[str, Fetched]) -> None:
     keys = list(matched)
     changed = False
     for start in range(0, len(keys), STORE_CHUNK):
@@ -276,13 +314,13 @@ def _store(matched: dict[str, tuple[Question, dict]], report: BulkReport) -> Non
                     outcomes[key] = Fetched(None, entry.etag or None, not_modified=True)
                     report.renewed += 1
                 else:
-                    outcomes[key] = Fetched(item, None)
+                    outcomes[key] = probe.get(key) or Fetched(item, None)
                     changed = changed or entry is not None
                     report.stored += 1
                 report.covered.append(matched[key][0])
             fetched_at = store.write_outcomes(requests, outcomes, existing=entries)
         for key, outcome in outcomes.items():
             if not outcome.not_modified:  # memoised as the row just written will be read back
-                parsed.put_key((key, 200, fetched_at, ""), requests[key].parse(outcome.payload))
+                parsed.put_key((key, 200, fetched_at, outcome.etag or ""), requests[key].parse(outcome.payload))
     if changed:
         generations.bump("figures")  # pages that showed the old answers must be rendered again

@@ -147,9 +147,12 @@ class Command(BaseCommand):
         )
         summary["listes : pages lues"] += report.pages
         summary["listes : pages en échec"] += report.failed_pages
+        summary["listes : sondes (appels unitaires)"] += report.probes
         summary["listes : chiffres enregistrés"] += report.stored
         summary["listes : chiffres inchangés, renouvelés"] += report.renewed
         summary["listes : questions laissées aux appels unitaires"] += len(report.left)
+        for name in report.with_notes:
+            self.stderr.write(f"{name} : la route unitaire ajoute des remarques : petits effectifs seulement.")
         for name in report.incomplete:
             self.stderr.write(f"Liste non lue jusqu'au bout ou trop longue : {name} (questions posées une à une).")
         covered = {q.cache_key for q in report.covered}

@@ -114,6 +114,7 @@ class Command(BaseCommand):
         if options["limit"] is not None:
             questions = questions[: options["limit"]]
 
+        total = len(questions)
         summary: Counter[str] = Counter()
         limiter = bulk.RateLimiter(options["rate"], burst=options["batch_size"])
         started = time.monotonic()
@@ -122,7 +123,7 @@ class Command(BaseCommand):
                 questions = self._from_lists(questions, options, limiter, summary)
             self._warm(questions, options, limiter, summary)
         summary["durée (s)"] = round(time.monotonic() - started, 1)
-        self.stdout.write(f"{len(questions)} question(s)")
+        self.stdout.write(f"{total} question(s)")
         for label, count in sorted(summary.items()):
             if count:
                 self.stdout.write(f"  {label} : {count}")

@@ -10,7 +10,9 @@ A list item answers a single question only when it is the same record the single
   year and the period ending with it, the one of them listed; both listed → per question, since which one the single
   route prefers is not something a list can tell). No millésime (what pages ask: "the latest") ↔ the item of the
   API's default millésime, the newest one of the whole list read without a `millesimes` filter ("the latest
-  millésime" of the doc: a year nationally, a period regionally, a year or the period ending with it per school).
+  millésime" of the doc: a year nationally, a period regionally, a year or the period ending with it per school;
+  per school that year must also be the API's latest year as the national or regional list gives it, else the
+  school list stays unused).
   A certification whose newest item is older than that answers a 404 "no data for the millésime" on the single
   route (no automatic fallback): it stays per question.
 List items carry no `_meta` but for small-cohort messages. Pages read `_meta.messages` only (shown as the source's
@@ -42,7 +44,7 @@ from guidance.indicators import parsed, singleflight, store
 from guidance.indicators.questions import Question, QuestionKind
 from guidance.inserjeunes.client import API_PREFIX, Fetched, InserJeunesClient, get_client
 from guidance.inserjeunes.codes import CodeKind, Millesime
-from guidance.inserjeunes.errors import InserJeunesError, Unauthorized, Unavailable
+from guidance.inserjeunes.errors import BadRequest, InserJeunesError, NotFound, Unauthorized, Unavailable
 from guidance.inserjeunes.results import SMALL_COHORT_THRESHOLD
 from guidance.pagecache import generations
 
@@ -173,26 +175,52 @@ def warm_from_lists(
         else:
             report.left.append(question)
     unauthorized = False
-    for (kind, millesime), group in groups.items():
+    latest_years: list[int] = []  # the API's latest year, as the national and regional lists told it
+    order = list(LISTS)
+    for (kind, millesime), group in sorted(groups.items(), key=lambda g: (order.index(g[0][0]), g[0][1])):
         if unauthorized:
             report.left.extend(group)
             continue
         try:
             items = _read_list(client, limiter, kind, millesime, group, page_size, retries, report)
+            target = millesime or (_default_millesime(kind, items[1]) if items else None)
+            if items and not millesime and target:
+                if kind != QuestionKind.SCHOOL:
+                    latest_years.append(Millesime(target).last_year)
+                elif Millesime(target).last_year != _latest_year(client, limiter, latest_years, report):
+                    # Per school, the single route's default is the API's latest millésime: a school list whose
+                    # newest year is another one cannot say which records that default finds.
+                    target = None
         except Unauthorized:
             logger.warning("inserjeunes lists refused our credentials: per-question calls only")
-            unauthorized = True
-            items = None
-        if items is None:
+            unauthorized, items, target = True, None, None
+        if items is None or target is None:
             report.left.extend(group)
             report.incomplete.append(f"{LISTS[kind][0]} {millesime or '(dernier millésime)'}")
             continue
-        matched = _match(kind, millesime, group, *items)
+        matched = _match(kind, target, group, items[0])
         probe = _probe(client, limiter, kind, matched, report)
         _store(matched, report, probe)
         covered_keys = {q.cache_key for q in report.covered}
         report.left.extend(q for q in group if q.cache_key not in covered_keys)
     return report
+
+
+def _latest_year(client, limiter, latest_years: list[int], report: BulkReport) -> int | None:
+    """The API's latest year: from the lists read in this run, else one national record of the unfiltered list
+    (which holds the latest millésime only)."""
+    if latest_years:
+        return max(latest_years)
+    path, items_key = LISTS[QuestionKind.NATIONAL]
+    limiter.acquire()
+    try:
+        page = client.fetch_page(path, items_key, {}, 1, 1)
+    except (Unavailable, BadRequest, NotFound):
+        report.failed_pages += 1
+        return None
+    report.pages += 1
+    years = [Millesime(m).last_year for item in page.items if isinstance(m := item.get("millesime"), str)]
+    return max(years, default=None)
 
 
 def _read_list(client, limiter, kind, millesime, group, page_size, retries, report):
@@ -214,6 +242,10 @@ def _read_list(client, limiter, kind, millesime, group, page_size, retries, repo
             except Unavailable as exc:  # 5xx, timeout, truncated or malformed page: try again, a bounded number
                 report.failed_pages += 1
                 logger.warning("inserjeunes list %s page %d failed: %s", path, page, exc.cause)
+            except (BadRequest, NotFound) as exc:  # the upstream refused the list as asked: no point trying again
+                report.failed_pages += 1
+                logger.warning("inserjeunes list %s page %d refused: %s", path, page, exc.message)
+                return None
         if fetched is None:
             return None
         report.pages += 1
@@ -234,11 +266,8 @@ def _read_list(client, limiter, kind, millesime, group, page_size, retries, repo
     return kept, seen
 
 
-def _match(kind, millesime, group, kept, seen) -> dict[str, tuple[Question, dict]]:
-    """The item answering each question of `group`, by cache key (see the module docstring for the rule)."""
-    target = millesime or _default_millesime(kind, seen)
-    if target is None:
-        return {}
+def _match(kind, target, group, kept) -> dict[str, tuple[Question, dict]]:
+    """The item of millésime `target` answering each question of `group`, by cache key (see the module docstring)."""
     variants = _variants(kind, target)
     matched = {}
     for question in group:

@@ -17,14 +17,22 @@ from guidance.indicators.management.commands.indicators_warm import formation_qu
 from guidance.indicators.models import CacheEntry
 from guidance.indicators.service import Question
 from guidance.inserjeunes import client as client_module
-from guidance.inserjeunes.client import REPLICA_BASE_URL, InserJeunesClient
-from guidance.inserjeunes.codes import departement_of_uai, parse_mefstat11, parse_region
-from guidance.inserjeunes.results import Meta
+from guidance.inserjeunes.client import REPLICA_BASE_URL, Fetched, InserJeunesClient
+from guidance.inserjeunes.codes import (
+    departement_of_uai,
+    parse_cfd,
+    parse_mefstat11,
+    parse_millesime,
+    parse_region,
+    parse_uai,
+)
+from guidance.inserjeunes.results import Meta, Page
 from guidance.pagecache import generations
 from guidance.pagecache.testing import reset_for_tests as reset_page_cache
 from guidance.replica.app import create_app
 from guidance.replica.dataset import load_dataset
 from tests.factories import make_offer, make_school
+from tests.inserjeunes.conftest import payload
 
 pytestmark = pytest.mark.django_db
 
@@ -274,3 +282,88 @@ def test_expired_rows_are_renewed_when_unchanged_and_replaced_with_a_generation_
     assert generations.current() != generation
     changed.refresh_from_db()
     assert changed.etag == "" and "_meta" not in changed.payload
+
+
+# --- The matching rule on crafted lists (a fake client: the replica always lists one millésime) ----------------
+
+
+class FakeLists:
+    """List pages from `items` by path (one page each); single answers are the item plus a `_meta` without notes."""
+
+    def __init__(self, items):
+        self.items = items
+        self.pages, self.singles, self.answers = [], [], []
+
+    def fetch_page(self, path, items_key, params, page, page_size):
+        self.pages.append((path, dict(params), page, page_size))
+        items = tuple(self.items.get(path, ()))[:page_size]
+        return Page(items=items, page=page, items_par_page=page_size, nombre_de_page=1, total=len(items))
+
+    def fetch(self, request, etag=None):
+        self.singles.append(request.key)
+        item = dict(self.answers)[request.key]
+        return Fetched({**item, "_meta": {"titre": "t", "details": "d"}}, 'W/"single"')
+
+
+def _item(name, **changes):
+    body = {**payload(name), **changes}
+    body.pop("_meta", None)
+    return body
+
+
+def test_the_latest_millesime_rule_and_ambiguous_school_records_on_crafted_lists():
+    a, b = parse_cfd("40031212"), parse_cfd("40031213")
+    ile, u1, u2 = parse_region("11"), parse_uai("0755026P"), parse_uai("0750508X")
+    national_a_2024 = _item("national_apprentissage", code_certification=a.code, millesime="2024")
+    lists = {
+        "/api/inserjeunes/certifications": [
+            national_a_2024,
+            _item("national_apprentissage", code_certification=a.code, millesime="2023"),
+            _item("national_apprentissage", code_certification=b.code, millesime="2023"),  # b's newest is older
+        ],
+        "/api/inserjeunes/formations": [
+            _item("school_apprentissage", uai=u1.value, millesime="2024"),
+            _item("school_apprentissage", uai=u1.value, millesime="2023_2024"),  # which one would the route pick?
+            _item("school_apprentissage", uai=u2.value, millesime="2023_2024"),
+        ],
+    }
+    fake = FakeLists(lists)
+    latest_a, latest_b = Question.national(a), Question.national(b)
+    explicit_a = Question.national(a, parse_millesime("2023"))
+    school_u1, school_u2 = Question.school(u1, a), Question.school(u2, a)
+    fake.answers = [
+        (latest_a.cache_key, national_a_2024),
+        (explicit_a.cache_key, lists["/api/inserjeunes/certifications"][1]),
+        (school_u2.cache_key, lists["/api/inserjeunes/formations"][2]),
+    ]
+    report = bulk.warm_from_lists(
+        [latest_a, latest_b, explicit_a, school_u1, school_u2, Question.regional(b, ile)],
+        final_year_mefs=set(),
+        limiter=bulk.RateLimiter(1e6),
+        client=fake,
+    )
+
+    assert set(report.covered) == {latest_a, explicit_a, school_u2}
+    assert set(report.left) == {latest_b, school_u1, Question.regional(b, ile)}  # regional: an empty list
+    rows = {e.key: e for e in CacheEntry.objects.all()}
+    assert rows[latest_a.cache_key].payload["millesime"] == "2024"
+    assert rows[explicit_a.cache_key].payload["millesime"] == "2023"
+    assert ("/api/inserjeunes/certifications", {"millesimes": "2023"}, 1, 500) in fake.pages
+
+
+def test_a_school_list_whose_newest_year_is_not_the_apis_latest_is_not_used():
+    a, u2 = parse_cfd("40031212"), parse_uai("0750508X")
+    lists = {
+        "/api/inserjeunes/certifications": [_item("national_apprentissage", millesime="2024")],
+        "/api/inserjeunes/formations": [_item("school_apprentissage", uai=u2.value, millesime="2022_2023")],
+    }
+    fake = FakeLists(lists)
+    fake.answers = []
+    report = bulk.warm_from_lists(
+        [Question.school(u2, a)], final_year_mefs=set(), limiter=bulk.RateLimiter(1e6), client=fake
+    )
+
+    assert report.left == [Question.school(u2, a)] and not report.covered
+    # The API's latest year came from one national record of the unfiltered list.
+    assert fake.pages[-1] == ("/api/inserjeunes/certifications", {}, 1, 1)
+    assert not CacheEntry.objects.exists()

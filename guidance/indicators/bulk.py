@@ -32,6 +32,7 @@ list cannot be trusted. Every question not covered is handed back for the per-qu
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections import defaultdict
@@ -43,7 +44,7 @@ from django.utils import timezone
 from guidance.indicators import parsed, singleflight, store
 from guidance.indicators.questions import Question, QuestionKind
 from guidance.inserjeunes.client import API_PREFIX, Fetched, InserJeunesClient, get_client
-from guidance.inserjeunes.codes import CodeKind, Millesime
+from guidance.inserjeunes.codes import CodeKind, InvalidCode, Millesime, parse_millesime
 from guidance.inserjeunes.errors import BadRequest, InserJeunesError, NotFound, Unauthorized, Unavailable
 from guidance.inserjeunes.results import SMALL_COHORT_THRESHOLD
 from guidance.pagecache import generations
@@ -139,9 +140,18 @@ def _variants(kind: str, millesime: str) -> list[str]:
     return [millesime, str(value.national() if value.is_period else value.regional())]
 
 
+def _parsed_millesime(value: object) -> Millesime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return parse_millesime(value)
+    except InvalidCode:
+        return None  # a record of an unexpected millésime takes no part in the rule
+
+
 def _default_millesime(kind: str, seen: Iterable[str]) -> str | None:
     """The API's latest millésime for this route, from the millésimes of a whole unfiltered list."""
-    values = [Millesime(m) for m in seen if m]
+    values = [parsed_value for m in seen if (parsed_value := _parsed_millesime(m)) is not None]
     if kind == QuestionKind.SCHOOL:
         values = [Millesime(str(v.last_year)) for v in values]  # per school: the year and its period
     if kind == QuestionKind.REGIONAL:
@@ -219,7 +229,7 @@ def _latest_year(client, limiter, latest_years: list[int], report: BulkReport) -
         report.failed_pages += 1
         return None
     report.pages += 1
-    years = [Millesime(m).last_year for item in page.items if isinstance(m := item.get("millesime"), str)]
+    years = [m.last_year for item in page.items if (m := _parsed_millesime(item.get("millesime"))) is not None]
     return max(years, default=None)
 
 
@@ -276,6 +286,7 @@ def _match(kind, target, group, kept) -> dict[str, tuple[Question, dict]]:
             for item in kept.get((question.certs[0].code, _question_place(question)), [])
             if item.get("millesime") in variants
         ]
+        candidates = list({json.dumps(c, sort_keys=True): c for c in candidates}.values())  # a page read twice
         if len(candidates) != 1:  # none (the single route's 404), or ambiguous: per question
             continue
         item = candidates[0]

@@ -325,6 +325,8 @@ def test_the_latest_millesime_rule_and_ambiguous_school_records_on_crafted_lists
             _item("school_apprentissage", uai=u1.value, millesime="2024"),
             _item("school_apprentissage", uai=u1.value, millesime="2023_2024"),  # which one would the route pick?
             _item("school_apprentissage", uai=u2.value, millesime="2023_2024"),
+            _item("school_apprentissage", uai=u2.value, millesime="2023_2024"),  # listed twice (no sort order)
+            _item("school_apprentissage", uai=u2.value, millesime="récent"),  # unreadable: no part in the rule
         ],
     }
     fake = FakeLists(lists)

@@ -155,7 +155,9 @@ class Command(BaseCommand):
         for name in report.with_notes:
             self.stderr.write(f"{name} : la route unitaire ajoute des remarques : petits effectifs seulement.")
         for name in report.incomplete:
-            self.stderr.write(f"Liste non lue jusqu'au bout ou trop longue : {name} (questions posées une à une).")
+            self.stderr.write(
+                f"Liste non utilisée (incomplète, plus longue que les questions ou sans millésime sûr) : {name}."
+            )
         covered = {q.cache_key for q in report.covered}
         return [q for q in questions if q.cache_key not in covered]
 

@@ -369,3 +369,17 @@ def test_a_school_list_whose_newest_year_is_not_the_apis_latest_is_not_used():
     # The API's latest year came from one national record of the unfiltered list.
     assert fake.pages[-1] == ("/api/inserjeunes/certifications", {}, 1, 1)
     assert not CacheEntry.objects.exists()
+
+
+def test_lists_are_used_by_default_when_a_key_is_configured_and_never_with_no_lists(replica, settings):
+    _warm("--kinds", "regional")
+    assert replica.list_calls() == []  # no key configured (the replica's own key is no upstream key)
+
+    settings.INSERJEUNES_API_KEY = "a-key"
+    CacheEntry.objects.all().delete()
+    _warm("--kinds", "regional", "--no-lists")
+    assert replica.list_calls() == []
+
+    CacheEntry.objects.all().delete()
+    _warm("--kinds", "regional")
+    assert [path for path, _ in replica.list_calls()] == ["/api/inserjeunes/regionales"]

@@ -70,38 +70,12 @@ def _jwt_expiry(token: str) -> float | None:
         return None
 
 
-def _looks_truncated(text: str) -> bool:
-    """True when `text` reads as the beginning of a JSON document that stops early: a string or a bracket is
-    still open at the end. (Streamed lists end mid-way when the upstream fails while sending.)"""
-    text = text.strip()
-    if not text.startswith(("{", "[")):
-        return False
-    depth, in_string, escaped = 0, False, False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "{[":
-            depth += 1
-        elif char in "}]":
-            depth -= 1
-            if depth < 0:
-                return False
-    return in_string or depth > 0
-
-
 def _decode_json(response: httpx.Response, route: str) -> Any:
     text = response.text
     try:
         return json.loads(text)
     except ValueError:
-        cause = UnavailableCause.TRUNCATED if _looks_truncated(text) else UnavailableCause.MALFORMED
+        cause = UnavailableCause.TRUNCATED if parsing.looks_truncated(text) else UnavailableCause.MALFORMED
         raise Unavailable(cause, "invalid JSON", route=route, status=response.status_code) from None
 
 
@@ -265,15 +239,23 @@ class InserJeunesClient:
 
     # --- authenticated list routes ---------------------------------------------------------------------------
 
+    def fetch_page(self, path: str, items_key: str, params: dict[str, str], page: int, page_size: int) -> results.Page:
+        """One page of an authenticated list route, its items raw (JSON objects). Raises the typed errors; a page
+        cut mid-way (the upstream streams lists) or of an unexpected shape is `Unavailable` (TRUNCATED/MALFORMED)."""
+        query = sorted({**params, "page": str(page), "items_par_page": str(page_size)}.items())
+        fetched = self._request("GET", path, params=query, authenticated=True)
+        try:
+            return parsing.parse_page(fetched.payload, items_key)
+        except results.PayloadError as exc:
+            raise Unavailable(UnavailableCause.MALFORMED, str(exc), route=path, status=200) from None
+
     def _iter_pages(
         self, path: str, items_key: str, params: dict[str, str], parse: Callable[[object], Any], page_size: int
     ) -> Iterator[Any]:
         page = 1
         while True:
-            query = sorted({**params, "page": str(page), "items_par_page": str(page_size)}.items())
-            fetched = self._request("GET", path, params=query, authenticated=True)
+            parsed = self.fetch_page(path, items_key, params, page, page_size)
             try:
-                parsed = parsing.parse_page(fetched.payload, items_key)
                 items = [parse(item) for item in parsed.items]
             except results.PayloadError as exc:
                 raise Unavailable(UnavailableCause.MALFORMED, str(exc), route=path, status=200) from None

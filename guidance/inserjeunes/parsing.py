@@ -238,3 +238,29 @@ def parse_page(data: object, items_key: str) -> Page:
         )
     except (TypeError, ValueError):
         raise PayloadError("pagination: integers expected") from None
+
+
+def looks_truncated(text: str) -> bool:
+    """True when `text` reads as the beginning of a JSON document that stops early: a string or a bracket is
+    still open at the end. (Streamed lists end mid-way when the upstream fails while sending.)"""
+    text = text.strip()
+    if not text.startswith(("{", "[")):
+        return False
+    depth, in_string, escaped = 0, False, False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "{[":
+            depth += 1
+        elif char in "}]":
+            depth -= 1
+            if depth < 0:
+                return False
+    return in_string or depth > 0

@@ -110,7 +110,7 @@ class TestWarm:
     def test_prefetches_national_regional_and_school_figures_then_resumes(self, catalogue, upstream):
         route = upstream.route(method="GET", path__startswith="/api/inserjeunes/").mock(side_effect=_answers)
         out = StringIO()
-        call_command("indicators_warm", "--no-progress", "--rate", "1000", stdout=out, stderr=StringIO())
+        call_command("indicators_warm", "--no-lists", "--no-progress", "--rate", "1000", stdout=out, stderr=StringIO())
         keys = set(CacheEntry.objects.values_list("key", flat=True))
         assert keys == {
             "/api/inserjeunes/certifications/MEFSTAT11:23830031212",
@@ -129,7 +129,7 @@ class TestWarm:
         assert "pas de données (unknown_formation) : 1" in summary
 
         out = StringIO()
-        call_command("indicators_warm", "--no-progress", "--rate", "1000", stdout=out, stderr=StringIO())
+        call_command("indicators_warm", "--no-lists", "--no-progress", "--rate", "1000", stdout=out, stderr=StringIO())
         assert route.call_count == 6  # resumed: everything was fresh
         assert "déjà en cache : 6" in out.getvalue()
 
@@ -141,6 +141,7 @@ class TestWarm:
             "national",
             "--limit",
             "1",
+            "--no-lists",
             "--no-progress",
             stdout=StringIO(),
             stderr=StringIO(),
@@ -151,7 +152,7 @@ class TestWarm:
         settings.INSERJEUNES_CIRCUIT_FAILURES = 1
         upstream.route(method="GET", path__startswith="/api/inserjeunes/").mock(side_effect=httpx.ConnectError("x"))
         out, err = StringIO(), StringIO()
-        call_command("indicators_warm", "--batch-size", "1", "--no-progress", stdout=out, stderr=err)
+        call_command("indicators_warm", "--no-lists", "--batch-size", "1", "--no-progress", stdout=out, stderr=err)
         assert "indisponible (à relancer) : 1" in out.getvalue()
         assert "Relancez" in err.getvalue()
         assert not CacheEntry.objects.exists()

@@ -4,6 +4,10 @@ For each formation: the national and regional figures of each of its certificati
 the voie scolaire, CFD for apprentissage), regional ones in each region where it is offered in that voie; for
 each offer: the figures of its certification in its school. Bounded concurrency and rate; resumable (fresh cache
 entries are skipped, so a second run goes on where the first stopped); a summary at the end.
+
+With a key (or a login) configured, or `--lists`, the authenticated list routes answer first, hundreds of figures per
+call (`guidance.indicators.bulk`: which questions a list item may answer); what they do not cover goes on through
+the per-question path. One token bucket (`--rate`, calls per minute) paces list pages and single calls alike.
 """
 
 import logging
@@ -11,12 +15,13 @@ import time
 from collections import Counter
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from tqdm import tqdm
 
-from guidance.catalog.models import Formation, Offer
-from guidance.indicators import service
+from guidance.catalog.models import Formation, Mef, Offer
+from guidance.indicators import bulk, service
 from guidance.indicators.circuit import breaker
 from guidance.indicators.models import CacheEntry
 from guidance.inserjeunes.codes import InvalidCode, parse_region, parse_uai
@@ -71,7 +76,21 @@ class Command(BaseCommand):
             "--kinds", default=",".join(KINDS), help=f"Questions à préparer, parmi {', '.join(KINDS)} (séparées par ,)."
         )
         parser.add_argument("--concurrency", type=int, default=None, help="Appels simultanés (défaut : réglage).")
-        parser.add_argument("--rate", type=float, default=5.0, help="Appels par seconde au plus (défaut 5).")
+        parser.add_argument(
+            "--rate",
+            type=float,
+            default=600.0,
+            help="Appels par minute au plus, pages de listes comprises (défaut 600 ; l'API refuse au-delà de 800).",
+        )
+        lists = parser.add_mutually_exclusive_group()
+        lists.add_argument(
+            "--lists", action="store_true", default=None, help="Lire d'abord les routes de listes (clé requise)."
+        )
+        lists.add_argument(
+            "--no-lists", action="store_false", dest="lists", help="Une question à la fois, sans les listes."
+        )
+        parser.add_argument("--page-size", type=int, default=bulk.PAGE_SIZE, help="Éléments par page de liste.")
+        parser.add_argument("--retries", type=int, default=bulk.RETRIES, help="Nouveaux essais d'une page en échec.")
         parser.add_argument("--batch-size", type=int, default=20)
         parser.add_argument("--limit", type=int, default=None, help="S'arrêter après N questions.")
         parser.add_argument(
@@ -83,8 +102,10 @@ class Command(BaseCommand):
         kinds = {k.strip() for k in options["kinds"].split(",") if k.strip()}
         if not kinds or not kinds <= set(KINDS):
             raise CommandError(f"--kinds: choisir parmi {', '.join(KINDS)}")
-        if options["rate"] <= 0 or options["batch_size"] < 1:
-            raise CommandError("--rate et --batch-size doivent être positifs")
+        if options["rate"] <= 0 or options["batch_size"] < 1 or options["page_size"] < 1 or options["retries"] < 0:
+            raise CommandError("--rate, --batch-size et --page-size doivent être positifs, --retries aussi")
+        if options["lists"] is None:  # the lists need credentials: used by default when some are configured
+            options["lists"] = bool(settings.INSERJEUNES_API_KEY or settings.INSERJEUNES_API_USERNAME)
 
         questions = formation_questions(kinds, options["all_regions"])
         if "school" in kinds:
@@ -93,38 +114,70 @@ class Command(BaseCommand):
         if options["limit"] is not None:
             questions = questions[: options["limit"]]
 
+        total = len(questions)
         summary: Counter[str] = Counter()
+        limiter = bulk.RateLimiter(options["rate"], burst=options["batch_size"])
+        started = time.monotonic()
         with _quiet_calls(options["verbosity"] < 2):
-            self._warm(questions, options, summary)
-        self.stdout.write(f"{len(questions)} question(s)")
+            if options["lists"]:
+                questions = self._from_lists(questions, options, limiter, summary)
+            self._warm(questions, options, limiter, summary)
+        summary["durée (s)"] = round(time.monotonic() - started, 1)
+        self.stdout.write(f"{total} question(s)")
         for label, count in sorted(summary.items()):
             if count:
                 self.stdout.write(f"  {label} : {count}")
 
-    def _warm(self, questions: list[service.Question], options: dict, summary: Counter) -> None:
+    def _from_lists(
+        self, questions: list[service.Question], options: dict, limiter: bulk.RateLimiter, summary: Counter
+    ) -> list[service.Question]:
+        """Store what the list routes answer; returns the questions left to `_warm` (fresh ones included, so they
+        are counted as already cached there)."""
+        fresh = _fresh_keys([q.cache_key for q in questions])
+        final_year_mefs = set(
+            Mef.objects.filter(is_final_year=True)
+            .exclude(formation__is_seconde_commune=True)
+            .values_list("mefstat11", flat=True)
+        )
+        report = bulk.warm_from_lists(
+            [q for q in questions if q.cache_key not in fresh],
+            final_year_mefs=final_year_mefs,
+            limiter=limiter,
+            page_size=options["page_size"],
+            retries=options["retries"],
+        )
+        summary["listes : pages lues"] += report.pages
+        summary["listes : pages en échec"] += report.failed_pages
+        summary["listes : sondes (appels unitaires)"] += report.probes
+        summary["listes : chiffres enregistrés"] += report.stored
+        summary["listes : chiffres inchangés, renouvelés"] += report.renewed
+        summary["listes : questions laissées aux appels unitaires"] += len(report.left)
+        for name in report.with_notes:
+            self.stderr.write(f"{name} : la route unitaire ajoute des remarques : petits effectifs seulement.")
+        for name in report.incomplete:
+            self.stderr.write(
+                f"Liste non utilisée (incomplète, plus longue que les questions ou sans millésime sûr) : {name}."
+            )
+        covered = {q.cache_key for q in report.covered}
+        return [q for q in questions if q.cache_key not in covered]
+
+    def _warm(
+        self, questions: list[service.Question], options: dict, limiter: bulk.RateLimiter, summary: Counter
+    ) -> None:
         previous_mode = service.refresher.mode
         service.refresher.mode = "inline"  # expired entries are refreshed now, not in a background thread
-        started = time.monotonic()
-        calls = 0
         try:
             with tqdm(total=len(questions), unit="question", disable=options["no_progress"], file=self.stderr) as bar:
                 for start in range(0, len(questions), options["batch_size"]):
                     batch = questions[start : start + options["batch_size"]]
-                    fresh = set(
-                        CacheEntry.objects.filter(
-                            key__in=[q.cache_key for q in batch], expires_at__gt=timezone.now()
-                        ).values_list("key", flat=True)
-                    )
+                    fresh = _fresh_keys([q.cache_key for q in batch])
                     todo = [q for q in batch if q.cache_key not in fresh]
                     summary["déjà en cache"] += len(batch) - len(todo)
                     if todo:
+                        limiter.acquire(len(todo))  # the same bucket as the list pages
                         for result in service.get_many(todo, max_concurrency=options["concurrency"]):
                             summary[_outcome(result)] += 1
-                        calls += len(todo)
-                        # Rate: never more than --rate calls per second on average since the start.
-                        ahead = calls / options["rate"] - (time.monotonic() - started)
-                        if ahead > 0:
-                            time.sleep(ahead)
+                        summary["appels unitaires"] += len(todo)
                     bar.update(len(batch))
                     if breaker.is_open():
                         summary["interrompu : API indisponible"] += 1
@@ -132,7 +185,15 @@ class Command(BaseCommand):
                         break
         finally:
             service.refresher.mode = previous_mode
-            summary["durée (s)"] = round(time.monotonic() - started, 1)
+
+
+def _fresh_keys(keys: list[str]) -> set[str]:
+    fresh: set[str] = set()
+    now = timezone.now()
+    for start in range(0, len(keys), 500):
+        rows = CacheEntry.objects.filter(key__in=keys[start : start + 500], expires_at__gt=now)
+        fresh.update(rows.values_list("key", flat=True))
+    return fresh
 
 
 @contextmanager

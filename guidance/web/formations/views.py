@@ -13,6 +13,7 @@ from guidance.catalog.search import search_formations
 from guidance.inserjeunes.codes import InvalidCode, parse_cfd, region_from_code
 from guidance.inserjeunes.territories import DEPARTEMENTS
 from guidance.web.figures.questions import Answers
+from guidance.web.formations.choose import formation_jobs, voie_choices
 from guidance.web.formations.forms import FormationPageForm, FormationSearchForm, error_message
 from guidance.web.formations.page import (
     build_formation_figures,
@@ -142,11 +143,14 @@ def formation(request, cfd: str):
         else build_formation_figures(formation, certifications, region=region, millesime=millesime, answers=answers)
     )
     offer_rows = build_offer_rows(formation, plans, answers=answers)
+    choices = voie_choices(formation, figures, region) if figures is not None else ()
 
     context = {
         "formation": formation,
         "form": form,
         "figures": figures,
+        "choices": choices,
+        "jobs": formation_jobs(formation) if fragment is None else None,
         "region": region,
         "departement_name": DEPARTEMENTS[data["departement"]][0] if data["departement"] else "",
         "schools_page": schools_page,

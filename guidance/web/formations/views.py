@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from guidance.catalog.models import Formation, Level, Offer
+from guidance.catalog.models import Formation, Level, Offer, Voie
 from guidance.catalog.search import search_formations
 from guidance.inserjeunes.codes import InvalidCode, parse_cfd, region_from_code
 from guidance.inserjeunes.territories import DEPARTEMENTS
@@ -21,6 +21,7 @@ from guidance.web.formations.page import (
     page_certifications,
     plan_offer_rows,
 )
+from guidance.web.formations.results import cards_page, order_by_outcome, search_region
 from guidance.web.http import bad_request, page_or_fragment, wants_fragment
 from guidance.web.shortlist import ADD_LABELS, FormationItem, compare_links
 
@@ -48,17 +49,31 @@ def search(request):
         voie=data["voie"] or None,
         domaine=data["domaine"] or None,
         region=data["region"] or None,
+        use_place=True,
     )
-    page_obj = results.page(data["page"] or 1, per_page=RESULTS_PER_PAGE)
+    region = search_region(data, results)
+    objects, rates, order, count = results, {}, None, results.count
+    voie = data["voie"] or None
+    if form.wants_outcome_order:
+        ordered, rates, order = order_by_outcome(
+            results, region, voie=data["voie"], measure=form.measure, minimum=data["minimum"]
+        )
+        if order.sentence:
+            objects, count, voie = ordered, len(ordered), data["voie"] or Voie.SCOLAIRE.value
+    page_obj, cards = cards_page(objects, data["page"] or 1, RESULTS_PER_PAGE, region=region, voie=voie, rates=rates)
     context = {
         "form": form,
         "q": data["q"],
         "page_obj": page_obj,
-        "result_count": results.count,
+        "cards": cards,
+        "results": results,
+        "search_region": region,
+        "order": order,
+        "result_count": count,
         "has_filters": form.has_filters,
         "level_shortcuts": [(value, label, dict(Level.choices)[value]) for value, label in LEVEL_SHORTCUTS],
         "popular_fields": popular_fields() if not data["q"] and not form.has_filters else [],
-        "announcement": _count_sentence(results.count, "formation trouvée", "formations trouvées"),
+        "announcement": _count_sentence(count, "formation trouvée", "formations trouvées"),
     }
     template = "formations/search_fragment.html" if wants_fragment(request) else "formations/search.html"
     return render(request, template, context)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from guidance.web.compare import columns
 from guidance.web.compare.columns import Column
+from guidance.web.compare.rows import ChoiceRow
 
 CSV_HEADER = (
     "element",
@@ -26,8 +27,11 @@ CSV_HEADER = (
 )
 
 
-def csv_text(compared: Sequence[Column]) -> str:
-    """`;`-separated text (the view adds the BOM spreadsheet software needs to read the accents right)."""
+def csv_text(compared: Sequence[Column], choices: Sequence[ChoiceRow] = ()) -> str:
+    """`;`-separated text (the view adds the BOM spreadsheet software needs to read the accents right).
+
+    After the rates of each item, its rows of `choices` (pressure, position, jobs): their sentences in `raison`
+    when there is one per cell, the value a position is about in `valeur_pourcent`."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
@@ -54,4 +58,20 @@ def csv_text(compared: Sequence[Column]) -> str:
                     value.reason,
                 )
             )
+        for row in choices:
+            choice = row.cells[index - 1]
+            identity = (
+                index,
+                column.formation.label,
+                column.formation.cfd,
+                column.school.display_name if column.school else "",
+                column.school.uai if column.school else "",
+                column.voie_label,
+                panel.scope,
+                "oui" if column.chain.is_fallback else "non",
+                row.key,
+            )
+            text = " ; ".join(choice.lines) or choice.reason
+            value = "" if choice.value is None else choice.value
+            writer.writerow((*identity, value, "", choice.millesime, "", choice.source, text))
     return buffer.getvalue()

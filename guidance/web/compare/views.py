@@ -11,8 +11,9 @@ from guidance.inserjeunes.codes import Region, region_from_code
 from guidance.web.compare import columns as compare
 from guidance.web.compare.export import csv_text
 from guidance.web.compare.forms import CompareForm
+from guidance.web.compare.rows import choice_rows
 from guidance.web.http import bad_request, first_error
-from guidance.web.shortlist import MAX_ITEMS, compare_query
+from guidance.web.shortlist import MAX_ITEMS, compare_query, current_selection
 
 
 class _BadAddress(Exception):
@@ -27,8 +28,10 @@ def _read(request) -> tuple[CompareForm, list[compare.Column], Region | None]:
     if not form.is_valid():
         raise _BadAddress(first_error(form))
     region = region_from_code(form.cleaned_data["region"]) if form.cleaned_data["region"] else None
+    # An address with items is a comparison of its own (a share link); without, the visitor's selection.
+    items = form.cleaned_data["item"] if "item" in request.GET else current_selection(request)
     try:
-        return form, compare.build_columns(form.cleaned_data["item"], region), region
+        return form, compare.build_columns(items, region), region
     except compare.UnknownItem as error:
         raise _BadAddress(error.message) from None
 
@@ -49,8 +52,14 @@ def _reads_the_address(view):
 @require_safe
 @_reads_the_address
 def compare_page(request, form: CompareForm, columns: list[compare.Column], region: Region | None):
-    query = compare_query([c.item for c in columns], region.code if region else "")
+    items = [c.item for c in columns]
+    query = compare_query(items, region.code if region else "")
+    selection = current_selection(request)
     context = {
+        "is_selection": "item" not in request.GET or items == selection,
+        "selection_count": len(selection),
+        "next_url": request.get_full_path(),
+        "choice_rows": choice_rows(columns, region),
         "form": form,
         "columns": columns,
         "rows": compare.rows(columns),
@@ -65,8 +74,10 @@ def compare_page(request, form: CompareForm, columns: list[compare.Column], regi
 
 @require_safe
 @_reads_the_address
-def compare_csv(request, _form, columns: list[compare.Column], _region):
+def compare_csv(request, _form, columns: list[compare.Column], region: Region | None):
     """`;`-separated, UTF-8 with a BOM (spreadsheet software reads the accents right), one line per item and rate."""
-    response = HttpResponse("\ufeff" + csv_text(columns), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        "\ufeff" + csv_text(columns, choice_rows(columns, region)), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="comparaison.csv"'
     return response

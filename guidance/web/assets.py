@@ -122,11 +122,7 @@ def build() -> Bundle:
     scripts = [_read("core/core.module.min.js")]
     scripts += [_read(f"component/{name}/{name}.module.min.js") for name in JS_COMPONENTS]
     scripts.append(_read("scheme/scheme.module.min.js"))
-    js = (
-        _header("core + " + ", ".join(JS_COMPONENTS) + " + scheme")
-        + "\n".join(f"{{\n{s.strip()}\n}}" for s in scripts)
-        + "\n"
-    )
+    js = _header("core + " + ", ".join(JS_COMPONENTS) + " + scheme") + "\n".join(f"{{\n{s.strip()}\n}}" for s in scripts) + "\n"
     return Bundle(css=css, js=js)
 
 

@@ -129,3 +129,11 @@ def test_the_htmx_fragment_carries_the_place_note_and_the_cards(client, imported
     fragment = parse(main)
     assert fragment.find("div", class_="place-note") is not None and _cards(fragment)
     assert "resultats-annonce" in oob
+
+
+def test_the_home_search_understands_places_too(client, imported):
+    tree = parse(client.get("/", {"q": "cuisine millau"}).content)
+    notes = [p.text for p in tree.find_all("p", class_="place-note")]
+    assert "Recherche limitée à la région Occitanie (lieu compris : Millau (Aveyron, Occitanie))." in notes
+    schools = parse(client.get("/", {"q": "31000"}).content)
+    assert any("Haute-Garonne" in p.text for p in schools.find_all("p", class_="place-note"))

@@ -7,13 +7,14 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from guidance.catalog.models import Formation, School
 from guidance.inserjeunes.codes import Region, region_from_code
 from guidance.web.compare import columns as compare
 from guidance.web.compare.export import csv_text
 from guidance.web.compare.forms import CompareForm
 from guidance.web.compare.rows import choice_rows
 from guidance.web.http import bad_request, first_error
-from guidance.web.shortlist import MAX_ITEMS, compare_query, current_selection
+from guidance.web.shortlist import MAX_ITEMS, PairItem, compare_query, current_selection
 
 
 class _BadAddress(Exception):
@@ -29,11 +30,24 @@ def _read(request) -> tuple[CompareForm, list[compare.Column], Region | None]:
         raise _BadAddress(first_error(form))
     region = region_from_code(form.cleaned_data["region"]) if form.cleaned_data["region"] else None
     # An address with items is a comparison of its own (a share link); without, the visitor's selection.
-    items = form.cleaned_data["item"] if "item" in request.GET else current_selection(request)
+    if "item" not in request.GET:
+        # A selection kept for months may name a diploma or school the catalogue has since dropped: not the
+        # visitor's error, so those are left out rather than answered with a 400.
+        return form, compare.build_columns(_known(current_selection(request)), region), region
     try:
-        return form, compare.build_columns(items, region), region
+        return form, compare.build_columns(form.cleaned_data["item"], region), region
     except compare.UnknownItem as error:
         raise _BadAddress(error.message) from None
+
+
+def _known(items: list) -> list:
+    """The items whose formation (and school) the catalogue still has (two queries)."""
+    if not items:
+        return []
+    cfds = set(Formation.objects.filter(cfd__in={i.cfd for i in items}).values_list("cfd", flat=True))
+    uais = {i.uai for i in items if isinstance(i, PairItem)}
+    uais = set(School.objects.filter(uai__in=uais).values_list("uai", flat=True)) if uais else set()
+    return [i for i in items if i.cfd in cfds and (not isinstance(i, PairItem) or i.uai in uais)]
 
 
 def _reads_the_address(view):

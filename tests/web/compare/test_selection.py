@@ -158,3 +158,14 @@ def test_without_a_region_there_is_no_position_row(client, imported):
     tree = parse(client.get("/comparer/").content)
     keys = [tr.attrs["data-row"] for tr in tree.find_all("tr") if "data-row" in tr.attrs]
     assert "position_region" not in keys and "demandes_entree" not in keys and "metiers" in keys
+
+
+def test_a_selection_naming_what_the_catalogue_dropped_shows_the_rest(client, imported):
+    client.cookies["selection"] = f"f:99999999:scolaire|e:0999999Z:{CUISINE}:scolaire|f:{CUISINE}:scolaire"
+    response = client.get("/comparer/")
+    assert response.status_code == 200
+    tree = parse(response.content)
+    items = [th.attrs["data-item"] for th in tree.find_all("th", scope="col") if "data-item" in th.attrs]
+    assert items == [f"f:{CUISINE}:scolaire"]
+    # The same items in a share link are the visitor's error to hear about.
+    assert client.get("/comparer/?item=f:99999999:scolaire").status_code == 400

@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # `Vary: Cookie` on the pages whose HTML shows the visitor's selection (guidance.web.shortlist).
+    "guidance.web.shortlist.SelectionVaryMiddleware",
 ]
 
 ROOT_URLCONF = "guidance.urls"
@@ -86,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "guidance.web.context_processors.site",
+                "guidance.web.context_processors.shortlist",
             ],
         },
     }

@@ -5,7 +5,9 @@ Public interface:
   own figures, from the API's authenticated list route `/regionales/{region}` (a few paginated calls; the offline
   replica serves the same route), kept in Django's cache for a day. None when the API does not answer.
 - `position(value, peer_values) -> Position`: pure: how many peers are lower, equal, higher.
-- `position_for(code, region, voie, millesime, measure) -> PositionReading | None`: the sentence a page shows.
+- `position_for(code, region, voie, millesime, measure) -> PositionReading | None`: the sentence a page shows;
+  `no_position_reason(...)` says in French why there is none.
+- `latest_millesime(region) -> str | None`: the newest period the list route has for a region (its default).
 - `sort_by_outcome(formations, region, voie, millesime, measure, minimum=None) -> list[RankedFormation]`.
 - `alternatives(formation, region, voie, millesime, measure) -> Alternatives`: up to 5 better-placed formations.
 
@@ -95,6 +97,29 @@ def regional_peers(region: str, millesime: str) -> tuple[PeerFigure, ...] | None
     )
     cache.set(key, figures, CACHE_TTL)
     return figures
+
+
+def latest_millesime(region: str) -> str | None:
+    """The newest regional period the list route holds for `region` (its default when no millésime is asked: one
+    item of one page is enough), cached a day; None when the API does not answer or has nothing there."""
+    from guidance.inserjeunes.client import get_client
+    from guidance.inserjeunes.codes import InvalidCode, parse_region
+
+    try:
+        region_code = parse_region(region)
+    except InvalidCode:
+        return None
+    key = f"indicators:peers:latest:{region_code.code}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached or None
+    try:
+        first = next(iter(get_client().iter_regionales(region=region_code, page_size=1)), None)
+    except InserJeunesError:
+        return None
+    value = first.millesime if first is not None else ""
+    cache.set(key, value, CACHE_TTL)
+    return value or None
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +227,26 @@ def position_for(
     if len(values) < MIN_PEERS:
         return None
     return PositionReading(own, measure, position(own.value(measure), values), region, voie, millesime)
+
+
+def no_position_reason(
+    code: str, region: str, voie: str, millesime: str, measure: str = "taux_en_emploi_6_mois"
+) -> str:
+    """Why `position_for` gave None, in one French sentence for the page ("" when it gives a position)."""
+    _check(measure, voie)
+    figures = regional_peers(region, millesime)
+    if figures is None:
+        return "Les chiffres des autres formations de la région ne sont pas disponibles pour le moment."
+    own = next((f for f in figures if f.code == code and f.filiere == _FILIERES[voie]), None)
+    if own is None or own.value(measure) is None:
+        return "Cette formation n’a pas de chiffre publié pour cette promotion dans la liste régionale."
+    count = sum(1 for f in _same_group(figures, own) if f.value(measure) is not None)
+    if count < MIN_PEERS:
+        return (
+            f"Trop peu de formations du même type ont un chiffre publié dans la région ({count}, il en faut au "
+            f"moins {MIN_PEERS}) pour situer ce taux."
+        )
+    return ""
 
 
 def _figure_of(formation, by_code: dict[str, PeerFigure], voie: str, measure: str) -> PeerFigure | None:

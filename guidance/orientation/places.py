@@ -86,6 +86,16 @@ class PlaceMatch:
         return f"Recherche limitée à la région {self.region_name} (lieu compris : {self.label})."
 
     @property
+    def departement_sentence(self) -> str:
+        """What the school search says when it lists a place's schools (French, for visitors)."""
+        if self.kind == "departement":
+            return f"Recherche limitée au département {self.departement_name} (lieu compris : {self.label})."
+        return (
+            f"Recherche limitée au département {self.departement_name}, les établissements de {self.name} "
+            f"d’abord (lieu compris : {self.label})."
+        )
+
+    @property
     def homonyms_sentence(self) -> str:
         if not self.homonyms:
             return ""

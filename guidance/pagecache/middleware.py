@@ -120,8 +120,12 @@ def refusal(request, response) -> str:
     if any(word in cache_control for word in _REFUSED_CACHE_CONTROL):
         return "Cache-Control forbids it"
     vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
-    if vary - _ALLOWED_VARY:
-        return f"varies on {sorted(vary - _ALLOWED_VARY)}"
+    # `Vary: Cookie` (pages that read the visitor's shortlist) is storable for a request that sent no cookie at all:
+    # the page is then the one every cookie-less visitor gets, and requests with a personal cookie never reach the
+    # store nor a hit (`_eligible_request`). With any cookie sent, we cannot know which one the page read.
+    allowed = _ALLOWED_VARY | ({"cookie"} if not request.COOKIES else set())
+    if vary - allowed:
+        return f"varies on {sorted(vary - allowed)}"
     if "'nonce-" in response.get("Content-Security-Policy", ""):
         return "CSP nonce"
     if reasons := markers.reasons():

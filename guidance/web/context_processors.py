@@ -1,5 +1,22 @@
+from dataclasses import dataclass
+
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
+
+from guidance.web.shortlist import MAX_ITEMS, current_selection
 
 
 def site(request):
     return {"SITE_NAME": settings.SITE_NAME, "SITE_TAGLINE": settings.SITE_TAGLINE}
+
+
+@dataclass(frozen=True)
+class Shortlist:
+    count: int
+    max_items: int = MAX_ITEMS
+
+
+def shortlist(request):
+    """`shortlist.count` for the header: read from the cookie only when a template shows it (lazy), so a response
+    that never shows it does not vary on the cookie."""
+    return {"shortlist": SimpleLazyObject(lambda: Shortlist(len(current_selection(request))))}

@@ -1,8 +1,10 @@
-"""The shortlist of the compare page: what one item is, how it is written in a query string, and the links that
-add or remove one.
+"""The shortlist of the compare page: what one item is, how it is written in a query string and in the visitor's
+`selection` cookie, and the buttons that add or remove one.
 
-The list lives in the address only (no account, no cookie): `?item=f:40031213:scolaire&item=e:0751234A:40031213:
-apprentissage&region=76`. Two kinds of item:
+A comparison's address rebuilds it (the share link, no account): `?item=f:40031213:scolaire&item=e:0751234A:
+40031213:apprentissage&region=76`. The visitor's own selection is kept in a cookie (`current_selection`), written
+only by the selection endpoint (`compare.selection`) from a plain POST form, so it works without JavaScript and
+survives browsing. Two kinds of item:
 
 - `f:<CFD>[:<voie>]`: a formation, figures in France (or in the region of the page, France as the fallback);
   without a voie, the compare page picks the one the source has figures for (see `compare.columns.resolve_voie`);
@@ -17,11 +19,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 
 from guidance.catalog.models import Voie
 from guidance.inserjeunes.codes import InvalidCode, parse_cfd, parse_uai
-from guidance.inserjeunes.territories import REGIONS
 
 MAX_ITEMS = 4
 VOIES = frozenset(Voie.values)
@@ -122,34 +125,82 @@ def without_item(items: Sequence[Item], item: Item) -> list[Item]:
     return [other for other in items if other != item]
 
 
-def carried_items(request) -> tuple[list[Item], str]:
-    """The shortlist a page received in its address (a link from the compare page carries it), and its region.
+# --- The visitor's selection, kept in a cookie ---------------------------------------------------------------------
 
-    Pages other than the compare page do not fail on a list they cannot read: they start a new one.
+COOKIE_NAME = "selection"
+COOKIE_MAX_AGE = 365 * 24 * 3600  # a year: a family chooses over months
+_SEPARATOR = "|"  # allowed in a cookie value (RFC 6265 cookie-octet), never in a token
+
+
+def current_selection(request) -> list[Item]:
+    """The visitor's selection (the `selection` cookie), [] when there is none or it cannot be read.
+
+    The one place a page reads the cookie: it marks the request so that `SelectionVaryMiddleware` adds
+    `Vary: Cookie` to the response whose HTML depends on it (caches keep one copy per selection, and the page
+    cache bypasses requests that carry the cookie).
     """
+    request._selection_read = True
+    cached = getattr(request, "_selection", None)
+    if cached is not None:
+        return list(cached)
+    raw = request.COOKIES.get(COOKIE_NAME, "")
     try:
-        items = parse_items(request.GET.getlist("item"))
+        items = parse_items([token for token in raw.split(_SEPARATOR) if token]) if raw else []
     except InvalidItem:
-        items = []
-    region = request.GET.get("region", "")
-    return items, region if region in REGIONS else ""
+        items = []  # a cookie we cannot read (an old format, edited by hand) starts a new selection
+    request._selection = tuple(items)
+    return items
+
+
+def store_selection(response, items: Sequence[Item]) -> None:
+    """Write the selection into the cookie (HttpOnly, SameSite=Lax, Secure in production), or delete it."""
+    if not items:
+        response.delete_cookie(COOKIE_NAME, samesite="Lax")
+        return
+    response.set_cookie(
+        COOKIE_NAME,
+        _SEPARATOR.join(item.token for item in items),
+        max_age=COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+
+
+class SelectionVaryMiddleware:
+    """`Vary: Cookie` on every response whose page read the selection (`current_selection`)."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, "_selection_read", False):
+            patch_vary_headers(response, ("Cookie",))
+        return response
 
 
 @dataclass(frozen=True)
 class AddLink:
-    """The "Ajouter à la comparaison" / "Retirer" link of one item on a formation or school × formation page."""
+    """The "Ajouter … à la comparaison" / "Retirer" button of one item on a formation or school × formation page."""
 
-    label: str  # what is added, for the link text ("la voie scolaire", "l’apprentissage")
-    url: str
-    is_in: bool  # already in the list: the link removes it
-    is_full: bool  # the list is full and this item is not in it: no link, a sentence
+    label: str  # what is added, for the button text ("la voie scolaire", "l’apprentissage")
+    token: str  # the item, as the selection endpoint reads it
+    is_in: bool  # already in the selection: the button removes it
+    is_full: bool  # the selection is full and this item is not in it: no button, a sentence
+
+    @property
+    def action(self) -> str:
+        return "remove" if self.is_in else "add"
 
 
 @dataclass(frozen=True)
 class CompareLinks:
     links: tuple[AddLink, ...]
     count: int
-    view_url: str  # the compare page with the current list
+    view_url: str  # the compare page of the selection
+    next_url: str  # where the selection endpoint sends the visitor back (this page)
+    action_url: str  # the selection endpoint
 
     @property
     def max_items(self) -> int:
@@ -157,15 +208,10 @@ class CompareLinks:
 
 
 def compare_links(request, candidates: Sequence[tuple[Item, str]]) -> CompareLinks:
-    """For a page that offers `candidates` [(item, label)…]: the add links (to the compare page, the list grown by
-    the item) and remove links (back to this page, the list without it), from the list carried by the address."""
-    items, region = carried_items(request)
-    links = []
-    for item, label in candidates:
-        if item in items:
-            query = compare_query(without_item(items, item), region)
-            links.append(AddLink(label, request.path + (f"?{query}" if query else ""), True, False))
-        else:
-            full = len(items) >= MAX_ITEMS
-            links.append(AddLink(label, "" if full else compare_url(with_item(items, item), region), False, full))
-    return CompareLinks(tuple(links), len(items), compare_url(items, region))
+    """For a page that offers `candidates` [(item, label)…]: an add or remove button each, from the selection."""
+    items = current_selection(request)
+    full = len(items) >= MAX_ITEMS
+    links = tuple(AddLink(label, item.token, item in items, full and item not in items) for item, label in candidates)
+    return CompareLinks(
+        links, len(items), reverse("web:compare"), request.get_full_path(), reverse("web:compare_selection")
+    )

@@ -1,5 +1,6 @@
 """The compare page in a real Chromium: two items added from the formation page reach the comparison, with and
-without JavaScript; accessibility (axe) and console errors."""
+without JavaScript (POST forms to the selection endpoint, kept in a cookie); accessibility (axe) and console
+errors."""
 
 import re
 
@@ -21,14 +22,13 @@ def catalogue(transactional_db):
 
 def _add_two_voies_from_the_formation_page(page, cfd: str) -> None:
     page.goto(f"/formations/{cfd}/")
-    page.get_by_role("link", name="Ajouter la voie scolaire à la comparaison").click()
-    page.wait_for_url(re.compile(r"/comparer/\?item=f:"))
-    assert page.locator("#tableau-comparaison th[data-item]").count() == 1
-    # Back to the formation page through the column's link: the list travels in the address.
-    page.locator("#tableau-comparaison th[data-item] a").first.click()
-    page.wait_for_url(re.compile(rf"/formations/{cfd}/\?item="))
-    page.get_by_role("link", name="Ajouter l’apprentissage à la comparaison").click()
-    page.wait_for_url(re.compile(r"/comparer/\?item=.*&item="))
+    page.get_by_role("button", name="Ajouter la voie scolaire à la comparaison").click()
+    # The selection endpoint sends the visitor back to the same page, the button turned into "Retirer".
+    page.get_by_role("button", name="Retirer la voie scolaire de la comparaison").wait_for()
+    page.get_by_role("button", name="Ajouter l’apprentissage à la comparaison").click()
+    page.get_by_role("button", name="Retirer l’apprentissage de la comparaison").wait_for()
+    page.get_by_role("link", name="Voir votre sélection (2/4)").click()
+    page.wait_for_url(re.compile(r"/comparer/$"))
 
 
 def _assert_two_columns_with_real_figures(page, real) -> None:
@@ -66,9 +66,12 @@ def test_add_two_items_and_remove_one_without_javascript(probe_nojs, catalogue):
     _add_two_voies_from_the_formation_page(page, bac_pro.cfd)
 
     _assert_two_columns_with_real_figures(page, real)
-    page.locator("#tableau-comparaison a.compare-remove").first.click()
-    page.wait_for_url(re.compile(r"/comparer/\?item=f:\d+\w*:apprentissage$"))
+    page.locator("#tableau-comparaison button.compare-remove").first.click()
+    page.wait_for_url(re.compile(r"/comparer/$"))
     assert page.locator("#tableau-comparaison th[data-item]").count() == 1
+    assert (
+        page.locator("#tableau-comparaison th[data-item]").first.get_attribute("data-item").endswith(":apprentissage")
+    )
     assert probe_nojs.console_errors == []
 
 
@@ -78,10 +81,11 @@ def test_school_pair_with_fallback_is_accessible(probe, catalogue):
     page.goto(f"/etablissements/{school.uai}/formations/{bac_pro.cfd}/")
     assert axe_violations(page) == []
 
-    page.get_by_role("link", name="Ajouter la voie scolaire à la comparaison").click()
+    page.get_by_role("button", name="Ajouter la voie scolaire à la comparaison").click()
+    page.get_by_role("link", name="Voir votre sélection (1/4)").click()
 
-    page.wait_for_url(re.compile(r"/comparer/\?item=e:"))
+    page.wait_for_url(re.compile(r"/comparer/$"))
     page.locator("#tableau-comparaison .fig-fallback-note", has_text="À défaut").wait_for()
     assert axe_violations(page) == []
-    page.get_by_role("link", name="Comparer", exact=True).first.wait_for()
+    page.get_by_role("link", name="Dans votre sélection (1/4)").first.wait_for()
     assert probe.console_errors == []

@@ -56,6 +56,9 @@ def test_region_switch_updates_the_figures_without_reload(probe, catalogue):
     # The schools list follows the region (out-of-band swap): the only school of the catalogue is in Paris.
     page.locator("#ecoles .fig-offers__count", has_text=REGIONS["53"]).wait_for()
     assert page.locator("#ecoles .fig-offer").count() == 0
+    # axe on the settled page: the "en cours" indicator fades out (200 ms) after the swap, and a half-transparent
+    # text fails the contrast rule.
+    page.wait_for_function("() => getComputedStyle(document.querySelector('#devenir-en-cours')).opacity === '0'")
     assert axe_violations(page) == []
     assert probe.console_errors == []
 

@@ -222,6 +222,19 @@ def test_a_private_or_no_store_response_is_not_stored(cache_control):
     assert _states_for(view) == ["", ""]
 
 
+def test_a_page_that_varies_on_the_cookie_is_stored_only_as_the_cookie_less_page():
+    @cache_page_view
+    def varies(request):
+        response = HttpResponse("hello")
+        response["Vary"] = "Cookie"
+        return response
+
+    assert _states_for(varies, HTTP_COOKIE="other=1") == ["", ""]  # which cookie did it read? not stored
+    assert _states_for(varies) == ["miss", "hit"]
+    # Only personal cookies (`PAGECACHE_BYPASS_COOKIES`, session) change our pages: another one gets the shared page.
+    assert _states_for(varies, HTTP_COOKIE="other=1") == ["hit", "hit"]
+
+
 def test_a_response_that_varies_on_the_cookie_or_is_marked_uncacheable_is_not_stored():
     @cache_page_view
     def varies(request):
@@ -234,7 +247,7 @@ def test_a_response_that_varies_on_the_cookie_or_is_marked_uncacheable_is_not_st
         mark_uncacheable("stale figures")
         return HttpResponse("hello")
 
-    assert _states_for(varies) == ["", ""]
+    assert _states_for(varies, HTTP_COOKIE="other=2") == ["", ""]
     assert _states_for(degraded) == ["", ""]
 
 

@@ -41,7 +41,7 @@ class Column:
     place: str  # "France", a region name, or the school's name and town
     chain: FigureChain
     offered: bool  # a pair the catalogue lists (always True for a formation)
-    page_url: str  # the item's own page, carrying the list (to add another item from there)
+    page_url: str  # the item's own page (the visitor's selection follows in its cookie)
     remove_url: str
 
     @property
@@ -155,7 +155,6 @@ def build_columns(items: Sequence[Item], region: Region | None) -> list[Column]:
             chain = unasked_chain(school.display_name, ScopeKind.SCHOOL, voie_label)
         else:
             chain = unasked_chain("France", ScopeKind.FRANCE, voie_label)
-        query = compare_query(final_items, region_code)
         if school is not None:
             page = reverse("web:school_formation", kwargs={"uai": school.uai, "cfd": formation.cfd})
             place = f"{school.display_name} ({school.town})" if school.town else school.display_name
@@ -174,7 +173,7 @@ def build_columns(items: Sequence[Item], region: Region | None) -> list[Column]:
                 place=place,
                 chain=chain,
                 offered=is_offered,
-                page_url=f"{page}?{query}",
+                page_url=page,
                 remove_url=reverse("web:compare") + (f"?{remaining}" if remaining else ""),
             )
         )

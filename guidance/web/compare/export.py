@@ -4,7 +4,8 @@ block per item, so the file has the columns of every other export and the same `
 from collections.abc import Sequence
 
 from guidance.web.compare.columns import Column
-from guidance.web.figures.export import Block, csv_text
+from guidance.web.compare.rows import ChoiceRow
+from guidance.web.figures.export import Block, csv_text, extra_line
 
 
 def blocks(compared: Sequence[Column]) -> list[Block]:
@@ -24,5 +25,20 @@ def blocks(compared: Sequence[Column]) -> list[Block]:
     ]
 
 
-def compare_csv_text(compared: Sequence[Column]) -> str:
-    return csv_text(blocks(compared))
+def compare_csv_text(compared: Sequence[Column], choices: Sequence[ChoiceRow] = ()) -> str:
+    """After the rates of each item, its rows of `choices` (pressure, position, jobs): their sentences in `raison`,
+    the value a position is about in `valeur_pourcent`."""
+
+    def choice_lines(block: Block) -> list[tuple]:
+        lines = []
+        for row in choices:
+            choice = row.cells[block.element - 1]
+            reason = " ; ".join(choice.lines) or choice.reason
+            lines.append(
+                extra_line(
+                    block, row.key, value=choice.value, millesime=choice.millesime, source=choice.source, reason=reason
+                )
+            )
+        return lines
+
+    return csv_text(blocks(compared), after=choice_lines)

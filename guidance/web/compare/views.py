@@ -7,12 +7,14 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from guidance.catalog.models import Formation, School
 from guidance.inserjeunes.codes import Region, region_from_code
 from guidance.web.compare import columns as compare
 from guidance.web.compare.export import compare_csv_text
 from guidance.web.compare.forms import CompareForm
+from guidance.web.compare.rows import choice_rows
 from guidance.web.http import bad_request, first_error
-from guidance.web.shortlist import MAX_ITEMS, compare_query
+from guidance.web.shortlist import MAX_ITEMS, PairItem, compare_query, current_selection
 
 
 class _BadAddress(Exception):
@@ -27,10 +29,25 @@ def _read(request) -> tuple[CompareForm, list[compare.Column], Region | None]:
     if not form.is_valid():
         raise _BadAddress(first_error(form))
     region = region_from_code(form.cleaned_data["region"]) if form.cleaned_data["region"] else None
+    # An address with items is a comparison of its own (a share link); without, the visitor's selection.
+    if "item" not in request.GET:
+        # A selection kept for months may name a diploma or school the catalogue has since dropped: not the
+        # visitor's error, so those are left out rather than answered with a 400.
+        return form, compare.build_columns(_known(current_selection(request)), region), region
     try:
         return form, compare.build_columns(form.cleaned_data["item"], region), region
     except compare.UnknownItem as error:
         raise _BadAddress(error.message) from None
+
+
+def _known(items: list) -> list:
+    """The items whose formation (and school) the catalogue still has (two queries)."""
+    if not items:
+        return []
+    cfds = set(Formation.objects.filter(cfd__in={i.cfd for i in items}).values_list("cfd", flat=True))
+    uais = {i.uai for i in items if isinstance(i, PairItem)}
+    uais = set(School.objects.filter(uai__in=uais).values_list("uai", flat=True)) if uais else set()
+    return [i for i in items if i.cfd in cfds and (not isinstance(i, PairItem) or i.uai in uais)]
 
 
 def _reads_the_address(view):
@@ -49,8 +66,14 @@ def _reads_the_address(view):
 @require_safe
 @_reads_the_address
 def compare_page(request, form: CompareForm, columns: list[compare.Column], region: Region | None):
-    query = compare_query([c.item for c in columns], region.code if region else "")
+    items = [c.item for c in columns]
+    query = compare_query(items, region.code if region else "")
+    selection = current_selection(request)
     context = {
+        "is_selection": "item" not in request.GET or items == selection,
+        "selection_count": len(selection),
+        "next_url": request.get_full_path(),
+        "choice_rows": choice_rows(columns, region),
         "form": form,
         "columns": columns,
         "rows": compare.rows(columns),
@@ -65,8 +88,10 @@ def compare_page(request, form: CompareForm, columns: list[compare.Column], regi
 
 @require_safe
 @_reads_the_address
-def compare_csv(request, _form, columns: list[compare.Column], _region):
+def compare_csv(request, _form, columns: list[compare.Column], region: Region | None):
     """`;`-separated, UTF-8 with a BOM (spreadsheet software reads the accents right), one line per item and rate."""
-    response = HttpResponse("\ufeff" + compare_csv_text(columns), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        "\ufeff" + compare_csv_text(columns, choice_rows(columns, region)), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="comparaison.csv"'
     return response

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from guidance.web.figures.models import Evolution, FigurePanel
@@ -136,14 +136,25 @@ def _line(block: Block, key: str) -> tuple:
     )
 
 
-def csv_text(blocks: Sequence[Block]) -> str:
-    """`;`-separated text, one line per block and rate (the view adds the BOM spreadsheet software needs)."""
+def extra_line(block: Block, key: str, *, value: int | None, millesime: str, source: str, reason: str) -> tuple:
+    """A line of `CSV_HEADER` about `block` that is not one of its rates (the compare page's choice rows)."""
+    panel = block.panel
+    identity = (block.element, block.formation, block.cfd, block.school, block.uai, panel.voie, panel.speciality)
+    return (*identity, panel.scope, "oui" if block.is_fallback else "non", key, "" if value is None else value, "",
+            millesime, "", source, reason)  # fmt: skip
+
+
+def csv_text(blocks: Sequence[Block], after: Callable[[Block], Iterable[tuple]] | None = None) -> str:
+    """`;`-separated text, one line per block and rate (the view adds the BOM spreadsheet software needs), then
+    the lines `after(block)` gives about that block, if any."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for block in blocks:
         for key, _label in ROWS:
             writer.writerow(_line(block, key))
+        if after is not None:
+            writer.writerows(after(block))
     return buffer.getvalue()
 
 

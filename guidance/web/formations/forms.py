@@ -22,7 +22,11 @@ FIELD_NAMES = {
     "layout": "présentation (layout)",
     "theme": "thème",
     "direction": "direction",
+    "tri": "tri",
+    "minimum": "minimum",
 }
+# `?tri=` of the formation search within a region: the outcome the results are ordered by (peers.MEASURES keys).
+SORTS = {"emploi": "taux_en_emploi_6_mois", "poursuite": "taux_en_formation"}
 
 
 def departement_choices(region_code: str | None = None) -> list[tuple[str, str]]:
@@ -73,6 +77,19 @@ class FormationSearchForm(forms.Form):
     voie = _select("Voie", "Scolaire et apprentissage", Voie.choices)
     domaine = _select("Domaine", "Tous les domaines", [])
     region = _select("Région (formation proposée dans la région)", "Toute la France", [])
+    tri = _select(
+        "Trier (dans une région)",
+        "Par pertinence",
+        [("emploi", "Emploi à 6 mois"), ("poursuite", "Poursuite d’études")],
+    )
+    minimum = forms.IntegerField(
+        label="Au moins (en %, dans une région)",
+        required=False,
+        min_value=0,
+        max_value=100,
+        help_text="Part minimale pour le tri choisi (emploi à 6 mois par défaut).",
+        widget=forms.NumberInput(attrs={"class": "fr-input", "inputmode": "numeric"}),
+    )
     page = PageField()
 
     def __init__(self, *args, **kwargs) -> None:
@@ -84,7 +101,18 @@ class FormationSearchForm(forms.Form):
     @property
     def has_filters(self) -> bool:
         data = self.cleaned_data
-        return any(data.get(name) for name in ("niveau", "voie", "domaine", "region"))
+        return any(data.get(name) for name in ("niveau", "voie", "domaine", "region", "tri")) or (
+            data.get("minimum") is not None
+        )
+
+    @property
+    def wants_outcome_order(self) -> bool:
+        return bool(self.cleaned_data.get("tri")) or self.cleaned_data.get("minimum") is not None
+
+    @property
+    def measure(self) -> str:
+        """The figure the results are ordered and filtered by (employment at 6 months unless asked otherwise)."""
+        return SORTS[self.cleaned_data.get("tri") or "emploi"]
 
 
 class FormationPageForm(forms.Form):

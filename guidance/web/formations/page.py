@@ -39,6 +39,7 @@ class VoiePanels:
     region: tuple[FigurePanel, ...]
     # Set when the diploma has no code in this voie (no final-year MEFSTAT11 in the BCN for the voie scolaire).
     not_offered: str = ""
+    codes: tuple[str, ...] = ()  # the certification code of each panel (same order as `france` and `region`)
 
 
 @dataclass(frozen=True)
@@ -202,7 +203,7 @@ def build_formation_figures(
             continue
         france = tuple(panel(answers[national[c]], "France", "france", c) for c in certs)
         here = tuple(panel(answers[regional[c]], region.nom, "region", c) for c in certs) if region else ()
-        voies.append(VoiePanels(voie, label, france, here))
+        voies.append(VoiePanels(voie, label, france, here, codes=tuple(c.code for c in certs)))
     return FormationFigures(
         voies=tuple(voies),
         region=region,

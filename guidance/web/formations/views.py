@@ -8,12 +8,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from guidance.catalog import stats
-from guidance.catalog.models import Formation, Level, Offer
+from guidance.catalog.models import Formation, Level, Offer, Voie
 from guidance.catalog.search import search_formations
 from guidance.inserjeunes.codes import InvalidCode, parse_cfd, region_from_code
 from guidance.inserjeunes.territories import DEPARTEMENTS
 from guidance.pagecache.markers import cache_page_view
 from guidance.web.figures.questions import Answers
+from guidance.web.formations.choose import formation_jobs, voie_choices
 from guidance.web.formations.forms import FormationPageForm, FormationSearchForm, error_message
 from guidance.web.formations.page import (
     build_formation_figures,
@@ -21,6 +22,7 @@ from guidance.web.formations.page import (
     page_certifications,
     plan_offer_rows,
 )
+from guidance.web.formations.results import cards_page, order_by_outcome, search_region
 from guidance.web.http import bad_request, page_or_fragment, reuse_links, wants_fragment
 from guidance.web.shortlist import ADD_LABELS, FormationItem, compare_links
 
@@ -49,17 +51,31 @@ def search(request):
         voie=data["voie"] or None,
         domaine=data["domaine"] or None,
         region=data["region"] or None,
+        use_place=True,
     )
-    page_obj = results.page(data["page"] or 1, per_page=RESULTS_PER_PAGE)
+    region = search_region(data, results)
+    objects, rates, order, count = results, {}, None, results.count
+    voie = data["voie"] or None
+    if form.wants_outcome_order:
+        ordered, rates, order = order_by_outcome(
+            results, region, voie=data["voie"], measure=form.measure, minimum=data["minimum"]
+        )
+        if order.sentence:
+            objects, count, voie = ordered, len(ordered), data["voie"] or Voie.SCOLAIRE.value
+    page_obj, cards = cards_page(objects, data["page"] or 1, RESULTS_PER_PAGE, region=region, voie=voie, rates=rates)
     context = {
         "form": form,
         "q": data["q"],
         "page_obj": page_obj,
-        "result_count": results.count,
+        "cards": cards,
+        "results": results,
+        "search_region": region,
+        "order": order,
+        "result_count": count,
         "has_filters": form.has_filters,
         "level_shortcuts": [(value, label, dict(Level.choices)[value]) for value, label in LEVEL_SHORTCUTS],
         "popular_fields": popular_fields() if not data["q"] and not form.has_filters else [],
-        "announcement": _count_sentence(results.count, "formation trouvée", "formations trouvées"),
+        "announcement": _count_sentence(count, "formation trouvée", "formations trouvées"),
     }
     template = "formations/search_fragment.html" if wants_fragment(request) else "formations/search.html"
     return render(request, template, context)
@@ -132,11 +148,14 @@ def formation(request, cfd: str):
         else build_formation_figures(formation, certifications, region=region, millesime=millesime, answers=answers)
     )
     offer_rows = build_offer_rows(formation, plans, answers=answers)
+    choices = voie_choices(formation, figures, region) if figures is not None else ()
 
     context = {
         "formation": formation,
         "form": form,
         "figures": figures,
+        "choices": choices,
+        "jobs": formation_jobs(formation) if fragment is None else None,
         "region": region,
         "departement_name": DEPARTEMENTS[data["departement"]][0] if data["departement"] else "",
         "schools_page": schools_page,

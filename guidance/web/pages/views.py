@@ -67,9 +67,12 @@ def home(request):
 
 
 def _preview(query: str) -> dict:
-    formations = search_formations(query)
-    schools = search_schools(query)
+    # Places are understood as on the search pages ("cuisine millau", "31000"), each preview saying so.
+    formations = search_formations(query, use_place=True)
+    schools = search_schools(query, use_place=True)
     return {
+        "formation_place": formations.place.region_sentence if formations.place_region else "",
+        "school_place": schools.place.departement_sentence if schools.place else "",
         "formations": formations[:PREVIEW_SIZE],
         "formation_total": formations.count,
         "schools": schools[:PREVIEW_SIZE],

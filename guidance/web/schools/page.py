@@ -9,9 +9,10 @@ only for what the school and its region lack, so a page asks at most one questio
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from guidance.catalog.models import Formation, Offer, School, Voie
+from guidance.orientation.pressure import Pressure, pressure_for, pressures_for_school
 from guidance.web.figures.models import FigureChain, FigurePanel, ScopeKind
 from guidance.web.figures.present import present, unasked_chain
 from guidance.web.figures.provenance import Provenance, provenance, related_uais
@@ -27,6 +28,7 @@ class OfferRow:
     voie: str
     voie_label: str
     chain: FigureChain
+    pressure: Pressure | None = None  # the admission rows of this offer (Affelnet 2022, Parcoursup 2024)
 
     @property
     def panel(self) -> FigurePanel:
@@ -54,6 +56,7 @@ def offer_rows(school: School, offers: Iterable[Offer]) -> list[OfferRow]:
         chains.append(place_chain(cert, school=school) if cert else None)
     answers = Answers()
     answers.ask_chains(chains, france_if_needed=True)
+    pressures = pressures_for_school(school)  # one query for the whole list
     rows = []
     for offer, chain in zip(offers, chains, strict=True):
         label = VOIE_LABELS.get(offer.voie, "")
@@ -61,7 +64,8 @@ def offer_rows(school: School, offers: Iterable[Offer]) -> list[OfferRow]:
             shown = unasked_chain(school.display_name, ScopeKind.SCHOOL, label)
         else:
             shown = answers.chain(chain, voie=label, is_new_formation=offer.formation.is_new())
-        rows.append(OfferRow(offer.formation, offer.voie, label, shown))
+        pressure = pressures.get((offer.formation.cfd, offer.voie))
+        rows.append(OfferRow(offer.formation, offer.voie, label, shown, pressure))
     return rows
 
 
@@ -77,6 +81,7 @@ class VoieBlock:
     france_panel: FigurePanel | None = None
     provenance: Provenance | None = None
     has_school_figures: bool = False
+    pressure: Pressure | None = None
 
 
 def voie_blocks(
@@ -123,7 +128,7 @@ def voie_blocks(
                 has_school_figures=school_result.figures is not None,
             )
         )
-    return blocks
+    return [replace(block, pressure=pressure_for(school, formation, block.voie)) for block in blocks]
 
 
 def pair_blocks(school: School, formation: Formation, voie: str = "") -> tuple[list[VoieBlock], list[str]]:

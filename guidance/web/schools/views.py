@@ -47,7 +47,11 @@ def school_search(request):
         return bad_request(request, first_error(form))
     data = form.cleaned_data
     results = search_schools(
-        data["q"], region=data["region"] or None, kind=data["type"] or None, sector=data["secteur"] or None
+        data["q"],
+        region=data["region"] or None,
+        kind=data["type"] or None,
+        sector=data["secteur"] or None,
+        use_place=True,
     )
     page = results.page(data["page"] or 1, RESULTS_PER_PAGE)
     schools = list(page.object_list)
@@ -63,6 +67,7 @@ def school_search(request):
         "page_obj": page,
         "schools": [(school, counts.get(school.pk, 0)) for school in schools],
         "total": results.count,
+        "results": results,
         "has_criteria": bool(data["q"]) or form.has_filters,
     }
     template = "schools/search.html#results" if wants_fragment(request) else "schools/search.html"

@@ -166,7 +166,7 @@ def test_the_share_link_rebuilds_the_same_comparison(client, shortlist):
     assert _table(again.content)["items"][0] == f"e:{far.uai}:{formation.cfd}:scolaire"  # order kept
 
 
-def test_each_item_has_a_remove_link_and_a_link_to_its_page_carrying_the_list(client, shortlist):
+def test_a_share_link_has_address_remove_links_and_plain_page_links(client, shortlist):
     _, formation, paris, _, _ = shortlist
     formation_item, pair_item = f"f:{formation.cfd}:apprentissage", f"e:{paris.uai}:{formation.cfd}:scolaire"
 
@@ -176,11 +176,8 @@ def test_each_item_has_a_remove_link_and_a_link_to_its_page_carrying_the_list(cl
     removes = [th.find("a", class_="compare-remove").attrs["href"] for th in heads]
     assert removes == [f"/comparer/?item={pair_item}&region=76", f"/comparer/?item={formation_item}&region=76"]
     pages = [th.find("a").attrs["href"] for th in heads]
-    carried = f"?item={formation_item}&item={pair_item}&region=76"
-    assert pages == [
-        f"/formations/{formation.cfd}/{carried}",
-        f"/etablissements/{paris.uai}/formations/{formation.cfd}/{carried}",
-    ]
+    # The visitor's own selection follows in its cookie: the pages' addresses carry nothing.
+    assert pages == [f"/formations/{formation.cfd}/", f"/etablissements/{paris.uai}/formations/{formation.cfd}/"]
     # The last one removed: the empty page says how to start again.
     empty = client.get("/comparer/")
     assert empty.status_code == 200
@@ -206,8 +203,15 @@ def test_csv_has_the_same_figures_as_the_page(client, shortlist):
     assert "attachment" in response["Content-Disposition"]
     raw = response.content
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: spreadsheet software reads UTF-8 accents right
-    lines = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    every = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    # The rates keep their lines; the rows that help choose follow each item's rates, with the page's words.
+    lines = [line for line in every if line["indicateur"] in RATE_ROWS]
+    choices = [line for line in every if line["indicateur"] not in RATE_ROWS]
     assert len(lines) == len(items) * len(RATE_ROWS)
+    assert [line["indicateur"] for line in choices] == ["demandes_entree", "position_region", "metiers"] * len(items)
+    for line in choices:
+        cell = page[line["indicateur"]][int(line["element"]) - 1]
+        assert line["raison"] and line["raison"].split(" ; ")[0] in cell
     for index in range(len(items)):
         mine = [line for line in lines if line["element"] == str(index + 1)]
         assert [line["indicateur"] for line in mine] == RATE_ROWS
@@ -242,11 +246,10 @@ def test_hidden_figures_are_an_empty_value_and_a_reason_on_the_page_and_in_the_c
     query = f"item=f:{cfd}:apprentissage"
 
     page = _table(client.get(f"/comparer/?{query}").content)["rows"]
-    lines = list(
-        csv.DictReader(
-            io.StringIO(client.get(f"/comparer/export.csv?{query}").content.decode("utf-8-sig")), delimiter=";"
-        )
+    every = csv.DictReader(
+        io.StringIO(client.get(f"/comparer/export.csv?{query}").content.decode("utf-8-sig")), delimiter=";"
     )
+    lines = [line for line in every if line["indicateur"] in RATE_ROWS]
 
     small = MESSAGES[MissingCause.SMALL_COHORT][0]
     assert all(page[key] == [small] for key in RATE_ROWS)
@@ -328,8 +331,9 @@ def test_four_items_cost_one_get_many_and_few_queries(client, shortlist, monkeyp
     client.get(url)  # fills the cache
     calls.clear()
 
-    # Catalogue: formations + their final years, schools, offers; the service: its cache read and hit counter.
-    with django_assert_max_num_queries(8):
+    # Catalogue: formations + their final years, schools, offers; the service: its cache read and hit counter;
+    # the rows that help choose: the jobs of the one diploma (1), the admission rows of each pair (2).
+    with django_assert_max_num_queries(8 + 1 + 2):
         response = client.get(url)
 
     assert response.status_code == 200
@@ -342,35 +346,44 @@ def test_four_items_cost_one_get_many_and_few_queries(client, shortlist, monkeyp
 # --- Add and remove links on the other pages ------------------------------------------------------------------------
 
 
-def test_formation_page_offers_each_voie_and_keeps_the_carried_list(client, shortlist):
+def _buttons(block) -> list[tuple[str, str, str, str]]:
+    """(button text, action, item, next) of each selection form of an add-links block."""
+    found = []
+    for form in block.find_all("form"):
+        fields = {i.attrs["name"]: i.attrs["value"] for i in form.find_all("input")}
+        assert form.attrs["method"] == "post" and form.attrs["action"] == "/comparer/selection/"
+        found.append((form.find("button").text, fields["action"], fields["item"], fields["next"]))
+    return found
+
+
+def test_formation_page_offers_each_voie_from_the_selection_cookie(client, shortlist):
     _, formation, paris, _, _ = shortlist
     pair = f"e:{paris.uai}:{formation.cfd}:scolaire"
+    page = f"/formations/{formation.cfd}/"
 
-    fresh = parse(client.get(f"/formations/{formation.cfd}/").content)
-    links = {a.text: a.attrs["href"] for a in fresh.find(id="comparaison").find_all("a")}
-    assert links == {
-        "Ajouter la voie scolaire à la comparaison": f"/comparer/?item=f:{formation.cfd}:scolaire",
-        "Ajouter l’apprentissage à la comparaison": f"/comparer/?item=f:{formation.cfd}:apprentissage",
-    }
+    fresh = client.get(page)
+    assert _buttons(parse(fresh.content).find(id="comparaison")) == [
+        ("Ajouter la voie scolaire à la comparaison", "add", f"f:{formation.cfd}:scolaire", page),
+        ("Ajouter l’apprentissage à la comparaison", "add", f"f:{formation.cfd}:apprentissage", page),
+    ]
+    assert "Cookie" in fresh["Vary"]
 
-    carried = parse(client.get(f"/formations/{formation.cfd}/?item={pair}&item=f:{formation.cfd}:scolaire").content)
-    links = {a.text: a.attrs["href"] for a in carried.find(id="comparaison").find_all("a")}
-    assert links == {
-        "Retirer la voie scolaire de la comparaison": f"/formations/{formation.cfd}/?item={pair}",
-        "Ajouter l’apprentissage à la comparaison": (
-            f"/comparer/?item={pair}&item=f:{formation.cfd}:scolaire&item=f:{formation.cfd}:apprentissage"
-        ),
-        "Voir la comparaison (2)": f"/comparer/?item={pair}&item=f:{formation.cfd}:scolaire",
-    }
+    client.cookies["selection"] = f"{pair}|f:{formation.cfd}:scolaire"
+    block = parse(client.get(page + "?region=76").content).find(id="comparaison")
+    assert _buttons(block) == [
+        ("Retirer la voie scolaire de la comparaison", "remove", f"f:{formation.cfd}:scolaire", page + "?region=76"),
+        ("Ajouter l’apprentissage à la comparaison", "add", f"f:{formation.cfd}:apprentissage", page + "?region=76"),
+    ]
+    assert [a.text for a in block.find_all("a")] == ["Voir votre sélection (2/4)"]
 
 
-def test_school_formation_page_adds_the_pair_and_says_when_the_list_is_full(client, shortlist):
+def test_school_formation_page_adds_the_pair_and_says_when_the_selection_is_full(client, shortlist):
     _, formation, paris, far, _ = shortlist
     page = f"/etablissements/{paris.uai}/formations/{formation.cfd}/"
 
-    links = parse(client.get(page).content).find(id="comparaison").find_all("a")
-    assert [(a.text, a.attrs["href"]) for a in links] == [
-        ("Ajouter la voie scolaire à la comparaison", f"/comparer/?item=e:{paris.uai}:{formation.cfd}:scolaire")
+    block = parse(client.get(page).content).find(id="comparaison")
+    assert _buttons(block) == [
+        ("Ajouter la voie scolaire à la comparaison", "add", f"e:{paris.uai}:{formation.cfd}:scolaire", page)
     ]
     full = [
         f"f:{formation.cfd}:scolaire",
@@ -378,11 +391,14 @@ def test_school_formation_page_adds_the_pair_and_says_when_the_list_is_full(clie
         f"e:{far.uai}:{formation.cfd}:scolaire",
         f"e:{far.uai}:{formation.cfd}:apprentissage",
     ]
-    block = parse(client.get(page + "?" + "&".join(f"item={i}" for i in full)).content).find(id="comparaison")
+    client.cookies["selection"] = "|".join(full)
+    block = parse(client.get(page).content).find(id="comparaison")
     assert "compte déjà 4 éléments" in block.text
-    assert [a.text for a in block.find_all("a")] == ["Voir la comparaison (4)"]
-    # A list the page cannot read is not an error there: it starts a new one.
-    assert client.get(page + "?item=zzz").status_code == 200
+    assert block.find("form") is None
+    assert [a.text for a in block.find_all("a")] == ["Voir votre sélection (4/4)"]
+    # A cookie the page cannot read is not an error: it starts a new selection.
+    client.cookies["selection"] = "zzz"
+    assert client.get(page).status_code == 200
 
 
 def test_header_and_site_map_link_the_compare_page(client):

@@ -1,0 +1,135 @@
+"""What helps choose, on a formation page: the jobs it prepares for, where its regional rate stands among the
+same diplomas of the region, and better-placed formations of the same field and level.
+
+The position and the alternatives are read on the regional panel the page shows (same certification code, voie
+and millésime), from the service's regional list (`guidance.indicators.peers`): the rate's denominator is the
+final-year learners there as in the panel. Nothing is computed here; this module only picks what to ask and says
+why when there is nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from guidance.catalog.models import Formation
+from guidance.indicators import peers
+from guidance.inserjeunes.codes import Region
+from guidance.orientation.jobs import (
+    JOBS_SOURCE,
+    ONISEP_CREDIT,
+    ONISEP_YEAR,
+    Job,
+    OnisepPage,
+    jobs_for_formation,
+    onisep_formation,
+)
+from guidance.web.formations.page import FormationFigures, VoiePanels
+
+MEASURE_LABELS = {
+    "taux_en_emploi_6_mois": "en emploi 6 mois après la sortie",
+    "taux_en_formation": "en poursuite d’études",
+}
+
+
+@dataclass(frozen=True)
+class Jobs:
+    items: tuple[Job, ...]
+    onisep: OnisepPage | None
+    source: str = JOBS_SOURCE
+    onisep_credit: str = ONISEP_CREDIT  # Onisep data are ODbL: credited wherever one of their links shows
+    onisep_year: str = ONISEP_YEAR
+
+    @property
+    def has_onisep_jobs(self) -> bool:
+        return any(job.onisep for job in self.items)
+
+
+def formation_jobs(formation: Formation) -> Jobs:
+    return Jobs(tuple(jobs_for_formation(formation)), onisep_formation(formation))
+
+
+@dataclass(frozen=True)
+class PositionLine:
+    measure_label: str
+    sentence: str  # "" when there is no position: then `reason` says why
+    reason: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Alternative:
+    formation: Formation
+    url: str
+    rate: int
+    cohort: int | None
+
+
+@dataclass(frozen=True)
+class VoieChoice:
+    """Position and alternatives of one voie of the regional panel shown."""
+
+    voie: str
+    label: str
+    millesime: str  # the regional period of the panel shown ("2022_2023")
+    positions: tuple[PositionLine, ...]
+    alternatives: tuple[Alternative, ...]
+    reference_rate: int | None  # the formation's own rate the alternatives beat
+    alternatives_reason: str
+    reason: str = ""  # the whole voie has nothing to situate (no regional figure shown)
+
+    @property
+    def alternatives_source(self) -> str:
+        return (
+            f"Source : {peers.SOURCE}, millésime {self.millesime} ({peers.period_words(self.millesime)}) ; "
+            "taux d’emploi à 6 mois calculés sur les inscrits en dernière année, dans la même région et la même "
+            f"voie ; {peers.MIN_COHORT} jeunes au moins en dernière année."
+        )
+
+
+def _shown(voie: VoiePanels) -> tuple[str, object] | None:
+    """The (code, panel) of the first regional panel of a voie that has figures."""
+    for code, panel in zip(voie.codes, voie.region, strict=False):
+        if panel.has_figures and panel.millesime is not None:
+            return code, panel
+    return None
+
+
+def voie_choices(formation: Formation, figures: FormationFigures, region: Region | None) -> tuple[VoieChoice, ...]:
+    """Per voie with regional panels: the position of its rates and up to 5 better-placed formations."""
+    if region is None or figures is None:
+        return ()
+    choices = []
+    for voie in figures.voies:
+        if not voie.region:
+            continue
+        shown = _shown(voie)
+        if shown is None:
+            reason = f"Pas de chiffre publié en {region.nom} pour cette voie : rien à situer."
+            choices.append(VoieChoice(voie.voie, voie.label, "", (), (), None, "", reason=reason))
+            continue
+        code, panel = shown
+        choices.append(_choice(formation, voie, code, str(panel.millesime), region))
+    return tuple(choices)
+
+
+def _choice(formation, voie: VoiePanels, code: str, millesime: str, region: Region) -> VoieChoice:
+    lines = []
+    for measure, measure_label in MEASURE_LABELS.items():
+        reading = peers.position_for(code, region.code, voie.voie, millesime, measure)
+        if reading is not None:
+            lines.append(PositionLine(measure_label, reading.sentence, "", reading.source))
+        else:
+            reason = peers.no_position_reason(code, region.code, voie.voie, millesime, measure)
+            lines.append(PositionLine(measure_label, "", reason, ""))
+    found = peers.alternatives(formation, region.code, voie.voie, millesime)
+    items = tuple(_alternative(r, region) for r in found.items)
+    reference = found.reference.taux_en_emploi_6_mois if found.reference else None
+    return VoieChoice(voie.voie, voie.label, millesime, tuple(lines), items, reference, found.reason)
+
+
+def _alternative(ranked: peers.RankedFormation, region: Region) -> Alternative:
+    formation = ranked.formation
+    url = reverse("web:formation", kwargs={"cfd": formation.cfd}) + f"?region={region.code}"
+    return Alternative(formation, url, ranked.figure.taux_en_emploi_6_mois, ranked.figure.nb_annee_term)

@@ -1,0 +1,85 @@
+"""The formation search's results page: the place understood, the order by outcome within a region, and the
+headline figure of each card (one `get_many` for the page, `figures.headline`).
+
+The order by outcome is the service's (`peers.sort_by_outcome`: the region's figures of the newest period, the
+voie of the search or the voie scolaire); this module only says what was done, or why it was not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+
+from guidance.catalog.models import Formation, Voie
+from guidance.catalog.search import FormationResults
+from guidance.indicators import peers
+from guidance.inserjeunes.codes import InvalidCode, Region, region_from_code
+from guidance.web.figures.headline import Headline, headlines
+from guidance.web.figures.wording import VOIE_LABELS
+
+
+@dataclass(frozen=True)
+class Card:
+    formation: Formation
+    headline: Headline
+    sort_rate: int | None = None  # the regional figure the results are ordered by, when they are
+
+
+@dataclass(frozen=True)
+class OutcomeOrder:
+    """What the order by outcome did: `sentence` says it (with its source), `reason` why it could not."""
+
+    sentence: str = ""
+    source: str = ""
+    reason: str = ""
+    measure_label: str = ""
+
+
+def search_region(data: dict, results: FormationResults) -> Region | None:
+    """The region the search is within: the one chosen, else the one of the place understood."""
+    code = data.get("region") or results.place_region
+    try:
+        return region_from_code(code) if code else None
+    except InvalidCode:
+        return None
+
+
+def order_by_outcome(
+    results: FormationResults, region: Region | None, *, voie: str, measure: str, minimum: int | None
+) -> tuple[list[Formation], dict[int, int], OutcomeOrder]:
+    """The results ordered by their regional `measure` (highest first, without a figure last), at least
+    `minimum` when given. Returns the formations, {formation id: rate}, and what the page says."""
+    label = peers.MEASURES[measure][1]
+    if region is None:
+        reason = "Le tri et le filtre par résultats se font dans une région : choisissez une région."
+        return [], {}, OutcomeOrder(reason=reason, measure_label=label)
+    millesime = peers.latest_millesime(region.code)
+    if millesime is None:
+        reason = "Les chiffres régionaux ne sont pas disponibles pour le moment : résultats par pertinence."
+        return [], {}, OutcomeOrder(reason=reason, measure_label=label)
+    by_id = Formation.objects.prefetch_related("mefs").in_bulk(results.ids)
+    ordered = [by_id[pk] for pk in results.ids if pk in by_id]
+    voie = voie or Voie.SCOLAIRE.value
+    ranked = peers.sort_by_outcome(ordered, region.code, voie, millesime, measure, minimum)
+    rates = {r.formation.pk: r.figure.value(measure) for r in ranked if r.figure is not None}
+    with_minimum = f", {minimum} % au moins" if minimum is not None else ""
+    sentence = (
+        f"Classées selon la part « {label} » {peers.region_words(region.code)}, {VOIE_LABELS[voie].lower()}"
+        f"{with_minimum} : la plus haute d’abord, celles sans chiffre publié à la fin."
+    )
+    source = f"Source : {peers.SOURCE}, millésime {millesime} ({peers.period_words(millesime)})."
+    return [r.formation for r in ranked], rates, OutcomeOrder(sentence, source, "", label)
+
+
+def cards_page(
+    objects, number: int, per_page: int, *, region: Region | None, voie: str | None, rates: dict[int, int]
+) -> tuple[Page, list[Card]]:
+    """The page asked and its cards, each with its headline figure (the page's questions in one round)."""
+    page = objects.page(number, per_page) if isinstance(objects, FormationResults) else None
+    if page is None:
+        page = Paginator(objects, per_page).get_page(number)
+    formations = list(page.object_list)
+    found = headlines(formations, region=region, voie=voie or None)
+    cards = [Card(f, h, rates.get(f.pk)) for f, h in zip(formations, found, strict=True)]
+    return page, cards

@@ -33,9 +33,15 @@ _CHAR = 0.56  # average advance of a sans-serif glyph, in em (for wrapping)
 
 
 @dataclass(frozen=True)
-class Line:
+class Mark:
+    """Where a drawn element stands (a bar's top-left corner, a line's baseline start), in user units."""
+
     x: float
     y: float
+
+
+@dataclass(frozen=True)
+class Line(Mark):
     text: str
     size: int
     fill: str
@@ -43,9 +49,7 @@ class Line:
 
 
 @dataclass(frozen=True)
-class Bar:
-    x: float
-    y: float
+class Bar(Mark):
     width: float
     height: float
     fill: str

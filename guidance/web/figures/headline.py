@@ -37,17 +37,11 @@ class Headline:
 
     @property
     def employment_rate(self) -> int | None:
-        return self._share("emploi")
+        return self.panel.employment_rate if self.panel else None
 
     @property
     def study_rate(self) -> int | None:
-        return self._share("formation")
-
-    def _share(self, key: str) -> int | None:
-        panel = self.panel
-        if panel is None:
-            return None
-        return next((share.rate for share in panel.shares if share.key == key), None)
+        return self.panel.study_rate if self.panel else None
 
 
 def headline_voie(formation: Formation, voie: str | None = None) -> str:

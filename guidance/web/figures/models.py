@@ -136,6 +136,18 @@ class FigurePanel:
         return self.scope_kind is ScopeKind.FRANCE
 
     @property
+    def employment_rate(self) -> int | None:
+        return self.share_rate("emploi")
+
+    @property
+    def study_rate(self) -> int | None:
+        return self.share_rate("formation")
+
+    def share_rate(self, key: str) -> int | None:
+        """The rate of the share `key` ("emploi", "formation", ...), None when the source gives none."""
+        return next((share.rate for share in self.shares if share.key == key), None)
+
+    @property
     def counts(self) -> tuple[Count, ...]:
         """The counts the source gives under the figure, in the order of `wording.COUNT_LABELS`."""
         values = {

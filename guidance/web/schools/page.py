@@ -36,14 +36,11 @@ class OfferRow:
 
     @property
     def employment_rate(self) -> int | None:
-        return self._share("emploi")
+        return self.panel.employment_rate
 
     @property
     def study_rate(self) -> int | None:
-        return self._share("formation")
-
-    def _share(self, key: str) -> int | None:
-        return next((share.rate for share in self.panel.shares if share.key == key), None)
+        return self.panel.study_rate
 
 
 def offer_rows(school: School, offers: Iterable[Offer]) -> list[OfferRow]:

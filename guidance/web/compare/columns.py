@@ -55,13 +55,15 @@ class Column:
 
 
 @dataclass(frozen=True)
-class Row:
+class Row[C]:
+    """A row of the compare table: one cell per column (a rate `Cell`, or a `rows.ChoiceCell`)."""
+
     key: str
     label: str
-    cells: tuple[Cell, ...]
+    cells: tuple[C, ...]
 
 
-def rows(columns: Sequence[Column]) -> list[Row]:
+def rows(columns: Sequence[Column]) -> list[Row[Cell]]:
     return [Row(key, label, tuple(cell(c.shown, key) for c in columns)) for key, label in ROWS]
 
 

@@ -3,8 +3,8 @@ block per item, so the file has the columns of every other export and the same `
 
 from collections.abc import Sequence
 
-from guidance.web.compare.columns import Column
-from guidance.web.compare.rows import ChoiceRow
+from guidance.web.compare.columns import Column, Row
+from guidance.web.compare.rows import ChoiceCell
 from guidance.web.figures.export import Block, csv_text, extra_line
 
 
@@ -25,7 +25,7 @@ def blocks(compared: Sequence[Column]) -> list[Block]:
     ]
 
 
-def compare_csv_text(compared: Sequence[Column], choices: Sequence[ChoiceRow] = ()) -> str:
+def compare_csv_text(compared: Sequence[Column], choices: Sequence[Row[ChoiceCell]] = ()) -> str:
     """After the rates of each item, its rows of `choices` (pressure, position, jobs): their sentences in `raison`,
     the value a position is about in `valeur_pourcent`."""
 

@@ -12,7 +12,7 @@ from guidance.indicators import peers
 from guidance.inserjeunes.codes import Region
 from guidance.orientation.jobs import JOBS_SOURCE, jobs_for_formation
 from guidance.orientation.pressure import pressure_for
-from guidance.web.compare.columns import Column
+from guidance.web.compare.columns import Column, Row
 from guidance.web.figures.models import ScopeKind
 
 JOBS_SHOWN = 3
@@ -26,12 +26,9 @@ class ChoiceCell:
     value: int | None = None  # the rate a position is about (CSV)
     millesime: str = ""
 
-
-@dataclass(frozen=True)
-class ChoiceRow:
-    key: str
-    label: str
-    cells: tuple[ChoiceCell, ...]
+    @property
+    def has_value(self) -> bool:
+        return bool(self.lines)
 
 
 def _pressure(column: Column) -> ChoiceCell:
@@ -71,16 +68,16 @@ def _jobs(jobs: list) -> ChoiceCell:
     return ChoiceCell(labels, f"Source : {JOBS_SOURCE}.")
 
 
-def choice_rows(columns: Sequence[Column], region: Region | None) -> list[ChoiceRow]:
+def choice_rows(columns: Sequence[Column], region: Region | None) -> list[Row[ChoiceCell]]:
     """The rows that apply: pressure when a pair is compared, position when a region is set, jobs always."""
     rows = []
     if any(column.school is not None for column in columns):
-        rows.append(ChoiceRow("demandes_entree", "Demandes à l’entrée", tuple(_pressure(c) for c in columns)))
+        rows.append(Row("demandes_entree", "Demandes à l’entrée", tuple(_pressure(c) for c in columns)))
     if region is not None:
         label = f"Position en {region.nom} (emploi à 6 mois)"
-        rows.append(ChoiceRow("position_region", label, tuple(_position(c, region) for c in columns)))
+        rows.append(Row("position_region", label, tuple(_position(c, region) for c in columns)))
     if columns:
         # One look-up per distinct diploma (two voies of one formation are two columns).
         jobs = {cfd: jobs_for_formation(cfd) for cfd in dict.fromkeys(c.formation.cfd for c in columns)}
-        rows.append(ChoiceRow("metiers", "Métiers visés", tuple(_jobs(jobs[c.formation.cfd]) for c in columns)))
+        rows.append(Row("metiers", "Métiers visés", tuple(_jobs(jobs[c.formation.cfd]) for c in columns)))
     return rows

@@ -61,6 +61,10 @@ class Cell:
     count: int | None  # the number of young people behind it, when the source gives it
     reason: str  # why there is no rate ("" when there is one)
 
+    @property
+    def has_value(self) -> bool:
+        return self.rate is not None
+
 
 def cell(panel: FigurePanel, key: str) -> Cell:
     """The value of one rate (`ROWS`) for one panel, or the reason it has none."""

@@ -7,7 +7,18 @@ orientation import never depends on the order of the catalogue's upserts; joins 
 from django.db import models
 
 
-class RomeCode(models.Model):
+class CodedLabel(models.Model):
+    """A referential entry named by its code and label (each table sets their lengths)."""
+
+    class Meta:
+        abstract = True
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.label}"
+
+
+class RomeCode(CodedLabel):
     """One fiche of the ROME 4.60 referential (France Travail): 532 parent fiches and their sub-codes."""
 
     code = models.CharField(max_length=5, unique=True)
@@ -16,24 +27,12 @@ class RomeCode(models.Model):
     transition_eco = models.CharField(max_length=80, blank=True)
     regulated = models.BooleanField(default=False)  # emploi réglementé
 
-    class Meta:
-        ordering = ["code"]
 
-    def __str__(self) -> str:
-        return f"{self.code} {self.label}"
-
-
-class ProfessionalDomain(models.Model):
+class ProfessionalDomain(CodedLabel):
     """ROME domaine professionnel (3 chars, e.g. H12); Certif Info writes some as a ROME code ending in 00."""
 
     code = models.CharField(max_length=3, unique=True)
     label = models.CharField(max_length=200)
-
-    class Meta:
-        ordering = ["code"]
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.label}"
 
 
 class JobTitle(models.Model):

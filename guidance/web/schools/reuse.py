@@ -31,7 +31,7 @@ from guidance.web.http import (
 )
 from guidance.web.schools.forms import VoieForm
 from guidance.web.schools.page import VoieBlock, pair_blocks
-from guidance.web.schools.views import _cfd_or_404, _uai_or_404, pair_or_404, school_figures
+from guidance.web.schools.views import _cfd_or_404, _uai_or_404, pair_or_404, school_figures, school_or_404
 
 
 def _panels(block: VoieBlock):
@@ -132,9 +132,7 @@ def school_formation_export(request, uai: str, cfd: str, format: str):
 def school_export(request, uai: str, format: str):
     """`export.json` / `export.csv` of `/etablissements/<uai>/`: the DEPP indicators, then every training's figure."""
     code = _uai_or_404(uai)
-    school = School.objects.filter(uai=code.value).first()
-    if school is None:
-        raise Http404("Établissement inconnu")
+    school = school_or_404(code)
     form = VoieForm(request.GET)
     if not form.is_valid():
         return bad_request(request, first_error(form))

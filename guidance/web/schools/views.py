@@ -32,6 +32,14 @@ def _uai_or_404(raw: str) -> Uai:
         raise Http404("UAI invalide") from None
 
 
+def school_or_404(code: Uai) -> School:
+    """The school of a parsed UAI, or a 404."""
+    school = School.objects.filter(uai=code.value).first()
+    if school is None:
+        raise Http404("Établissement inconnu")
+    return school
+
+
 def _cfd_or_404(raw: str) -> str:
     try:
         return parse_cfd(raw).code
@@ -93,9 +101,7 @@ def school_detail(request, uai: str):
     code = _uai_or_404(uai)
     if code.value != uai:
         return _canonical_redirect(request, reverse("web:school_detail", kwargs={"uai": code.value}))
-    school = School.objects.filter(uai=code.value).first()
-    if school is None:
-        raise Http404("Établissement inconnu")
+    school = school_or_404(code)
     form = VoieForm(request.GET)
     if not form.is_valid():
         return bad_request(request, first_error(form))

@@ -93,6 +93,13 @@ def _parse_file(path: Path, report: Report, drafts: dict, build) -> None:
             current.source = draft.source
 
 
+def _admission(
+    uai: str, cfd: str, voie: str, final: str, source: str, places: int | None, first_wishes: int | None
+) -> OfferDraft:
+    """An offer of an admission file (Affelnet, Parcoursup): its final-year MEF is kept for the voie scolaire only."""
+    return OfferDraft(uai, cfd, voie, final if voie == Voie.SCOLAIRE else "", source, places, first_wishes)
+
+
 def read_offers(root: Path, report: Report, bcn: BcnData) -> dict[tuple[str, str, str], OfferDraft]:
     drafts: dict[tuple[str, str, str], OfferDraft] = {}
 
@@ -104,14 +111,9 @@ def read_offers(root: Path, report: Report, bcn: BcnData) -> dict[tuple[str, str
         published = row["mef_stat_terminale"]
         if published and published in bcn.mefs and bcn.mefs[published].cfd == cfd:
             final = published
-        return OfferDraft(
-            uai,
-            cfd,
-            voie,
-            final if voie == Voie.SCOLAIRE else "",
-            Source.AFFELNET_2022,
-            places=parse_int(row["Capacité carte scolaire"], "capacité"),
-            first_wishes=parse_int(row["Demandes vœux 1"], "vœux 1"),
+        places = parse_int(row["Capacité carte scolaire"], "capacité")
+        return _admission(
+            uai, cfd, voie, final, Source.AFFELNET_2022, places, parse_int(row["Demandes vœux 1"], "vœux 1")
         )
 
     def parcoursup(row: dict) -> OfferDraft:
@@ -120,14 +122,9 @@ def read_offers(root: Path, report: Report, bcn: BcnData) -> dict[tuple[str, str
         if voie is None:
             raise RowRejected("statut inconnu")
         cfd, final = _resolve(bcn, row["MEFSTAT11"])
-        return OfferDraft(
-            uai,
-            cfd,
-            voie,
-            final if voie == Voie.SCOLAIRE else "",
-            Source.PARCOURSUP_2024,
-            places=parse_int(row["CAPACITEPSUP"], "capacité"),
-            first_wishes=parse_int(row["NB_VOEUX_CONFIRMES"], "vœux"),
+        places = parse_int(row["CAPACITEPSUP"], "capacité")
+        return _admission(
+            uai, cfd, voie, final, Source.PARCOURSUP_2024, places, parse_int(row["NB_VOEUX_CONFIRMES"], "vœux")
         )
 
     def constat(row: dict) -> OfferDraft:

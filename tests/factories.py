@@ -138,3 +138,15 @@ def make_offer(school: School, formation: Formation, voie: str = Voie.SCOLAIRE, 
         region_code=school.region_code,
         departement_code=school.departement_code,
     )
+
+
+def smallest_apprentissage_cohort() -> tuple[str, int]:
+    """A CFD of the open data whose apprentices, all regions together, were fewer than 20 (deterministic)."""
+    rows = regional_rows()
+    latest = max(row["millesime"] for row in rows)
+    totals: dict[str, int] = {}
+    for row in rows:
+        if row["millesime"] == latest and row["voie"] == "apprentissage" and row["nb_annee_term"]:
+            totals[row["cfd"]] = totals.get(row["cfd"], 0) + int(row["nb_annee_term"])
+    cfd = min(code for code, total in totals.items() if total < 20)
+    return cfd, totals[cfd]

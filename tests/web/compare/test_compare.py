@@ -16,7 +16,13 @@ from guidance.web.compare import columns as compare
 from guidance.web.figures import questions
 from guidance.web.figures.wording import MESSAGES, MissingCause
 from guidance.web.shortlist import MAX_ITEMS
-from tests.factories import make_formation, make_offer, make_school, real_bac_pro, regional_rows
+from tests.factories import (
+    make_formation,
+    make_offer,
+    make_school,
+    real_bac_pro,
+    smallest_apprentissage_cohort,
+)
 from tests.web.html import parse
 
 pytestmark = pytest.mark.django_db
@@ -228,20 +234,8 @@ def test_csv_has_the_same_figures_as_the_page(client, shortlist):
     assert {line["chiffres_de"] for line in lines if line["uai"] == far.uai} == {"France"}
 
 
-def _smallest_apprentissage_cohort() -> tuple[str, int]:
-    """A CFD of the open data whose apprentices, all regions together, were fewer than 20 (deterministic)."""
-    rows = regional_rows()
-    latest = max(row["millesime"] for row in rows)
-    totals: dict[str, int] = {}
-    for row in rows:
-        if row["millesime"] == latest and row["voie"] == "apprentissage" and row["nb_annee_term"]:
-            totals[row["cfd"]] = totals.get(row["cfd"], 0) + int(row["nb_annee_term"])
-    cfd = min(code for code, total in totals.items() if total < 20)
-    return cfd, totals[cfd]
-
-
 def test_hidden_figures_are_an_empty_value_and_a_reason_on_the_page_and_in_the_csv(client):
-    cfd, cohort = _smallest_apprentissage_cohort()
+    cfd, cohort = smallest_apprentissage_cohort()
     make_formation(cfd, "CAP Petite promotion", diploma_type="CAP")
     query = f"item=f:{cfd}:apprentissage"
 

@@ -14,7 +14,7 @@ from guidance.inserjeunes.parsing import parse_certification, parse_regional
 from guidance.inserjeunes.territories import REGIONS
 from guidance.web.figures import questions
 from guidance.web.figures.wording import ATTRIBUTION, MESSAGES, MissingCause
-from tests.factories import make_formation, real_bac_pro, regional_rows
+from tests.factories import make_formation, real_bac_pro, smallest_apprentissage_cohort
 from tests.web.html import panel_figures, parse
 
 pytestmark = pytest.mark.django_db
@@ -218,19 +218,8 @@ def test_badge_bad_options_are_a_400_svg(client, bac_pro, query):
     assert "Demande incorrecte" in root.find(f"{SVG}title").text
 
 
-def _smallest_apprentissage_cohort() -> tuple[str, int]:
-    rows = regional_rows()
-    latest = max(row["millesime"] for row in rows)
-    totals: dict[str, int] = {}
-    for row in rows:
-        if row["millesime"] == latest and row["voie"] == "apprentissage" and row["nb_annee_term"]:
-            totals[row["cfd"]] = totals.get(row["cfd"], 0) + int(row["nb_annee_term"])
-    cfd = min(code for code, total in totals.items() if total < 20)
-    return cfd, totals[cfd]
-
-
 def test_a_hidden_figure_is_its_cause_in_words_in_the_embed_and_the_badge(client):
-    cfd, cohort = _smallest_apprentissage_cohort()
+    cfd, cohort = smallest_apprentissage_cohort()
     make_formation(cfd, "CAP Petite promotion", diploma_type="CAP")
     title, text = MESSAGES[MissingCause.SMALL_COHORT]
 

@@ -8,27 +8,15 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from guidance.catalog.models import SchoolIndicators, Voie
-from guidance.inserjeunes.territories import DEPARTEMENTS, REGIONS
+from guidance.catalog.models import SchoolIndicators
+from guidance.inserjeunes.territories import REGIONS
 from guidance.web.figures.wording import ATTRIBUTION, MissingCause
-from tests.factories import make_formation, make_offer, make_school, real_bac_pro
+from tests.factories import make_formation
 from tests.web.html import panel_figures, parse
 
 pytestmark = pytest.mark.django_db
 
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-@pytest.fixture
-def real_pair():
-    """A school of a region where the open data has the real bac pro in the voie scolaire (20+ learners)."""
-    real = real_bac_pro()
-    region = min(r for v, r in real.rows if v == "scolaire" and int(real.rows[(v, r)]["nb_annee_term"]) >= 20)
-    departement = min(code for code, (_, _, reg) in DEPARTEMENTS.items() if reg == region)
-    formation = make_formation(real.cfd, "Bac pro Formation réelle", mefstat11=real.mefstat11)
-    school = make_school("0999001A", "Lycée des métiers Réel", departement_code=departement, town="Quelque part")
-    make_offer(school, formation, Voie.SCOLAIRE, mefstat11=real.mefstat11)
-    return region, school, formation
 
 
 def _digits(text: str) -> int:
@@ -46,7 +34,7 @@ def _page_panels(client, school, formation) -> dict[str, dict]:
 
 
 def test_full_embed_shows_the_school_region_and_france_panels_of_the_page(client, real_pair):
-    _, school, formation = real_pair
+    _, _, school, formation = real_pair
     page = _page_panels(client, school, formation)
 
     tree = parse(client.get(_url(school, formation, "integrer/"), {"layout": "full"}).content)
@@ -57,7 +45,7 @@ def test_full_embed_shows_the_school_region_and_france_panels_of_the_page(client
 
 
 def test_compact_embed_says_why_the_school_has_none_and_shows_its_region_labelled(client, real_pair):
-    region, school, formation = real_pair
+    _, region, school, formation = real_pair
     page = _page_panels(client, school, formation)
 
     response = client.get(_url(school, formation, "integrer/"))
@@ -81,7 +69,7 @@ def test_compact_embed_says_why_the_school_has_none_and_shows_its_region_labelle
 
 
 def test_badge_of_a_school_writes_the_fallback_and_its_figures(client, real_pair):
-    region, school, formation = real_pair
+    _, region, school, formation = real_pair
     page = _page_panels(client, school, formation)
 
     response = client.get(_url(school, formation, "badge.svg"), {"direction": "vertical"})
@@ -97,7 +85,7 @@ def test_badge_of_a_school_writes_the_fallback_and_its_figures(client, real_pair
 
 
 def test_unknown_or_not_offered_pairs_are_a_404_inside_the_frame(client, real_pair):
-    _, school, formation = real_pair
+    _, _, school, formation = real_pair
     other = make_formation("50022135", "CAP Cuisine", diploma_type="CAP")  # not offered, and no figures here
     for url in (
         f"/etablissements/0000000Z/formations/{formation.cfd}/integrer/",
@@ -112,7 +100,7 @@ def test_unknown_or_not_offered_pairs_are_a_404_inside_the_frame(client, real_pa
 
 @pytest.mark.parametrize(("tail", "query"), [("integrer/", {"layout": "x"}), ("badge.svg", {"theme": "x"})])
 def test_bad_options_are_a_400_inside_the_frame(client, real_pair, tail, query):
-    _, school, formation = real_pair
+    _, _, school, formation = real_pair
 
     response = client.get(_url(school, formation, tail), query)
 
@@ -121,7 +109,7 @@ def test_bad_options_are_a_400_inside_the_frame(client, real_pair, tail, query):
 
 
 def test_the_school_formation_page_still_refuses_to_be_framed_and_links_its_reuse(client, real_pair):
-    _, school, formation = real_pair
+    _, _, school, formation = real_pair
 
     response = client.get(_url(school, formation))
 
@@ -135,7 +123,7 @@ def test_the_school_formation_page_still_refuses_to_be_framed_and_links_its_reus
 
 
 def test_school_formation_exports_hold_the_panels_of_the_page(client, real_pair):
-    _, school, formation = real_pair
+    _, _, school, formation = real_pair
     page = _page_panels(client, school, formation)
 
     document = client.get(_url(school, formation, "export.json")).json()
@@ -165,7 +153,7 @@ def test_school_formation_exports_hold_the_panels_of_the_page(client, real_pair)
 
 
 def test_school_exports_hold_the_rows_of_the_page(client, real_pair):
-    _, school, formation = real_pair
+    _, _, school, formation = real_pair
     SchoolIndicators.objects.create(
         school=school,
         millesime="2022_2023",

@@ -8,11 +8,11 @@ from django.utils import timezone
 from guidance.catalog.models import Voie
 from guidance.indicators.service import Absence, IndicatorResult, QuestionKind
 from guidance.inserjeunes.results import CertificationFigures, RegionalFigures, SchoolFigures, UaiType
-from guidance.inserjeunes.territories import DEPARTEMENTS, REGIONS
+from guidance.inserjeunes.territories import REGIONS
 from guidance.web.figures import questions
 from guidance.web.figures.wording import MESSAGES, MissingCause
 from tests.conftest import HTMX
-from tests.factories import make_formation, make_offer, make_school, real_bac_pro
+from tests.factories import make_formation, make_offer, make_school
 from tests.web.html import inner_html, parse
 
 pytestmark = pytest.mark.django_db
@@ -25,18 +25,6 @@ def _count(panel, name):
 
 def _panel(tree, voie, scope):
     return tree.find("section", data_voie=voie).find("div", class_="fig-panel", data_scope=scope)
-
-
-@pytest.fixture
-def real_pair():
-    """A school of a region where the open data has the real bac pro in the voie scolaire (20+ learners)."""
-    real = real_bac_pro()
-    region = min(r for v, r in real.rows if v == "scolaire" and int(real.rows[(v, r)]["nb_annee_term"]) >= 20)
-    departement = min(code for code, (_, _, reg) in DEPARTEMENTS.items() if reg == region)
-    formation = make_formation(real.cfd, "Bac pro Formation réelle", mefstat11=real.mefstat11)
-    school = make_school("0999001A", "Lycée des métiers Réel", departement_code=departement, town="Quelque part")
-    make_offer(school, formation, Voie.SCOLAIRE, mefstat11=real.mefstat11)
-    return real, region, school, formation
 
 
 # --- Real replica, real open data ------------------------------------------------------------------------------

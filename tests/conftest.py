@@ -2,6 +2,8 @@ import pytest
 import respx
 from django.conf import settings
 
+from tests.factories import FIXTURE_DIR
+
 # The mocked upstream's base URL (tests never touch the internet).
 BASE_URL = "https://inserjeunes.test"
 # The headers of an HTMX request, for the test client: `client.get(url, **HTMX)`.
@@ -72,3 +74,16 @@ def _empty_page_cache():
     reset_for_tests()
     yield
     reset_for_tests()
+
+
+@pytest.fixture
+def fixture_dir():
+    return FIXTURE_DIR
+
+
+@pytest.fixture
+def imported(db):
+    """The catalogue and the orientation data imported from the small real-data sample; returns the report."""
+    from guidance.catalog.importers import run_import
+
+    return run_import(FIXTURE_DIR)

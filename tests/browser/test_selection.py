@@ -9,7 +9,7 @@ from django.core.cache import cache
 
 from guidance.catalog.importers import run_import
 from tests.browser.conftest import axe_violations
-from tests.orientation.conftest import FIXTURE_DIR
+from tests.factories import FIXTURE_DIR
 
 CUISINE = "40022106"  # Bac pro cuisine: jobs, Onisep page, regional figures in Occitanie
 PAIR_PAGE = "/etablissements/0060002V/formations/50025217/?voie=scolaire"  # two Affelnet 2022 rows

@@ -13,7 +13,7 @@ from guidance.catalog.importers import run_import
 from guidance.catalog.models import Formation
 from guidance.indicators import peers
 from guidance.inserjeunes.client import reset_client
-from tests.catalog.conftest import FIXTURE_DIR
+from tests.factories import FIXTURE_DIR
 
 ROOT = Path(settings.OPENDATA_DIR) if settings.OPENDATA_DIR else None
 pytestmark = pytest.mark.skipif(not ROOT or not ROOT.is_dir(), reason="OPENDATA_DIR absent")

@@ -7,7 +7,7 @@ import pytest
 from guidance.catalog.models import Offer, School
 from guidance.catalog.search import search_formations, search_schools
 from guidance.orientation.places import parse_place, place_key, place_rank, split_place
-from tests.orientation.conftest import FIXTURE_DIR
+from tests.factories import FIXTURE_DIR
 
 pytestmark = pytest.mark.django_db
 

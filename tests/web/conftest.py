@@ -2,7 +2,7 @@ import pytest
 from django.core.cache import cache
 
 from guidance.catalog.importers import run_import
-from tests.orientation.conftest import FIXTURE_DIR
+from tests.factories import FIXTURE_DIR
 
 
 @pytest.fixture

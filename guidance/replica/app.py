@@ -154,7 +154,8 @@ class ReplicaApp:
             )
         if match := _REGION_LIST_ROUTE.match(route):
             self.require_auth(environ, query_key)
-            return self.list_route("regionales", {**query, **_given(region=match[1], ext=match[2])})
+            values = {**query, **_given(region=match[1], ext=match[2])}
+            return self.list_route("regionales", values, by_region=True)
         if match := _FORMATION_ROUTE.match(route):
             path = _given(uai=match[1], code_certification=match[2], ext=match[3])
             checker = Validator({**path, **query}, _SINGLE | {"uai", "code_certification"})
@@ -200,16 +201,15 @@ class ReplicaApp:
                 image = svg.error_svg(theme=options.theme, direction=options.direction, region=name)
         return _send(image.encode(), "image/svg+xml; charset=utf-8", environ)
 
-    def list_route(self, kind: str, values: dict[str, Value]) -> Answer:
+    def list_route(self, kind: str, values: dict[str, Value], *, by_region: bool = False) -> Answer:
+        """`by_region`: `/regionales/{region}`, whose region comes from the path."""
         allowed = set(_STATS_LIST)
         if kind == "formations":
             allowed |= {"uais", "regions", "academies"}
-        elif "region" in values:
-            allowed |= {"region"}
-        else:
-            allowed |= {"regions"}
+        elif kind == "regionales":
+            allowed |= {"region"} if by_region else {"regions"}
         checker = Validator(values, allowed)
-        region = checker.region_at(["region"], values["region"]) if "region" in allowed else None
+        region = checker.region_at(["region"], values["region"]) if by_region else None
         uais = checker.uais() if kind == "formations" else []
         regions = checker.regions() if "regions" in allowed else []
         academies = checker.academies() if kind == "formations" else []

@@ -123,6 +123,15 @@ def test_codes_follow_the_apis_patterns(client):
     assert agricultural.json()["statusCode"] == 404 or agricultural.json()["code_certification"] == "23I01021235"
 
 
+def test_a_letter_bearing_mefstat11_reaches_the_lookup(client):
+    # validators.js MEF11_PATTERN: `23I01021235` (CAPA, enseignement agricole) is valid; the BCN knows it, so the
+    # regional route answers regionalesRoutes.js's "no figures" 404, not "Formation inconnue" nor a 400
+    response = client.get(f"{PREFIX}/regionales/11/certifications/23I01021235")
+
+    assert response.status_code == 404
+    assert response.json()["message"] == "Pas de données disponibles"
+
+
 def test_universe_must_match_the_codes(client):
     # validators.js universe(): `secondaire` for CFD and MEFSTAT11 codes
     good = client.get(f"{PREFIX}/certifications/{CODE}", params={"universe": "secondaire"})

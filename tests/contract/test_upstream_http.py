@@ -9,6 +9,7 @@ from django.conf import settings
 
 from guidance.replica import service_routes, svg
 from guidance.replica.app import create_app
+from tests.contract.contract import check
 from tests.replica.support import API_KEY, PREFIX, client_for, replica_client, replica_dataset
 
 KEY = {"x-api-key": API_KEY}
@@ -242,6 +243,7 @@ def test_image_on_error(client, query, status, kind):
     assert response.status_code == status
     if kind == "json":
         assert response.json()["message"] == "Certification inconnue"
+        check(response.json())
     elif kind == "empty":
         assert response.text == svg.EMPTY_SVG
     else:

@@ -6,6 +6,7 @@ import pytest
 from guidance.inserjeunes.territories import DEPARTEMENTS
 from guidance.replica import svg
 from guidance.replica.validation import Validator, region_of_postal_code
+from tests.contract.contract import check
 from tests.replica.support import API_KEY, PREFIX
 
 KEY = {"x-api-key": API_KEY}
@@ -83,6 +84,7 @@ def test_a_seconde_commune_has_no_rates_to_draw(client):
 
     assert response.status_code == 404
     assert response.json()["message"] == "Données non disponibles"
+    check(response.json())
 
 
 def test_the_school_route_accepts_only_the_secondaire_universe(client):

@@ -113,7 +113,8 @@ class ReplicaApp:
             return _json(service_routes.health(self.dataset), 200, environ=environ)
         if not path.startswith(PREFIX + "/"):
             return _html_404(method, path)
-        route = path[len(PREFIX) :]
+        # Express routes are not strict: one trailing slash is allowed.
+        route = path[len(PREFIX) :].removesuffix("/") or "/"
         query = _query_values(environ.get("QUERY_STRING", ""))
         # Every route (public ones too) takes the key from the query string and drops it from the parameters.
         query_key = _first(query.pop("apiKey", None))

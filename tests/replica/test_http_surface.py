@@ -128,3 +128,8 @@ def test_each_list_knows_only_its_own_filters(client, route, name):
 
     assert response.status_code == 400
     assert [(d["path"], d["type"]) for d in response.json()["details"]] == [([name], "object.unknown")]
+
+
+def test_a_trailing_slash_reaches_the_same_route(client):
+    # Express routing is not strict: `/certifications/{code}/` is `/certifications/{code}`
+    assert client.get(f"{PREFIX}/certifications/{CODE}/").json() == client.get(f"{PREFIX}/certifications/{CODE}").json()

@@ -12,27 +12,57 @@ import logging
 import re
 import threading
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import parse_qs
 
-from guidance.replica import lists, routes
+from guidance.inserjeunes.territories import REGIONS
+from guidance.replica import lists, routes, service_routes, svg
 from guidance.replica.auth import Authenticator
 from guidance.replica.dataset import Dataset, load_dataset
-from guidance.replica.errors import INTERNAL_ERROR, NOT_AUTHORIZED, WRONG_CREDENTIALS, ApiError, detail
+from guidance.replica.errors import (
+    DONNEES_NON_DISPONIBLES,
+    INTERNAL_ERROR,
+    NOT_AUTHORIZED,
+    WRONG_CREDENTIALS,
+    ApiError,
+    not_found,
+)
 from guidance.replica.faults import FaultConfig, FaultInjector
-from guidance.replica.validation import Validator
+from guidance.replica.validation import Validator, Value
 
 logger = logging.getLogger(__name__)
 
 PREFIX = "/api/inserjeunes"
 _STATUS = {200: "200 OK", 304: "304 Not Modified", 400: "400 Bad Request", 401: "401 Unauthorized"}
 _STATUS |= {404: "404 Not Found", 500: "500 Internal Server Error"}
-_LIST_ROUTE = re.compile(r"^/(certifications|formations|regionales)(?:\.([^/]*))?$")
-_REGION_LIST_ROUTE = re.compile(r"^/regionales/([^/.]+)(?:\.([^/]*))?$")
-_NATIONAL_ROUTE = re.compile(r"^/certifications/([^/]+)$")
-_REGIONAL_ROUTE = re.compile(r"^/regionales/([^/]+)/certifications/([^/]+)$")
-_FORMATION_ROUTE = re.compile(r"^/formations/([^/-]+)-([^/]+)$")
+_EXT = r"(?:\.([^/.]+))?$"  # the optional `.json` / `.csv` / `.svg` of the API's `{.:ext}` paths
+_LIST_ROUTE = re.compile(r"^/(certifications|formations|regionales|bcn)" + _EXT)
+_REGION_LIST_ROUTE = re.compile(r"^/regionales/([^/.]+)" + _EXT)
+_NATIONAL_ROUTE = re.compile(r"^/certifications/([^/.]+)" + _EXT)
+_REGIONAL_ROUTE = re.compile(r"^/regionales/([^/]+)/certifications/([^/.]+)" + _EXT)
+_FORMATION_ROUTE = re.compile(r"^/formations/([^/.-]+)-([^/.]+)" + _EXT)
+_STATS_LIST = {"millesimes", "code_certifications", "universe", "ext", "items_par_page", "page"}
+_SINGLE = {"universe", "millesime", "direction", "theme", "ext", "imageOnError"}
 
 Answer = tuple[int, list[tuple[str, str]], bytes]
+
+
+@dataclass(frozen=True, slots=True)
+class SvgOptions:
+    """`ext`, `theme`, `direction` and `imageOnError` of a single route (used only when `ext` is `svg`)."""
+
+    ext: str | None
+    theme: str
+    direction: str
+    image_on_error: str
+
+    @classmethod
+    def read(cls, checker: Validator) -> "SvgOptions":
+        direction = checker.choice("direction", ("horizontal", "vertical"))
+        theme = checker.choice("theme", ("dsfr", "lba"))
+        ext = checker.choice("ext", ("svg",))
+        return cls(ext, theme or "dsfr", direction or "vertical", checker.image_on_error())
 
 
 class ReplicaApp:
@@ -45,10 +75,14 @@ class ReplicaApp:
         api_key: str | None,
         faults: FaultConfig | None = None,
         credentials: dict[str, str] | None = None,
+        openapi_file: Path | None = None,
     ) -> None:
         self.dataset = dataset
         self.auth = Authenticator(api_key, credentials)
         self.faults = FaultInjector(faults) if faults and faults.active else None
+        self.openapi_file = openapi_file
+        self._latest_national: str | None = None
+        self._bcn_keys: list[tuple[str, str]] | None = None
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         try:
@@ -72,11 +106,18 @@ class ReplicaApp:
         path = environ.get("PATH_INFO", "") or "/"
         # WSGI gives the percent-decoded path as latin-1 text; the API's paths are UTF-8.
         path = path.encode("latin-1").decode("utf-8", "replace")
-        query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+        if path == "/api/doc" or path.startswith("/api/doc/"):  # mounted with `use`: any method, any sub-path
+            page = service_routes.doc_page(self.openapi_file)
+            return _send(page, "text/html; charset=utf-8", environ) if page else _html_404(method, path)
+        if path in ("/api", "/api/") and method == "GET":
+            return _json(service_routes.health(self.dataset), 200, environ=environ)
         if not path.startswith(PREFIX + "/"):
             return _html_404(method, path)
-        route = path[len(PREFIX) :]
-        query_key = (query.pop("apiKey", None) or [None])[-1]
+        # Express routes are not strict: one trailing slash is allowed.
+        route = path[len(PREFIX) :].removesuffix("/") or "/"
+        query = _query_values(environ.get("QUERY_STRING", ""))
+        # Every route (public ones too) takes the key from the query string and drops it from the parameters.
+        query_key = _first(query.pop("apiKey", None))
         try:
             if route == "/auth/login" and method == "POST":
                 return self.login(environ)
@@ -91,91 +132,139 @@ class ReplicaApp:
 
     def dispatch(self, route: str, query: dict, environ: dict, query_key: str | None) -> Answer | None:
         ds = self.dataset
+        # List routes read `{...query, ...path}` (the path wins), single routes `{...path, ...query}` (the query
+        # wins, so `?ext=svg` asks for the image): as the API merges them.
         if match := _LIST_ROUTE.match(route):
             self.require_auth(environ, query_key)
-            return self.list_route(match[1], match[2], None, query)
+            values = {**query, **_given(ext=match[2])}
+            return self.bcn_route(values) if match[1] == "bcn" else self.list_route(match[1], values)
         if match := _NATIONAL_ROUTE.match(route):
-            checker = Validator(query, {"millesime", "vue"})
-            return self.certifications_route(
-                checker, environ, match[1], lambda codes, m, vue: _national(ds, codes, m, vue)
+            checker = Validator(
+                {**_given(codes_certifications=match[1], ext=match[2]), **query},
+                _SINGLE | {"vue", "codes_certifications"},
             )
+            codes = checker.codes("codes_certifications")
+            return self.certifications_route(checker, environ, codes, lambda c, m, v: _national(ds, c, m, v))
         if match := _REGIONAL_ROUTE.match(route):
-            checker = Validator(query, {"millesime", "vue"})
-            region = checker.region(match[1], ["region"])
+            path = _given(region=match[1], codes_certifications=match[2], ext=match[3])
+            checker = Validator({**path, **query}, _SINGLE | {"vue", "region", "codes_certifications"})
+            region = checker.region_at(["region"], checker.values["region"])
+            codes = checker.codes("codes_certifications")
             return self.certifications_route(
-                checker, environ, match[2], lambda codes, m, vue: _regional(ds, region, codes, m, vue)
+                checker, environ, codes, lambda c, m, v: _regional(ds, region, c, m, v), region=region
             )
         if match := _REGION_LIST_ROUTE.match(route):
             self.require_auth(environ, query_key)
-            return self.list_route("regionales", match[2], match[1], query)
+            values = {**query, **_given(region=match[1], ext=match[2])}
+            return self.list_route("regionales", values, by_region=True)
         if match := _FORMATION_ROUTE.match(route):
-            checker = Validator(query, {"millesime"})
-            uai = checker.uai(match[1], ["uai"])
-            code = checker.code(match[2])
-            millesime = checker.millesime(checker.scalar("millesime"), ["millesime"])
+            path = _given(uai=match[1], code_certification=match[2], ext=match[3])
+            checker = Validator({**path, **query}, _SINGLE | {"uai", "code_certification"})
+            uai = checker.uai_at(["uai"], checker.values["uai"])
+            code = checker.code("code_certification")
+            # The API checks `universe` against `codes_certifications`, a key this route does not have: whatever
+            # the code, only `secondaire` passes.
+            checker.universe([])
+            millesime = checker.millesime()
+            options = SvgOptions.read(checker)
             checker.raise_if_invalid()
-            body = routes.formation(ds, uai, code.code, millesime)
-            return _json(body, 200, environ=environ)
+            return self.single_answer(environ, options, lambda: routes.formation(ds, uai, code.code, millesime))
         return None
 
-    def certifications_route(self, checker: Validator, environ: dict, raw_codes: str, handler) -> Answer:
-        codes = checker.codes(re.split(r"[,|]", raw_codes), "codes_certifications")
-        millesime = checker.millesime(checker.scalar("millesime"), ["millesime"])
+    def certifications_route(self, checker: Validator, environ: dict, codes, handler, region=None) -> Answer:
+        checker.universe(codes)
+        millesime = checker.millesime()
         vue = checker.choice("vue", ("filieres",))
+        options = SvgOptions.read(checker)
         checker.raise_if_invalid()
-        return _json(handler([c.code for c in codes], millesime, vue), 200, environ=environ)
+        bare = [c.code for c in codes]
+        filieres = vue == "filieres" or len(bare) > 1
+        return self.single_answer(environ, options, lambda: handler(bare, millesime, vue), filieres, region)
 
-    def list_route(self, kind: str, ext: str | None, region_raw: str | None, query: dict) -> Answer:
-        allowed = {"millesimes", "code_certifications", "page", "items_par_page"}
+    def single_answer(self, environ, options: SvgOptions, build, filieres: bool = False, region=None) -> Answer:
+        """The JSON record, or with `ext=svg` its image; a 404 becomes an image when `imageOnError` asks so."""
+        try:
+            body = build()
+            if options.ext != "svg":
+                return _json(body, 200, environ=environ)
+            views = [body.get("pro"), body.get("apprentissage")] if filieres else [body]
+            if not any(svg.has_rates(view) for view in views):
+                raise not_found(DONNEES_NON_DISPONIBLES)
+            draw = svg.filieres_svg if filieres else svg.figures_svg
+            image = draw(body, theme=options.theme, direction=options.direction)
+        except ApiError as error:
+            if options.ext != "svg" or options.image_on_error == "false" or error.status != 404:
+                raise
+            if options.image_on_error == "empty":
+                image = svg.EMPTY_SVG
+            else:
+                name = REGIONS.get(region or "", "")
+                image = svg.error_svg(theme=options.theme, direction=options.direction, region=name)
+        return _send(image.encode(), "image/svg+xml; charset=utf-8", environ)
+
+    def list_route(self, kind: str, values: dict[str, Value], *, by_region: bool = False) -> Answer:
+        """`by_region`: `/regionales/{region}`, whose region comes from the path."""
+        allowed = set(_STATS_LIST)
         if kind == "formations":
             allowed |= {"uais", "regions", "academies"}
-        if kind == "regionales" and region_raw is None:
-            allowed |= {"regions"}
-        checker = Validator(query, allowed)
-        if ext is not None and ext not in {"json", "csv"}:
-            checker.details.append(detail(["ext"], "{label} must be one of [json, csv]", "any.only", ext))
-        region = checker.region(region_raw, ["region"]) if region_raw is not None else None
-        millesimes = [
-            m for i, raw in enumerate(checker.items("millesimes")) if (m := checker.millesime(raw, ["millesimes", i]))
-        ]
-        codes = [c.code for c in checker.codes(checker.items("code_certifications"), "code_certifications")]
-        regions = [r for i, raw in enumerate(checker.items("regions")) if (r := checker.region(raw, ["regions", i]))]
-        uais = [u for i, raw in enumerate(checker.items("uais")) if (u := checker.uai(raw, ["uais", i]))]
-        academies = [
-            a for i, raw in enumerate(checker.items("academies")) if (a := checker.academie(raw, ["academies", i]))
-        ]
-        page = checker.number("page", 1)
-        items_par_page = checker.number("items_par_page", 10)
-        checker.raise_if_invalid()
-        ds = self.dataset
-        if kind == "certifications":
-            stats = lists.certifications(ds, millesimes, codes)
         elif kind == "regionales":
-            stats = lists.regionales(ds, millesimes, codes, [region] if region else regions)
+            allowed |= {"region"} if by_region else {"regions"}
+        checker = Validator(values, allowed)
+        region = checker.region_at(["region"], values["region"]) if by_region else None
+        uais = checker.uais() if kind == "formations" else []
+        regions = checker.regions() if "regions" in allowed else []
+        academies = checker.academies() if kind == "formations" else []
+        millesimes = checker.millesimes()
+        codes = checker.codes("code_certifications")
+        checker.universe(codes)
+        ext = checker.choice("ext", ("json", "csv"), "json")
+        items_par_page = checker.number("items_par_page", 10)
+        page = checker.number("page", 1)
+        checker.raise_if_invalid()
+        ds, bare = self.dataset, [c.code for c in codes or []]
+        if kind == "certifications":
+            stats = lists.certifications(ds, millesimes, bare, self.latest_national())
+        elif kind == "regionales":
+            stats = lists.regionales(ds, millesimes, bare, [region] if region else regions)
         else:
-            stats = lists.formations(ds, millesimes, codes, uais, regions, academies)
+            stats = lists.formations(ds, millesimes, bare, uais, regions, academies)
         selected, pagination = lists.paginate(stats, page, items_par_page)
         rows = lists.records(ds, selected, national=kind == "certifications")
         if ext == "csv":
-            return 200, [("Content-Type", "text/csv; charset=UTF-8")], lists.to_csv(kind, rows).encode()
-        return _json({kind: rows, "pagination": pagination}, 200)
+            return 200, lists.csv_headers(), lists.to_csv(kind, rows).encode()
+        return _list_json({kind: rows, "pagination": pagination})
+
+    def bcn_route(self, values: dict[str, Value]) -> Answer:
+        checker = Validator(values, {"ext", "items_par_page", "page"})
+        ext = checker.choice("ext", ("json", "csv"), "json")
+        items_par_page = checker.number("items_par_page", 10)
+        page = checker.number("page", 1)
+        checker.raise_if_invalid()
+        if self._bcn_keys is None:
+            self._bcn_keys = service_routes.bcn_keys(self.dataset)
+        selected, pagination = lists.paginate(self._bcn_keys, page, items_par_page)
+        records = [service_routes.bcn_record(self.dataset, kind, code) for kind, code in selected]
+        if ext == "csv":
+            return 200, lists.csv_headers(), service_routes.bcn_csv(records).encode()
+        return _list_json({"bcn": records, "pagination": pagination})
+
+    def latest_national(self) -> str:
+        if self._latest_national is None:
+            self._latest_national = lists.latest_national(self.dataset)
+        return self._latest_national
 
     def require_auth(self, environ: dict, query_key: str | None) -> None:
         if not self.auth.allowed(environ, query_key):
             raise ApiError(401, NOT_AUTHORIZED)
 
     def login(self, environ: dict) -> Answer:
-        fields = _read_body(environ)
-        details = [
-            detail([name], "{label} is required", "any.required", None)
-            for name in ("username", "password")
-            if not isinstance(fields.get(name), str) or not fields.get(name)
-        ]
-        if details:
-            raise ApiError(400, "Erreur de validation", details=details)
-        if not self.auth.check_login(fields["username"], fields["password"]):
+        checker = Validator(_read_body(environ), {"username", "password"})
+        username = checker.required_string("username")
+        password = checker.required_string("password")
+        checker.raise_if_invalid()
+        if not self.auth.check_login(username, password):
             raise ApiError(401, WRONG_CREDENTIALS)
-        return _json({"token": self.auth.issue(fields["username"])}, 200)
+        return _json({"token": self.auth.issue(username)}, 200)
 
 
 def _national(ds: Dataset, codes: list[str], millesime: str | None, vue: str | None) -> dict:
@@ -188,6 +277,21 @@ def _regional(ds: Dataset, region: str, codes: list[str], millesime: str | None,
     if vue == "filieres" or len(codes) > 1:
         return routes.regional_filieres(ds, region, codes, millesime)
     return routes.regional(ds, region, codes[0], millesime)
+
+
+def _given(**params: str | None) -> dict[str, str]:
+    """The path parameters that matched (an absent `{.:ext}` is no parameter at all)."""
+    return {name: value for name, value in params.items() if value is not None}
+
+
+def _first(value: Value | None) -> str | None:
+    return value if value is None or isinstance(value, str) else value[0]
+
+
+def _query_values(query_string: str) -> dict[str, Value]:
+    """A parameter given once is a string, a repeated one a list, as the API's query parser reads them."""
+    parsed = parse_qs(query_string, keep_blank_values=True)
+    return {name: values[0] if len(values) == 1 else values for name, values in parsed.items()}
 
 
 def _read_body(environ: dict) -> dict:
@@ -203,20 +307,28 @@ def _read_body(environ: dict) -> dict:
         except ValueError:
             return {}
         return data if isinstance(data, dict) else {}
-    return {key: values[-1] for key, values in parse_qs(raw.decode("utf-8", "replace")).items()}
+    return _query_values(raw.decode("utf-8", "replace"))
 
 
-def _json(body: object, status: int, *, environ: dict | None = None) -> Answer:
-    """A JSON answer. Given the request `environ`, a single-item 200 carries a weak ETag and answers 304 to a
-    matching `If-None-Match`, as the API does."""
-    payload = json.dumps(body, ensure_ascii=False).encode()
-    headers = [("Content-Type", "application/json; charset=utf-8")]
+def _send(payload: bytes, content_type: str, environ: dict | None = None, status: int = 200) -> Answer:
+    """An answer; given the request `environ`, a 200 carries a weak ETag and answers 304 to a matching
+    `If-None-Match`, as the API (Express `res.send`) does."""
+    headers = [("Content-Type", content_type)]
     if environ is not None and status == 200:
         etag = 'W/"' + hashlib.sha1(payload, usedforsecurity=False).hexdigest() + '"'
         headers.append(("ETag", etag))
         if etag in environ.get("HTTP_IF_NONE_MATCH", ""):
             return 304, [("ETag", etag)], b""
     return status, headers, payload
+
+
+def _json(body: object, status: int, *, environ: dict | None = None) -> Answer:
+    return _send(json.dumps(body, ensure_ascii=False).encode(), "application/json; charset=utf-8", environ, status)
+
+
+def _list_json(body: dict) -> Answer:
+    """Lists are streamed by the API with a bare `application/json` and no ETag."""
+    return 200, [("Content-Type", "application/json")], json.dumps(body, ensure_ascii=False).encode()
 
 
 def _html_404(method: str, path: str) -> Answer:
@@ -235,10 +347,11 @@ def create_app(
     api_key: str | None,
     faults: FaultConfig | None = None,
     credentials: dict[str, str] | None = None,
+    openapi_file: Path | None = None,
 ) -> ReplicaApp:
     """A WSGI callable serving `dataset`. `api_key` opens the private routes (None: only tokens from logins with
-    `credentials` do); `faults` are injected on every answer."""
-    return ReplicaApp(dataset, api_key=api_key, faults=faults, credentials=credentials)
+    `credentials` do); `faults` are injected on every answer; `openapi_file` is what `/api/doc` shows."""
+    return ReplicaApp(dataset, api_key=api_key, faults=faults, credentials=credentials, openapi_file=openapi_file)
 
 
 _default_app: ReplicaApp | None = None
@@ -261,5 +374,6 @@ def get_default_app() -> ReplicaApp:
                     api_key=settings.REPLICA_API_KEY or None,
                     faults=FaultConfig.from_env(),
                     credentials=credentials,
+                    openapi_file=service_routes.default_openapi_file(settings.OPENDATA_DIR),
                 )
     return _default_app

@@ -1,5 +1,7 @@
-"""Authentication of the replica's private routes: an API key (`x-api-key` header or `?apiKey=`) or a bearer token
-from `POST /api/inserjeunes/auth/login`, a JWT (HS256) signed with a per-app secret that lasts one day."""
+"""Authentication of the replica's private routes: an API key (`x-api-key` header or `?apiKey=`) or a token from
+`POST /api/inserjeunes/auth/login`, a JWT (HS256, claims `username`, `iat`, `exp` as the API signs them) with a
+per-app secret that lasts one day. As the API, the token is read from `Authorization: Bearer …` or from the
+`x-api-key` header (so `?apiKey=<token>` works too)."""
 
 import base64
 import hashlib
@@ -37,7 +39,7 @@ class Authenticator:
     def issue(self, username: str, *, now: float | None = None) -> str:
         issued = int(now if now is not None else time.time())
         header = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}, separators=(",", ":")).encode())
-        claims = {"sub": username, "iat": issued, "exp": issued + TOKEN_LIFETIME}
+        claims = {"username": username, "iat": issued, "exp": issued + TOKEN_LIFETIME}
         payload = _b64(json.dumps(claims, separators=(",", ":")).encode())
         signature = _b64(hmac.new(self.secret, f"{header}.{payload}".encode(), hashlib.sha256).digest())
         return f"{header}.{payload}.{signature}"
@@ -56,6 +58,8 @@ class Authenticator:
     def allowed(self, environ: dict, query_key: str | None) -> bool:
         key = environ.get("HTTP_X_API_KEY") or query_key
         if key and self.api_key and hmac.compare_digest(key, self.api_key):
+            return True
+        if key and key.count(".") == 2 and self.token_valid(key):
             return True
         authorization = environ.get("HTTP_AUTHORIZATION", "")
         scheme, _, token = authorization.partition(" ")

@@ -11,6 +11,7 @@ FORMATION_INCONNUE = "Formation inconnue"
 ETABLISSEMENT_INCONNU = "Etablissement inconnu"
 PAS_DE_DONNEES = "Pas de données disponibles"
 PAS_DE_DONNEES_MILLESIME = "Pas de données pour le millésime"
+DONNEES_NON_DISPONIBLES = "Données non disponibles"  # a `.svg` asked for a record without any rate to draw
 NOT_AUTHORIZED = "Not authorized"
 WRONG_CREDENTIALS = "Votre nom d'utilisateur ou votre mot de passe est invalide"
 INTERNAL_ERROR = "An internal server error occurred"
@@ -54,6 +55,7 @@ _NAMES = {
     CERTIFICATIONS_INCONNUES: "ErrorCertificationsNotFound",
     ETABLISSEMENT_INCONNU: "ErrorEtablissementNotExist",
     PAS_DE_DONNEES: "ErrorRegionaleNotFound",
+    DONNEES_NON_DISPONIBLES: "ErrorNoDataAvailable",
 }
 
 
@@ -72,12 +74,15 @@ def validation_error(details: list[dict]) -> ApiError:
     return ApiError(400, "Erreur de validation", details=details)
 
 
-def detail(path: list, message: str, kind: str, value: object = None, **context) -> dict:
-    """One Joi-style detail: `{message, path, type, context: {label, value, key, …}}`."""
+_NO_VALUE = object()
+
+
+def detail(path: list, message: str, kind: str, value: object = _NO_VALUE, **context) -> dict:
+    """One Joi-style detail: `{message, path, type, context: {…, label, value, key}}`. Without `value` the context
+    has none, as Joi leaves it out for a missing key (`any.required`)."""
     label = path[0] if len(path) == 1 else f"{path[0]}" + "".join(f"[{part}]" for part in path[1:])
-    return {
-        "message": message.replace("{label}", f'"{label}"'),
-        "path": path,
-        "type": kind,
-        "context": {**context, "label": label, "value": value, "key": path[-1]},
-    }
+    context = {**context, "label": label}
+    if value is not _NO_VALUE:
+        context["value"] = value
+    context["key"] = path[-1]
+    return {"message": message.replace("{label}", f'"{label}"'), "path": path, "type": kind, "context": context}

@@ -1,21 +1,29 @@
 """The authenticated list routes (`/certifications`, `/regionales`, `/regionales/{region}`, `/formations`):
-filters, pagination (`page` ≥ 1, `items_par_page` default 10, no maximum) and the JSON or `;`-separated CSV body.
+filters, pagination (`page` default 1, `items_par_page` default 10, no maximum; 0 means the default) and the JSON
+or `;`-separated CSV body.
 
 No sort order is promised by the API; the replica sorts by code, scope and millésime so pages are stable.
 """
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from datetime import date
 
-from guidance.inserjeunes.codes import departement_of_uai
+from guidance.inserjeunes.codes import departement_of_uai, newest_first
 from guidance.inserjeunes.territories import DEPARTEMENTS
 from guidance.replica.dataset import Dataset, Stat
 from guidance.replica.figures import STAT_COLUMNS, csv_value, stat_record
 from guidance.replica.routes import millesime_variants
 
 
-def certifications(dataset: Dataset, millesimes: list[str], codes: list[str]) -> list[Stat]:
-    wanted = set(millesimes or [dataset.latest_year])
+def latest_national(dataset: Dataset) -> str:
+    """The newest millésime of the national figures, however they are labelled (what the list gives by default)."""
+    found = {millesime for stats in dataset.national.values() for millesime in stats}
+    return newest_first(found)[0] if found else dataset.latest_year
+
+
+def certifications(dataset: Dataset, millesimes: list[str], codes: list[str], default: str) -> list[Stat]:
+    wanted = set(millesimes or [default])
     return [
         stat
         for code in sorted(codes or dataset.national)
@@ -60,15 +68,15 @@ def formations(
     return selected
 
 
-def paginate(stats: list[Stat], page: int, items_par_page: int) -> tuple[list[Stat], dict]:
+def paginate[T](items: Sequence[T], page: int, items_par_page: int) -> tuple[Sequence[T], dict]:
     start = (page - 1) * items_par_page
     pagination = {
         "page": page,
         "items_par_page": items_par_page,
-        "nombre_de_page": math.ceil(len(stats) / items_par_page) if stats else 1,
-        "total": len(stats),
+        "nombre_de_page": math.ceil(len(items) / items_par_page) if items else 1,
+        "total": len(items),
     }
-    return stats[start : start + items_par_page], pagination
+    return items[start : start + items_par_page], pagination
 
 
 def records(dataset: Dataset, stats: Iterable[Stat], *, national: bool = False) -> list[dict]:
@@ -91,9 +99,29 @@ _LEADING_COLUMNS = {
 }
 
 
+# Only the national list has salary columns (the API's regional and per school CSV leave them out); within each,
+# the statistics come in the API's order: their names sorted.
+SALARY_COLUMNS = ("salaire_12_mois_q1", "salaire_12_mois_q2", "salaire_12_mois_q3")
+_STAT_COLUMNS = {
+    "certifications": tuple(sorted([*STAT_COLUMNS, *SALARY_COLUMNS])),
+    "regionales": tuple(STAT_COLUMNS),
+    "formations": tuple(STAT_COLUMNS),
+}
+
+
+def csv_headers(today: date | None = None) -> list[tuple[str, str]]:
+    """The API's CSV headers: an attachment named after the day (`export-2026-01-31.csv`)."""
+    day = (today or date.today()).isoformat()
+    return [
+        ("Content-Disposition", f"attachment; filename=export-{day}.csv"),
+        ("Content-Type", "text/csv; charset=UTF-8"),
+    ]
+
+
 def to_csv(kind: str, rows: list[dict]) -> str:
     """The API's CSV: `;`-separated, a header line, null written as `null`, an absent value left empty."""
-    columns = [*_LEADING_COLUMNS[kind], "donnee_source_type", "donnee_source_code_certification", *STAT_COLUMNS]
+    source_columns = ("donnee_source_type", "donnee_source_code_certification")
+    columns = [*_LEADING_COLUMNS[kind], *source_columns, *_STAT_COLUMNS[kind]]
     lines = [";".join(columns)]
     for row in rows:
         flat = dict(row)

@@ -19,6 +19,7 @@ NOT_FOUND_MESSAGES = {
     "Etablissement inconnu",
     "Pas de données disponibles",
     "Pas de données pour le millésime",
+    "Données non disponibles",  # a `.svg` asked for a record without any rate to draw (ErrorNoDataAvailable)
 }
 REASONS = {400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 500: "Internal Server Error"}
 REASONS[503] = "Service Unavailable"

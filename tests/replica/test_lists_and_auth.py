@@ -138,7 +138,7 @@ def test_the_csv_variant_has_the_same_rows_as_the_json(client):
 
 @pytest.mark.parametrize(
     ("params", "path"),
-    [({"page": "0"}, ["page"]), ({"items_par_page": "ten"}, ["items_par_page"]), ({"uais": "ABC"}, ["uais", 0])],
+    [({"page": "-1"}, ["page"]), ({"items_par_page": "ten"}, ["items_par_page"]), ({"uais": "ABC"}, ["uais", 0])],
 )
 def test_bad_list_parameters_are_validation_errors(client, params, path):
     response = client.get(f"{PREFIX}/formations", headers=KEY, params=params)

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from guidance.replica.app import create_app
 from guidance.replica.dataset import load_dataset
 from guidance.replica.faults import FaultConfig
+from guidance.replica.service_routes import default_openapi_file
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +70,8 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         api_key = options["api_key"] if options["api_key"] is not None else settings.REPLICA_API_KEY
         dataset = load_dataset(settings.OPENDATA_DIR)
-        app = create_app(dataset, api_key=api_key or None, faults=faults)
+        openapi_file = default_openapi_file(settings.OPENDATA_DIR)
+        app = create_app(dataset, api_key=api_key or None, faults=faults, openapi_file=openapi_file)
         server = build_server(options["host"], options["port"], app)
         self.stdout.write(
             f"Réplique InserJeunes sur http://{options['host']}:{server.server_port} "

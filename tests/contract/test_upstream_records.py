@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 
 from guidance.replica import routes
+from guidance.replica.dataset import load_dataset
 from guidance.replica.errors import ApiError
 from guidance.replica.figures import NATIONAL_MESSAGE, SMALL_COHORT_MESSAGE, diplome
 from tests.replica.rows import code_of, region_rows
@@ -60,11 +61,21 @@ def test_school_year_or_period_finds_the_period(client, asked):
     assert get(client, f"/formations/0010001W-{TP_TERMINALE}", millesime=asked)["millesime"] == "2022_2023"
 
 
-def test_school_year_is_preferred_over_its_period(dataset):
-    # formationsRoutes-test "Vérifie qu'on obtient en priorité un millésime unique en demandant un millésime unique
-    # si les données sont disponibles également en aggrégés": Mongo sorts `2023` after `2022_2023`.
-    assert max(m for m in routes.millesime_variants("2022_2023")) == "2023"
-    assert routes.millesime_variants("2023") == ["2023", "2022_2023"]
+HEADER = "Année;UAI;Libellé;Code formation diplôme;Nombre d'élèves en année terminale"
+
+
+@pytest.mark.parametrize("asked", [None, "2023", "2022_2023"])
+def test_school_year_is_preferred_over_its_period(tmp_path, asked):
+    # formationsRoutes-test "Vérifie que l'on retourne en priorité un millésime unique si disponible" and "…en
+    # demandant un millésime unique si les données sont disponibles également en aggrégés": the default is the
+    # latest year, and of [year, period] the year wins (formationStats sorts millésimes descending).
+    path = tmp_path / "fr-en-inserjeunes-cfa-formation_fine.csv"
+    path.write_text(f"{HEADER}\ncumul 2022-2023;0932492D;CFA;40025214;50\n2023;0932492D;CFA;40025214;30\n")
+    small = load_dataset(None, formation_files=[path])
+
+    body = routes.formation(small, "0932492D", "40025214", asked)
+
+    assert (body["millesime"], body["nb_annee_term"]) == ("2023", 30)
 
 
 def test_school_404_reports_the_year_asked(client):

@@ -6,7 +6,8 @@ file in the official "formation fine" layout, then builds:
 - national figures per (code, year): the counts of every region summed for the same period, voie and code. The
   period `2022_2023` (two cumulated exit cohorts) becomes the year `2023` (its last year), the form the API uses
   for national millésimes;
-- per school figures per (uai, code, millésime) from the "formation fine" files;
+- per school figures per (uai, code, millésime) from the "formation fine" files (`agricole` when the file says the
+  rows are agricultural, see loaders.load_formation_fine);
 - continuum records: when a diploma has no figures for a millésime but its unique former (or new) version has,
   those figures are served under the asked code with `donnee_source.type = ancienne` (or `nouvelle`).
 Nothing is interpolated: what the files lack stays absent.
@@ -14,6 +15,7 @@ Nothing is interpolated: what the files lack stays absent.
 
 import logging
 import time
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -24,7 +26,7 @@ from guidance.replica.loaders import COUNT_FIELDS, Counts, DiplomaRow, MefRow
 
 logger = logging.getLogger(__name__)
 
-FILIERE_OF_VOIE = {"scolaire": "pro", "apprentissage": "apprentissage"}
+FILIERE_OF_VOIE = {"scolaire": "pro", "scolaire_agricole": "agricole", "apprentissage": "apprentissage"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +55,7 @@ class Famille:
 @dataclass
 class Dataset:
     diplomas: dict[str, DiplomaRow] = field(default_factory=dict)
-    niveaux: dict[str, tuple[str, str]] = field(default_factory=dict)
+    niveaux: dict[str, str] = field(default_factory=dict)  # CFD's first 3 chars → short label (CAP, BAC PRO…)
     mefs: dict[str, MefRow] = field(default_factory=dict)
     familles: dict[str, Famille] = field(default_factory=dict)  # by any MEFSTAT11 of the famille
     uais: dict[str, str] = field(default_factory=dict)
@@ -62,8 +64,10 @@ class Dataset:
     formations: dict[tuple[str, str], dict[str, Stat]] = field(default_factory=dict)
     latest_period: str = ""
     latest_year: str = ""
+    latest_school_year: str = ""  # the last year of the newest per school millésime (the per school default)
     load_seconds: float = 0.0
     _terminals: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    _anciens: dict[str, list[str]] = field(default_factory=dict)
 
     # --- BCN lookups ---------------------------------------------------------------------------------------
     def knows(self, code: str) -> bool:
@@ -80,10 +84,41 @@ class Dataset:
         return self.diplomas.get(cfd) if cfd else None
 
     def libelle_of(self, code: str) -> str:
+        """The diploma's long label, for a MEFSTAT11 too (the API replaces a MEF's own label by its CFD's)."""
+        diploma = self.diploma_of(code)
+        if diploma and diploma.libelle:
+            return diploma.libelle
+        return self.mefs[code].libelle if code in self.mefs else ""
+
+    def libelle_ancien_of(self, code: str) -> str | None:
+        """The first former label that differs from the current one, walking back one-to-one renamings.
+
+        As the API builds it: accents and outer spaces ignored, a former label contained in the current one
+        does not count (`CUISINE` → `CUISINE (CAP)`).
+        """
+        diploma = self.diploma_of(code)
+        if diploma is None:
+            return None
+        current = _plain(diploma.libelle)
+        seen = {diploma.cfd}
+        anciens = self._anciens.get(diploma.cfd, [])
+        while len(anciens) == 1 and anciens[0] not in seen:
+            previous = self.diplomas.get(anciens[0])
+            if previous is None:
+                return None
+            seen.add(previous.cfd)
+            label = _plain(previous.libelle)
+            if label != current and label not in current:
+                return previous.libelle
+            anciens = self._anciens.get(previous.cfd, [])
+        return None
+
+    def date_fermeture_of(self, code: str):
+        """A MEFSTAT11 closes on its MEF's own date (not its diploma's); a CFD on the diploma's."""
         if code in self.mefs:
-            return self.mefs[code].libelle
+            return self.mefs[code].date_fermeture
         diploma = self.diplomas.get(code)
-        return diploma.libelle if diploma else ""
+        return diploma.date_fermeture if diploma else None
 
     def terminal_codes(self, code: str) -> list[str] | None:
         """Final-year MEFSTAT11 of a non-final-year MEFSTAT11 (None when the code is final-year, a CFD or unknown).
@@ -125,6 +160,7 @@ def load_dataset(opendata_dir: str | Path | None, *, formation_files: Iterable[P
         dataset.niveaux = loaders.load_niveaux(bcn)
         dataset.mefs = loaders.load_mefs(bcn)
         _index_terminals(dataset)
+        _index_anciens(dataset)
         _index_familles(dataset, loaders.load_familles(bcn), *loaders.load_famille_codes(bcn))
         dataset.uais = loaders.load_known_uais(root)
         regional_rows = loaders.load_regional(root / "inserjeunes_regional_par_formation" / "ij_region_data.csv")
@@ -152,6 +188,24 @@ def _index_terminals(dataset: Dataset) -> None:
         if mef.duree and mef.annee == mef.duree:
             terminals[(mef.cfd, mef.dispositif)].append(mef.mefstat11)
     dataset._terminals = {key: sorted(codes) for key, codes in terminals.items()}
+
+
+def _index_anciens(dataset: Dataset) -> None:
+    """Former diplomas of each CFD, both ways as the API links them: X's ANCIEN_DIPLOME_n, and every Y that names
+    X among its NOUVEAU_DIPLOME_n."""
+    anciens: dict[str, dict[str, None]] = defaultdict(dict)
+    for cfd, diploma in dataset.diplomas.items():
+        for ancien in diploma.anciens:
+            if ancien != cfd:
+                anciens[cfd][ancien] = None
+        for nouveau in diploma.nouveaux:
+            if nouveau != cfd:
+                anciens[nouveau][cfd] = None
+    dataset._anciens = {cfd: list(codes) for cfd, codes in anciens.items()}
+
+
+def _plain(label: str) -> str:
+    return unicodedata.normalize("NFKD", label.strip()).encode("ascii", "ignore").decode()
 
 
 def _index_familles(
@@ -204,6 +258,9 @@ def _index_formations(dataset: Dataset, rows: list[loaders.FormationRow]) -> Non
         if not dataset.latest_period and "_" in row.millesime:
             dataset.latest_period = row.millesime
             dataset.latest_year = row.millesime[-4:]
+    # The API's per school default is a year: the last year of its newest per school millésime.
+    years = [millesime[-4:] for stats in dataset.formations.values() for millesime in stats]
+    dataset.latest_school_year = max(years, default=dataset.latest_period[-4:])
 
 
 def continuum_pairs(dataset: Dataset) -> list[tuple[str, str]]:

@@ -2,8 +2,9 @@
 
 Rates are whole percentages of `nb_annee_term`, rounded half to even (exact, on fractions: 12.5 → 12, 13.5 → 14);
 `taux_autres_X = max(0, 100 − taux_en_emploi_X − taux_en_formation)` from the rounded rates. Below 20 learners,
-every count and rate but `nb_annee_term` is null and `_meta.messages` says so. A count the files lack is absent,
-and so are the rates derived from it. The open data holds no salaries: the salary fields are always absent.
+every count and rate but `nb_annee_term` is null and `_meta.messages` says so. In a single record a count the files
+lack is absent, and so are the rates derived from it; a filières view gives it as null, as the API's aggregation
+does. The open data holds no salaries: the salary fields are always absent.
 """
 
 from datetime import date
@@ -19,9 +20,12 @@ SMALL_COHORT_MESSAGE = (
     "Les taux ne peuvent pas être affichés car il n'y a pas assez d'élèves pour fournir une information fiable."
 )
 NATIONAL_MESSAGE = (
-    "Données nationales calculées par la réplique hors ligne : somme des effectifs régionaux "
-    "(fichier ij_region_data) pour le même millésime, la même voie et le même code."
+    "Données nationales calculées par la réplique hors ligne : somme des effectifs régionaux de toutes les régions "
+    "(fichier ij_region_data) pour la même période, la même voie et le même code."
 )
+# The API's first digit of a CFD → the diploma's level code (bcn.js ANCIENS_NIVEAUX_MAPPER): 5 = CAP → "3",
+# 4 = bac → "4", 3 = BTS → "5", 2 = licence → "6", 1 = master or doctorate → "7", 0 = mention complémentaire.
+LEVEL_OF_FIRST_DIGIT = {"5": "3", "4": "4", "3": "5", "2": "6", "1": "7", "0": "0"}
 HORIZONS = (6, 12, 18, 24)
 # The order of the API's CSV columns: its statistic names, sorted.
 STAT_COLUMNS = sorted(
@@ -61,10 +65,16 @@ def compute_stats(counts: tuple[int | None, ...]) -> dict:
     return stats
 
 
-def mask_small_cohort(record: dict) -> dict:
-    """Null every count and rate but `nb_annee_term` below 20 learners, with the API's message."""
+def mask_small_cohort(record: dict, *, unknown_is_small: bool = False) -> dict:
+    """Null every count and rate but `nb_annee_term` below 20 learners, with the API's message.
+
+    `unknown_is_small`: a filières view whose certifications all lack `nb_annee_term` sums it to null, which the API
+    then treats as a small cohort (its JavaScript test `null < 20` is true).
+    """
     total = record.get("nb_annee_term")
-    if total is None or total >= SMALL_COHORT:
+    if total is None and not (unknown_is_small and "nb_annee_term" in record):
+        return record
+    if total is not None and total >= SMALL_COHORT:
         return record
     for key in record:
         if (key.startswith("taux_") or key.startswith("nb_")) and key != "nb_annee_term":
@@ -73,40 +83,52 @@ def mask_small_cohort(record: dict) -> dict:
     return record
 
 
+def iso_date(day: date) -> str:
+    return f"{day.isoformat()}T00:00:00.000Z"
+
+
 def closing(dataset: Dataset, code: str) -> dict:
-    """`date_fermeture` / `formation_fermee` from the BCN closing date of the code's diploma."""
-    diploma = dataset.diploma_of(code)
-    if diploma is None or diploma.date_fermeture is None:
-        return {"formation_fermee": False} if diploma else {}
-    return {
-        "date_fermeture": f"{diploma.date_fermeture.isoformat()}T00:00:00.000Z",
-        "formation_fermee": diploma.date_fermeture < date.today(),
-    }
+    """`date_fermeture` / `formation_fermee`: a MEFSTAT11's own MEF closing date, a CFD's diploma closing date."""
+    closed_on = dataset.date_fermeture_of(code)
+    if closed_on is None:
+        return {"formation_fermee": False}
+    return {"date_fermeture": iso_date(closed_on), "formation_fermee": closed_on < date.today()}
 
 
 def diplome(dataset: Dataset, code: str) -> dict | None:
-    """`{code, libelle}`: the diploma's qualification level (RNCP: 3 = CAP, 4 = bac, 5 = BTS…) and its short label."""
-    diploma = dataset.diploma_of(code)
-    niveau = dataset.niveaux.get(diploma.niveau) if diploma else None
-    if niveau is None:
+    """`{code, libelle}` as the API builds it from the CFD: its first digit gives the level code (5 → "3" for a CAP,
+    0 → "0" for a mention complémentaire, 1 → "7"), its first three the short label; unknown → no `diplome`."""
+    cfd = dataset.cfd_of(code)
+    level = LEVEL_OF_FIRST_DIGIT.get(cfd[:1]) if cfd else None
+    label = dataset.niveaux.get(cfd[:3]) if cfd else None
+    if not level or not label:
         return None
-    return {"code": niveau[0], "libelle": niveau[1]}
+    return {"code": level, "libelle": label}
 
 
 def region_of(code: str) -> dict:
     return {"code": code, "nom": REGIONS.get(code, "")}
 
 
-def describe(dataset: Dataset, code: str, filiere: str, millesime: str, uai: str | None = None) -> dict:
+def describe(dataset: Dataset, code: str, filiere: str, millesime: str, *, uai=None, region=None) -> dict:
+    """`_meta.titre` / `_meta.details`, worded as the API's buildDescription (a school's answer names no region)."""
     niveau = diplome(dataset, code)
     label = niveau["libelle"] if niveau else ""
     where = f" dispensée par l'établissement {uai}," if uai else ""
+    in_region = f" et la région {REGIONS.get(region, '')}" if region and not uai else ""
     return {
         "titre": f"Certification {code}" + (f", établissement {uai}" if uai else ""),
         "details": f"Données InserJeunes pour la certification {code} ({label} filière {filiere}){where} "
-        f"pour le millesime {millesime}",
-        "messages": [],
+        f"pour le millésime {millesime}{in_region}",
     }
+
+
+def add_meta(record: dict, description: dict, *messages: str) -> dict:
+    """`_meta` = the messages already there (small cohort) + ours, only when there is one, then titre/details."""
+    meta = record.pop("_meta", {})
+    kept = [*meta.get("messages", []), *messages]
+    record["_meta"] = {**({"messages": kept} if kept else {}), **description}
+    return record
 
 
 def identity(dataset: Dataset, code: str, filiere: str, millesime: str) -> dict:
@@ -122,6 +144,8 @@ def identity(dataset: Dataset, code: str, filiere: str, millesime: str) -> dict:
     if niveau:
         record["diplome"] = niveau
     record["libelle"] = dataset.libelle_of(code)
+    if ancien := dataset.libelle_ancien_of(code):
+        record["libelle_ancien"] = ancien
     record.update(closing(dataset, code))
     famille = dataset.familles.get(code)
     if famille:
@@ -133,34 +157,81 @@ def identity(dataset: Dataset, code: str, filiere: str, millesime: str) -> dict:
     return record
 
 
+def with_school(record: dict, stat: Stat) -> dict:
+    """`record` with what a per school answer says about its school: `uai` and `libelle_etablissement` first, the
+    académie / région of its département, and the UAI's role.
+
+    In the school track the place of training is also the formateur and the gestionnaire (as the API records it);
+    the open apprenticeship files name one UAI per row without its role (`inconnu`).
+    """
+    uai = stat.uai or ""
+    record = {"uai": uai, "libelle_etablissement": stat.libelle_etablissement, **record}
+    departement = DEPARTEMENTS.get(departement_of_uai(uai))
+    if departement:
+        record["region"] = region_of(departement[2])
+        academie = departement[1]
+        record["academie"] = {"code": academie, "nom": ACADEMIES.get(academie, ("", ""))[0]}
+    if stat.filiere == "apprentissage":
+        record.update({"uai_type": "inconnu", "uai_donnee": uai, "uai_donnee_type": "inconnu"})
+    else:
+        record.update(
+            {
+                "uai_type": "lieu_formation",
+                "uai_donnee": uai,
+                "uai_donnee_type": "lieu_formation",
+                "uai_formateur": [uai],
+                "uai_gestionnaire": [uai],
+            }
+        )
+    return record
+
+
 def stat_record(dataset: Dataset, stat: Stat, *, national: bool = False, with_meta: bool = True) -> dict:
-    """The JSON record of one Stat (national, regional or per school), as the single routes answer it."""
+    """The JSON record of one Stat (national, regional or per school), as the single routes answer it.
+
+    `with_meta=False` (lists, `certificationsTerminales` entries): no titre/details, `_meta` only for small cohorts.
+    """
     record = identity(dataset, stat.code, stat.filiere, stat.millesime)
-    if stat.source_type == "ancienne":
-        record["libelle_ancien"] = dataset.libelle_of(stat.source_code)
     record["donnee_source"] = {"code_certification": stat.source_code, "type": stat.source_type}
     if stat.region:
         record["region"] = region_of(stat.region)
     if stat.uai:
-        departement = DEPARTEMENTS.get(departement_of_uai(stat.uai))
-        record = {"uai": stat.uai, "libelle_etablissement": stat.libelle_etablissement, **record}
-        if departement:
-            record["region"] = region_of(departement[2])
-            academie = departement[1]
-            record["academie"] = {"code": academie, "nom": ACADEMIES.get(academie, ("", ""))[0]}
-        if stat.filiere == "apprentissage":
-            # The open files name one UAI per row and do not say which role it plays.
-            record.update({"uai_type": "inconnu", "uai_donnee": stat.uai, "uai_donnee_type": "inconnu"})
+        record = with_school(record, stat)
     record.update(compute_stats(stat.counts))
+    record = mask_small_cohort(record)
     if with_meta:
-        record["_meta"] = describe(dataset, stat.code, stat.filiere, stat.millesime, stat.uai)
-        if national:
-            record["_meta"]["messages"].append(NATIONAL_MESSAGE)
-    return mask_small_cohort(record)
+        description = describe(dataset, stat.code, stat.filiere, stat.millesime, uai=stat.uai, region=stat.region)
+        add_meta(record, description, *([NATIONAL_MESSAGE] if national else []))
+    return record
 
 
-def filiere_record(dataset: Dataset, stats: list[Stat], millesime: str, *, national: bool) -> dict:
-    """One voie of a filières view: counts summed over `stats`, rates recomputed, no salaries."""
+def aggregate_stats(totals: list[int | None]) -> dict:
+    """Counts and rates of a filières view, as the API's aggregation computes them: every count is given (null when
+    no certification has it), a rate built on a null count is null, `taux_autres_X` is null only when both its
+    counts are, and no rate is given when there is no final-year count."""
+    values = dict(zip(COUNT_FIELDS, totals, strict=True))
+    stats: dict = dict(values)
+    total = values["nb_annee_term"]
+
+    def rate(count: int | None) -> int | None:
+        return None if count is None else percentage(count, total)
+
+    for horizon in HORIZONS:
+        employed, formation = values[f"nb_en_emploi_{horizon}_mois"], values["nb_poursuite_etudes"]
+        if employed is None and formation is None:
+            stats[f"taux_autres_{horizon}_mois"] = None
+        elif total:
+            parts = [rate(count) for count in (employed, formation) if count is not None]
+            stats[f"taux_autres_{horizon}_mois"] = max(0, 100 - sum(parts))
+        if total:
+            stats[f"taux_en_emploi_{horizon}_mois"] = rate(employed)
+    if total:
+        stats["taux_en_formation"] = rate(values["nb_poursuite_etudes"])
+    return stats
+
+
+def filiere_record(dataset: Dataset, stats: list[Stat], millesime: str) -> dict:
+    """One voie of a filières view: counts summed over `stats`, rates recomputed, no salaries, no titre/details."""
     filiere = stats[0].filiere
     codes = sorted({stat.code for stat in stats})
     cfds = sorted({dataset.cfd_of(code) or code for code in codes})
@@ -170,13 +241,14 @@ def filiere_record(dataset: Dataset, stats: list[Stat], millesime: str, *, natio
         "codes_formation_diplome": cfds,
         "filiere": filiere,
     }
-    niveaux = {str(diplome(dataset, code)) for code in codes}
-    if len(niveaux) == 1 and diplome(dataset, codes[0]):
-        record["diplome"] = diplome(dataset, codes[0])
+    diplomes = [found for code in codes if (found := diplome(dataset, code))]
+    if diplomes and all(found == diplomes[0] for found in diplomes):
+        record["diplome"] = diplomes[0]
     if len(cfds) == 1:
         record["code_formation_diplome"] = cfds[0]
-        record["libelle"] = dataset.libelle_of(cfds[0])
-        record.update(closing(dataset, cfds[0]))
+        record["libelle"] = dataset.libelle_of(codes[0])
+        if ancien := dataset.libelle_ancien_of(codes[0]):
+            record["libelle_ancien"] = ancien
     if stats[0].region:
         record["region"] = region_of(stats[0].region)
     totals: list[int | None] = [None] * len(COUNT_FIELDS)
@@ -184,13 +256,14 @@ def filiere_record(dataset: Dataset, stats: list[Stat], millesime: str, *, natio
         for index, value in enumerate(stat.counts):
             if value is not None:
                 totals[index] = (totals[index] or 0) + value
-    record.update(compute_stats(tuple(totals)))
-    record["_meta"] = {
-        "titre": f"Certifications {', '.join(codes)}",
-        "details": f"Données InserJeunes agrégées pour la filière {filiere} et le millesime {millesime}",
-        "messages": [NATIONAL_MESSAGE] if national else [],
-    }
-    return mask_small_cohort(record)
+    record.update(aggregate_stats(totals))
+    # A closing date only when the certifications share one; closed or not only when they share one CFD.
+    dates = {closed_on for code in codes if (closed_on := dataset.date_fermeture_of(code))}
+    if len(dates) == 1:
+        record["date_fermeture"] = iso_date(next(iter(dates)))
+    if len(cfds) == 1:
+        record["formation_fermee"] = len(dates) == 1 and next(iter(dates)) < date.today()
+    return mask_small_cohort(record, unknown_is_small=True)
 
 
 def csv_value(value: object) -> str:

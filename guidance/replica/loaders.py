@@ -129,10 +129,10 @@ def _diploma(row: dict[str, str], anciens: tuple[str, ...], nouveaux: tuple[str,
     )
 
 
-def load_niveaux(bcn_dir: Path) -> dict[str, tuple[str, str]]:
-    """Diploma level (first 3 chars of a CFD) → (RNCP qualification level without its leading 0, short label)."""
+def load_niveaux(bcn_dir: Path) -> dict[str, str]:
+    """Diploma level (first 3 chars of a CFD, e.g. `500`) → its short label (`CAP`), as the API names diplomas."""
     return {
-        row["NIVEAU_FORMATION_DIPLOME"]: (row["NIVEAU_QUALIFICATION_RNCP"].lstrip("0"), row["LIBELLE_COURT"])
+        row["NIVEAU_FORMATION_DIPLOME"]: row["LIBELLE_COURT"]
         for row in read_csv(bcn_dir / "nNiveauFormationDiplome_.csv")
     }
 
@@ -271,6 +271,7 @@ FORMATION_FINE_GLOB = "**/fr-en-inserjeunes-*formation*fine*.csv"
 # Opendatasoft API field names.
 _FINE_ALIASES: dict[str, tuple[str, ...]] = {
     "annee": ("annee", "millesime"),
+    "voie": ("filiere", "voie", "voie_de_formation", "type_de_voie"),
     "uai": ("uai", "n_uai_de_l_etablissement", "numero_uai"),
     "libelle": ("libelle", "libelle_de_l_etablissement", "libelle_etablissement"),
     "mefstat11": ("code_formation_mefstat11", "mefstat11", "code_mefstat11", "mef_stat_11"),
@@ -291,13 +292,20 @@ class FormationRow:
     millesime: str
     uai: str
     libelle_etablissement: str
-    voie: str  # scolaire | apprentissage
+    voie: str  # scolaire | scolaire_agricole | apprentissage
     code: str
     counts: Counts
 
 
 def load_formation_fine(path: Path) -> list[FormationRow]:
-    """Rows of one per school × formation file. Rows without a final-year count are skipped (never guessed)."""
+    """Rows of one per school × formation file. Rows without a final-year count are skipped (never guessed).
+
+    A MEFSTAT11 row is agricultural (the API's `agricole` filière, InserJeunes' `voie_pro_sco_agri`) only when its
+    file says so: "agri" in the file name (the agriculture ministry's own lycée file) or in a voie / filière column.
+    The code alone never decides: an agricultural diploma taught in an Education nationale lycée belongs to the
+    Education nationale's figures (`pro`).
+    """
+    agricultural_file = "agri" in normalise_header(path.name)
     text = path.read_bytes().decode("utf-8-sig")
     reader = csv.reader(io.StringIO(text), delimiter=";")
     header = next(reader, None) or []
@@ -317,6 +325,8 @@ def load_formation_fine(path: Path) -> list[FormationRow]:
         millesime = _millesime_of(cell("annee"))
         mefstat11, cfd = cell("mefstat11"), cell("cfd")
         voie, code = ("scolaire", mefstat11) if mefstat11 else ("apprentissage", cfd)
+        if mefstat11 and (agricultural_file or "agri" in normalise_header(cell("voie"))):
+            voie = "scolaire_agricole"
         counts = tuple(to_int(cell(field)) for field in COUNT_FIELDS)
         if not millesime or not code or not cell("uai") or counts[0] is None:
             skipped += 1

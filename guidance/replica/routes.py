@@ -7,6 +7,7 @@ Each function returns the JSON body of a 200 or raises `ApiError`. The 404 check
   disponibles", else "Pas de données pour le millésime"; filières: "Formation inconnue" / "Pas de données disponibles";
 - per school: code unknown to the BCN → "Formation inconnue", UAI unknown → "Etablissement inconnu", no figures for
   the pair → "Formation inconnue", else "Pas de données pour le millésime".
+Filières views answer `pro` and `apprentissage` only (never `agricole`), as the API does.
 """
 
 from collections.abc import Callable
@@ -14,27 +15,36 @@ from collections.abc import Callable
 from guidance.replica import errors
 from guidance.replica.dataset import Dataset, Stat
 from guidance.replica.errors import ApiError
-from guidance.replica.figures import describe, filiere_record, identity, region_of, stat_record
+from guidance.replica.figures import (
+    NATIONAL_MESSAGE,
+    add_meta,
+    describe,
+    filiere_record,
+    identity,
+    region_of,
+    stat_record,
+    with_school,
+)
 
 
 def national(dataset: Dataset, code: str, millesime: str | None) -> dict:
     millesime = millesime or dataset.latest_year
 
-    def single(code: str) -> dict:
+    def single(code: str, with_meta: bool = True) -> dict:
         stats = dataset.national.get(code)
         if not stats:
             raise errors.not_found(errors.CERTIFICATION_INCONNUE)
         if millesime not in stats:
             raise errors.no_data_for_millesime(millesime, list(stats))
-        return stat_record(dataset, stats[millesime], national=True)
+        return stat_record(dataset, stats[millesime], national=True, with_meta=with_meta)
 
-    return _final_years(dataset, code, millesime, single)
+    return _final_years(dataset, code, millesime, single, messages=(NATIONAL_MESSAGE,))
 
 
 def regional(dataset: Dataset, region: str, code: str, millesime: str | None) -> dict:
     millesime = millesime or dataset.latest_period
 
-    def single(code: str) -> dict:
+    def single(code: str, with_meta: bool = True) -> dict:
         stats = dataset.regional.get((region, code), {})
         if millesime not in stats:
             if not dataset.knows(code):
@@ -42,11 +52,9 @@ def regional(dataset: Dataset, region: str, code: str, millesime: str | None) ->
             if not stats:
                 raise errors.not_found(errors.PAS_DE_DONNEES)
             raise errors.no_data_for_millesime(millesime, list(stats))
-        return stat_record(dataset, stats[millesime])
+        return stat_record(dataset, stats[millesime], with_meta=with_meta)
 
-    record = _final_years(dataset, code, millesime, single)
-    record.setdefault("region", region_of(region))
-    return record
+    return _final_years(dataset, code, millesime, single, region=region)
 
 
 def millesime_variants(millesime: str) -> list[str]:
@@ -59,11 +67,14 @@ def millesime_variants(millesime: str) -> list[str]:
 
 
 def formation(dataset: Dataset, uai: str, code: str, millesime: str | None) -> dict:
-    millesime = millesime or dataset.latest_period
+    """One certification at one school. As the API: the default is the latest *year*; the year and its period are
+    both looked up and the newest in the API's order wins (a year sorts after its period: `2023` > `2022_2023`);
+    a 404 reports the millésime asked (or defaulted)."""
+    millesime = millesime or dataset.latest_school_year
 
-    def single(code: str) -> dict:
+    def single(code: str, with_meta: bool = True) -> dict:
         stats = dataset.formations.get((uai, code), {})
-        found = next((stats[m] for m in millesime_variants(millesime) if m in stats), None)
+        found = max((m for m in millesime_variants(millesime) if m in stats), default=None)
         if found is None:
             if not dataset.knows(code):
                 raise errors.not_found(errors.FORMATION_INCONNUE)
@@ -72,14 +83,24 @@ def formation(dataset: Dataset, uai: str, code: str, millesime: str | None) -> d
             if not stats:
                 raise errors.not_found(errors.FORMATION_INCONNUE, "ErrorFormationNotFound")
             raise errors.no_data_for_millesime(millesime, list(stats))
-        return stat_record(dataset, found)
+        return stat_record(dataset, stats[found], with_meta=with_meta)
 
-    return _final_years(dataset, code, millesime, single)
+    return _final_years(dataset, code, millesime, single, uai=uai)
 
 
-def _final_years(dataset: Dataset, code: str, millesime: str, single: Callable[[str], dict]) -> dict:
+def _final_years(
+    dataset: Dataset,
+    code: str,
+    millesime: str,
+    single: Callable[..., dict],
+    *,
+    region: str | None = None,
+    uai: str | None = None,
+    messages: tuple[str, ...] = (),
+) -> dict:
     """A non-final year answers its final year's figures; a seconde commune (or several final years) answers
-    `certificationsTerminales`, one entry per speciality: its figures or `{error, millesimes, code_certification}`."""
+    `certificationsTerminales`, one entry per speciality: its figures (without titre/details, as the API) or
+    `{error, millesimes, code_certification}`."""
     terminals = dataset.terminal_codes(code)
     if terminals is None:
         return single(code)
@@ -89,22 +110,26 @@ def _final_years(dataset: Dataset, code: str, millesime: str, single: Callable[[
     entries = []
     for terminal in terminals:
         try:
-            entries.append(single(terminal))
+            entries.append(single(terminal, with_meta=False))
         except ApiError as error:
             entries.append({"error": error.name, "millesimes": millesime.split("_"), "code_certification": terminal})
     record = identity(dataset, code, "pro", millesime)
-    record["certificationsTerminales"] = entries
     record["donnee_source"] = {"code_certification": code, "type": "self"}
-    record["_meta"] = describe(dataset, code, "pro", millesime)
-    return record
+    if region:
+        record["region"] = region_of(region)
+    if uai:
+        school = Stat(code, "pro", millesime, (), code, uai=uai, libelle_etablissement=dataset.uais.get(uai, ""))
+        record = with_school(record, school)
+    record["certificationsTerminales"] = entries
+    return add_meta(record, describe(dataset, code, "pro", millesime, uai=uai, region=region), *messages)
 
 
-def _filieres(dataset: Dataset, stats: list[Stat], millesime: str, *, national: bool) -> dict:
+def _filieres(dataset: Dataset, stats: list[Stat], millesime: str) -> dict:
     by_filiere: dict[str, list[Stat]] = {}
     for stat in stats:
         by_filiere.setdefault(stat.filiere, []).append(stat)
     return {
-        filiere: filiere_record(dataset, by_filiere[filiere], millesime, national=national)
+        filiere: filiere_record(dataset, by_filiere[filiere], millesime)
         for filiere in ("pro", "apprentissage")
         if filiere in by_filiere
     }
@@ -128,7 +153,7 @@ def national_filieres(dataset: Dataset, codes: list[str], millesime: str | None)
     ]
     if not stats:
         raise errors.not_found(errors.CERTIFICATIONS_INCONNUES)
-    return _filieres(dataset, stats, millesime, national=True)
+    return _filieres(dataset, stats, millesime)
 
 
 def regional_filieres(dataset: Dataset, region: str, codes: list[str], millesime: str | None) -> dict:
@@ -143,4 +168,4 @@ def regional_filieres(dataset: Dataset, region: str, codes: list[str], millesime
     ]
     if not stats:
         raise errors.not_found(errors.PAS_DE_DONNEES)
-    return _filieres(dataset, stats, millesime, national=False)
+    return _filieres(dataset, stats, millesime)

@@ -57,8 +57,11 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def check_counts_and_rates(record: dict) -> None:
-    """Null rules and rates consistent with counts (whole percentages of nb_annee_term, rounded either way)."""
+def check_counts_and_rates(record: dict, *, lacking_is_null: bool = False) -> None:
+    """Null rules and rates consistent with counts (whole percentages of nb_annee_term, rounded either way).
+
+    `lacking_is_null` (filières views): a count no certification has is null, and so is a rate built on it only.
+    """
     stats = {key: value for key, value in record.items() if key.startswith(("nb_", "taux_"))}
     for key, value in stats.items():
         assert value is None or _is_number(value), key
@@ -69,18 +72,23 @@ def check_counts_and_rates(record: dict) -> None:
             assert key == "nb_annee_term" or value is None, f"{key} must be null below 20 learners"
         return
     for key, value in stats.items():
+        if lacking_is_null and value is None:
+            continue
         assert value is not None, f"{key} is null although the cohort has {total} learners"
     for key in ("taux_en_formation", *(f"taux_{kind}_{h}_mois" for kind in ("en_emploi", "autres") for h in HORIZONS)):
-        if key in record:
+        if record.get(key) is not None:
             assert 0 <= record[key] <= 100, key
     if not total:
         return
 
     def consistent(rate_key: str, count_key: str) -> None:
+        if lacking_is_null and record.get(count_key, 0) is None:
+            assert record.get(rate_key) is None, f"{rate_key} without {count_key}"
+            return
         if count_key not in record:
             assert rate_key not in record, f"{rate_key} without {count_key}"
             return
-        if rate_key in record:
+        if record.get(rate_key) is not None:
             exact = 100 * record[count_key] / total
             assert abs(record[rate_key] - exact) <= 0.5 + 1e-9, f"{rate_key}={record[rate_key]} vs {exact:.2f}"
 
@@ -146,7 +154,7 @@ def check_filieres(payload: dict) -> None:
         if "code_formation_diplome" in record:  # only when a single CFD is involved
             assert record["codes_formation_diplome"] == [record["code_formation_diplome"]]
         assert not any(key.startswith("salaire") for key in record), "no salaries in a filières view"
-        check_counts_and_rates(record)
+        check_counts_and_rates(record, lacking_is_null=True)
         if "_meta" in record:
             total = record.get("nb_annee_term")
             check_meta(record["_meta"], small=total is not None and total < 20)

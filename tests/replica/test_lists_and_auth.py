@@ -114,7 +114,7 @@ def test_school_list_filters_by_uai_region_and_academie(client):
         return sorted((item["uai"], item["code_certification"]) for item in own)
 
     assert codes(uais="0010001W") == [("0010001W", "23830023102")]
-    assert codes(regions="76") == [("0310024H", "23830031212")]
+    assert codes(regions="76") == [("0310024H", "23830031212"), ("0341001D", "23831021405")]
     assert codes(academies="24") == [("0932492D", "40025214")]
     assert codes(uais="0010001W", millesimes="2022") == [("0010001W", "23830023102"), ("0010001W", "23830031212")]
 

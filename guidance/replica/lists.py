@@ -15,7 +15,7 @@ from guidance.replica.routes import millesime_variants
 
 
 def certifications(dataset: Dataset, millesimes: list[str], codes: list[str]) -> list[Stat]:
-    wanted = set(millesimes or [dataset.latest_year])
+    wanted = set(millesimes or [dataset.latest_national])
     return [
         stat
         for code in sorted(codes or dataset.national)

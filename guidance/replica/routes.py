@@ -18,7 +18,7 @@ from guidance.replica.figures import describe, filiere_record, identity, region_
 
 
 def national(dataset: Dataset, code: str, millesime: str | None) -> dict:
-    millesime = millesime or dataset.latest_year
+    millesime = millesime or dataset.latest_national
 
     def single(code: str) -> dict:
         stats = dataset.national.get(code)
@@ -117,7 +117,7 @@ def _cfds(dataset: Dataset, codes: list[str]) -> set[str]:
 def national_filieres(dataset: Dataset, codes: list[str], millesime: str | None) -> dict:
     """Counts summed per voie over every certification sharing the CFDs of `codes` (own figures only: figures
     carried over from a renamed diploma would be counted twice)."""
-    millesime = millesime or dataset.latest_year
+    millesime = millesime or dataset.latest_national
     cfds = _cfds(dataset, codes)
     if not cfds:
         raise errors.not_found(errors.CERTIFICATIONS_INCONNUES)

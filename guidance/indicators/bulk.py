@@ -137,7 +137,7 @@ def _variants(kind: str, millesime: str) -> list[str]:
     if kind != QuestionKind.SCHOOL:
         return [millesime]
     value = Millesime(millesime)
-    return [millesime, str(value.national() if value.is_period else value.regional())]
+    return [millesime, str(value.last_year) if value.is_period else str(value.regional())]
 
 
 def _parsed_millesime(value: object) -> Millesime | None:

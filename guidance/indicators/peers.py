@@ -157,10 +157,8 @@ def region_words(region: str) -> str:
     return f"à {name}" if name.startswith("La ") else f"en {name}"
 
 
-def period_words(millesime: str) -> str:
-    """ "2022_2023" → "sortants de 2022 et de 2023" (a millésime is two exit cohorts, never one promotion)."""
-    first, _, second = millesime.partition("_")
-    return f"sortants de {first} et de {second}" if second else f"sortants de {first}"
+# What a position is computed on (the page writes the source line, with the leavers of the millésime).
+POSITION_LIMITS = "taux calculés sur les inscrits en dernière année, comparés au sein de la région et de la voie"
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,13 +185,6 @@ class PositionReading:
         return (
             f"Parmi les {p.total} autres {kind} {_VOIE_WORDS[self.voie]} {region_words(self.region)} "
             f"dont {what}, {counts} ({p.value} % ici)."
-        )
-
-    @property
-    def source(self) -> str:
-        return (
-            f"Source : {SOURCE}, millésime {self.millesime} ({period_words(self.millesime)}) ; taux calculés sur "
-            "les inscrits en dernière année, comparés au sein de la région et de la voie."
         )
 
 

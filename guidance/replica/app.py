@@ -81,7 +81,6 @@ class ReplicaApp:
         self.auth = Authenticator(api_key, credentials)
         self.faults = FaultInjector(faults) if faults and faults.active else None
         self.openapi_file = openapi_file
-        self._latest_national: str | None = None
         self._bcn_keys: list[tuple[str, str]] | None = None
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
@@ -223,7 +222,7 @@ class ReplicaApp:
         checker.raise_if_invalid()
         ds, bare = self.dataset, [c.code for c in codes or []]
         if kind == "certifications":
-            stats = lists.certifications(ds, millesimes, bare, self.latest_national())
+            stats = lists.certifications(ds, millesimes, bare)
         elif kind == "regionales":
             stats = lists.regionales(ds, millesimes, bare, [region] if region else regions)
         else:
@@ -247,11 +246,6 @@ class ReplicaApp:
         if ext == "csv":
             return 200, lists.csv_headers(), service_routes.bcn_csv(records).encode()
         return _list_json({"bcn": records, "pagination": pagination})
-
-    def latest_national(self) -> str:
-        if self._latest_national is None:
-            self._latest_national = lists.latest_national(self.dataset)
-        return self._latest_national
 
     def require_auth(self, environ: dict, query_key: str | None) -> None:
         if not self.auth.allowed(environ, query_key):

@@ -3,9 +3,9 @@
 `load_dataset(opendata_dir)` reads the BCN, `ij_region_data.csv`, the school files and any per school × formation
 file in the official "formation fine" layout, then builds:
 - regional figures per (region, code, period) as the file gives them;
-- national figures per (code, year): the counts of every region summed for the same period, voie and code. The
-  period `2022_2023` (two cumulated exit cohorts) becomes the year `2023` (its last year), the form the API uses
-  for national millésimes;
+- national figures per (code, period): the counts of every region summed for the same period, voie and code,
+  labelled with that period (`2022_2023`: the leavers of 2022 and 2023 added together). The real API labels its
+  national figures with one year, but a sum of two cohorts labelled `2023` would read as one year's leavers;
 - per school figures per (uai, code, millésime) from the "formation fine" files (`agricole` when the file says the
   rows are agricultural, see loaders.load_formation_fine);
 - continuum records: when a diploma has no figures for a millésime but its unique former (or new) version has,
@@ -140,6 +140,11 @@ class Dataset:
         return {code for code in self.national if self.cfd_of(code) in wanted}
 
     @property
+    def latest_national(self) -> str:
+        """The default millésime of the national routes: national sums carry their regional period."""
+        return self.latest_period
+
+    @property
     def is_empty(self) -> bool:
         return not self.diplomas and not self.national
 
@@ -234,14 +239,13 @@ def _index_regional(dataset: Dataset, rows: list[loaders.RegionalRow]) -> None:
         filiere = FILIERE_OF_VOIE[row.voie]
         stat = Stat(row.code, filiere, row.millesime, row.counts, row.code, region=row.region)
         dataset.regional.setdefault((row.region, row.code), {})[row.millesime] = stat
-        year = row.millesime[-4:]
-        key = (row.code, filiere, year)
+        key = (row.code, filiere, row.millesime)
         total = sums.setdefault(key, [None] * len(COUNT_FIELDS))
         for index, value in enumerate(row.counts):
             if value is not None:
                 total[index] = (total[index] or 0) + value
-    for (code, filiere, year), counts in sums.items():
-        dataset.national.setdefault(code, {})[year] = Stat(code, filiere, year, tuple(counts), code)
+    for (code, filiere, period), counts in sums.items():
+        dataset.national.setdefault(code, {})[period] = Stat(code, filiere, period, tuple(counts), code)
     periods = {row.millesime for row in rows}
     dataset.latest_period = max(periods, default="")
     dataset.latest_year = dataset.latest_period[-4:]

@@ -9,21 +9,15 @@ import math
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from guidance.inserjeunes.codes import departement_of_uai, newest_first
+from guidance.inserjeunes.codes import departement_of_uai
 from guidance.inserjeunes.territories import DEPARTEMENTS
 from guidance.replica.dataset import Dataset, Stat
 from guidance.replica.figures import STAT_COLUMNS, csv_value, stat_record
 from guidance.replica.routes import millesime_variants
 
 
-def latest_national(dataset: Dataset) -> str:
-    """The newest millésime of the national figures, however they are labelled (what the list gives by default)."""
-    found = {millesime for stats in dataset.national.values() for millesime in stats}
-    return newest_first(found)[0] if found else dataset.latest_year
-
-
-def certifications(dataset: Dataset, millesimes: list[str], codes: list[str], default: str) -> list[Stat]:
-    wanted = set(millesimes or [default])
+def certifications(dataset: Dataset, millesimes: list[str], codes: list[str]) -> list[Stat]:
+    wanted = set(millesimes or [dataset.latest_national])
     return [
         stat
         for code in sorted(codes or dataset.national)

@@ -28,7 +28,7 @@ from guidance.replica.figures import (
 
 
 def national(dataset: Dataset, code: str, millesime: str | None) -> dict:
-    millesime = millesime or dataset.latest_year
+    millesime = millesime or dataset.latest_national
 
     def single(code: str, with_meta: bool = True) -> dict:
         stats = dataset.national.get(code)
@@ -142,7 +142,7 @@ def _cfds(dataset: Dataset, codes: list[str]) -> set[str]:
 def national_filieres(dataset: Dataset, codes: list[str], millesime: str | None) -> dict:
     """Counts summed per voie over every certification sharing the CFDs of `codes` (own figures only: figures
     carried over from a renamed diploma would be counted twice)."""
-    millesime = millesime or dataset.latest_year
+    millesime = millesime or dataset.latest_national
     cfds = _cfds(dataset, codes)
     if not cfds:
         raise errors.not_found(errors.CERTIFICATIONS_INCONNUES)

@@ -24,7 +24,7 @@ REPLICA_CASES = [
     ("school_pro", "GET", "/formations/0010001W-23830023102", 200),
     ("school_apprentissage", "GET", "/formations/0932492D-40025214", 200),
     ("small_cohort", "GET", "/formations/0310024H-23830031212", 200),
-    ("closed_formation", "GET", "/certifications/32221022002?millesime=2020", 200),
+    ("closed_formation", "GET", "/certifications/32221022002?millesime=2019_2020", 200),
     ("non_final_year", "GET", "/certifications/23820023102", 200),
     ("seconde_commune", "GET", "/certifications/23810031211", 200),
     ("seconde_commune_regional", "GET", "/regionales/84/certifications/23810020006", 200),

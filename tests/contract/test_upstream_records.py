@@ -125,7 +125,7 @@ def test_agricultural_school_record_says_agricole(client):
 def test_agricultural_school_rows_stay_out_of_regional_and_national_figures(client):
     # importRegionalesStats.js "Filtre la filiere agricole": the EN regional rows of the same code stay `pro`.
     rows = [r for r in region_rows() if code_of(r) == AGRI_MEF and r["millesime"] == "2022_2023"]
-    national = get(client, f"/certifications/{AGRI_MEF}", millesime="2023")
+    national = get(client, f"/certifications/{AGRI_MEF}", millesime="2022_2023")
 
     assert rows and national["filiere"] == "pro"
     assert national["nb_annee_term"] == sum(int(r["nb_annee_term"]) for r in rows)
@@ -234,7 +234,7 @@ def test_diplome_code_is_the_first_digit_of_the_cfd_mapped(dataset, cfd, code):
 def test_a_mefstat11_closes_on_its_own_mef_date(client, dataset):
     # importBCN.js streamMefs: a MEF's date_fermeture is the N_MEF row's, not its diploma's.
     code = "23110025218"  # 1CAP1 MAINT.VEHIC. OPTA: the MEF closes 2026-08-31, its CFD 2027-08-31
-    body = get(client, f"/certifications/{code}", millesime="2022")
+    body = get(client, f"/certifications/{code}", millesime="2021_2022")
 
     closing = dataset.mefs[code].date_fermeture
     assert closing != dataset.diplomas[dataset.cfd_of(code)].date_fermeture

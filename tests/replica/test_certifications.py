@@ -38,7 +38,7 @@ def test_a_seconde_commune_answers_one_entry_per_speciality(client, dataset):
         else:
             assert entry == {
                 "error": "ErrorNoDataForMillesime" if own.json().get("data") else "ErrorCertificationNotFound",
-                "millesimes": [dataset.latest_year],
+                "millesimes": dataset.latest_national.split("_"),
                 "code_certification": entry["code_certification"],
             }
 

@@ -76,17 +76,18 @@ def test_the_regional_answer_reproduces_rows_of_the_file(client):
             assert body[f"taux_autres_{horizon}_mois"] == max(0, 100 - employed - formation)
 
 
-def test_the_national_answer_sums_the_regions_of_the_same_period(client):
+def test_the_national_answer_sums_the_regions_of_the_same_period_and_names_that_period(client):
     rows = region_rows()
     for row in _pick_rows(10):
         same = [r for r in rows if code_of(r) == code_of(row) and r["millesime"] == row["millesime"]]
-        year = row["millesime"][-4:]
-        response = client.get(f"{PREFIX}/certifications/{code_of(row)}", params={"millesime": year})
+        period = row["millesime"]
+        response = client.get(f"{PREFIX}/certifications/{code_of(row)}", params={"millesime": period})
         assert response.status_code == 200
         body = response.json()
         total = sum(int(r["nb_annee_term"]) for r in same)
         assert body["nb_annee_term"] == total
-        assert body["millesime"] == year
+        # Two cohorts added together: labelled with the period, never with its last year alone.
+        assert body["millesime"] == period
         if total >= 20 and any(r["nb_poursuite_etudes"] for r in same):
             assert body["nb_poursuite_etudes"] == sum(int(r["nb_poursuite_etudes"] or 0) for r in same)
             assert body["taux_en_formation"] == half_even(body["nb_poursuite_etudes"], total)
@@ -106,3 +107,18 @@ def test_a_small_regional_cohort_answers_nulls_and_the_message(client):
         assert body[key] is None
     assert SMALL_COHORT_MESSAGE in body["_meta"]["messages"]
     assert not any(key.startswith("salaire") for key in body)
+
+
+def test_the_national_route_defaults_to_the_latest_period_and_refuses_a_year_with_the_periods_it_has(client, dataset):
+    code = next(code for code, stats in sorted(dataset.national.items()) if dataset.latest_period in stats)
+
+    default = client.get(f"{PREFIX}/certifications/{code}")
+    year = client.get(f"{PREFIX}/certifications/{code}", params={"millesime": dataset.latest_year})
+
+    assert default.status_code == 200 and default.json()["millesime"] == dataset.latest_period
+    assert year.status_code == 404
+    body = year.json()
+    assert body["message"] == "Pas de données pour le millésime"
+    assert body["data"]["millesime"] == dataset.latest_year
+    assert dataset.latest_period in body["data"]["millesimesDisponible"]
+    assert all("_" in millesime for millesime in body["data"]["millesimesDisponible"])

@@ -74,8 +74,8 @@ def test_wrong_credentials_are_refused_and_missing_ones_are_a_validation_error(c
     assert missing.json()["details"][0]["path"] == ["password"]
 
 
-def test_pagination_walks_every_national_record_of_the_latest_year(client, dataset):
-    expected = sum(1 for stats in dataset.national.values() if dataset.latest_year in stats)
+def test_pagination_walks_every_national_record_of_the_latest_millesime(client, dataset):
+    expected = sum(1 for stats in dataset.national.values() if dataset.latest_national in stats)
     first = client.get(f"{PREFIX}/certifications", headers=KEY, params={"items_par_page": 500}).json()
 
     assert first["pagination"] == {
@@ -89,7 +89,7 @@ def test_pagination_walks_every_national_record_of_the_latest_year(client, datas
         body = client.get(f"{PREFIX}/certifications", headers=KEY, params={"items_par_page": 500, "page": page}).json()
         seen.extend((item["code_certification"], item["millesime"]) for item in body["certifications"])
     assert len(seen) == len(set(seen)) == expected
-    assert {millesime for _, millesime in seen} == {dataset.latest_year}
+    assert {millesime for _, millesime in seen} == {dataset.latest_national}
 
 
 def test_list_filters_by_millesime_and_code(client):

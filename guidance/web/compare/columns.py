@@ -18,7 +18,7 @@ from guidance.catalog.models import Formation, Mef, Offer, School, Voie
 from guidance.inserjeunes.codes import Region
 from guidance.web.figures.export import ROWS, Cell, cell
 from guidance.web.figures.models import FigureChain, FigurePanel, ScopeKind
-from guidance.web.figures.present import unasked_chain
+from guidance.web.figures.present import unasked_chain, voie_named
 from guidance.web.figures.questions import Answers, PlaceChain, place_chain
 from guidance.web.figures.wording import VOIE_LABELS
 from guidance.web.shortlist import FormationItem, Item, PairItem, compare_query, without_item
@@ -157,6 +157,7 @@ def build_columns(items: Sequence[Item], region: Region | None) -> list[Column]:
             chain = unasked_chain(school.display_name, ScopeKind.SCHOOL, voie_label)
         else:
             chain = unasked_chain("France", ScopeKind.FRANCE, voie_label)
+        voie_label = voie_named(voie_label, [chain.shown])
         if school is not None:
             page = reverse("web:school_formation", kwargs={"uai": school.uai, "cfd": formation.cfd})
             place = f"{school.display_name} ({school.town})" if school.town else school.display_name

@@ -14,6 +14,7 @@ from guidance.orientation.jobs import JOBS_SOURCE, jobs_for_formation
 from guidance.orientation.pressure import pressure_for
 from guidance.web.compare.columns import Column, Row
 from guidance.web.figures.models import ScopeKind
+from guidance.web.figures.wording import position_source
 
 JOBS_SHOWN = 3
 
@@ -55,7 +56,8 @@ def _position(column: Column, region: Region) -> ChoiceCell:
     if reading is None:
         reason = peers.no_position_reason(cert.code, region.code, column.item.voie, millesime) if cert else ""
         return ChoiceCell(reason=reason or "Position non disponible.", millesime=millesime)
-    return ChoiceCell((reading.sentence,), reading.source, value=reading.position.value, millesime=millesime)
+    source = position_source(millesime)
+    return ChoiceCell((reading.sentence,), source, value=reading.position.value, millesime=millesime)
 
 
 def _jobs(jobs: list) -> ChoiceCell:

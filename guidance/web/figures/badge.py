@@ -73,7 +73,7 @@ def _wrap(text: str, width: float, size: int) -> list[str]:
 
 
 def _facts(panel: FigurePanel) -> str:
-    parts = [panel.source.promotion if panel.source else ""]
+    parts = [panel.source.leavers if panel.source else ""]
     if panel.cohort is not None:
         parts.append(f"{number(panel.cohort)} jeune{'s' if panel.cohort > 1 else ''} en dernière année")
     return " · ".join(part for part in parts if part)

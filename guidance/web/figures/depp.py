@@ -9,7 +9,14 @@ from guidance.catalog.models import Population, School, SchoolIndicators
 from guidance.inserjeunes.codes import Millesime
 from guidance.web.figures.models import FigurePanel, ScopeKind, SourceLine
 from guidance.web.figures.present import missing, shares
-from guidance.web.figures.wording import DEPP_SOURCE, MissingCause, signed, value_added_sentence
+from guidance.web.figures.wording import (
+    DEPP_SOURCE,
+    MissingCause,
+    leavers_sentence,
+    leavers_years,
+    signed,
+    value_added_sentence,
+)
 
 POPULATION_ORDER = {Population.ENSEMBLE: 0, Population.SCOLAIRE: 1, Population.APPRENTIS: 2}
 
@@ -23,6 +30,14 @@ class IndicatorRow:
     @property
     def millesime_label(self) -> str:
         return Millesime(self.millesime).label
+
+    @property
+    def leavers_sentence(self) -> str:
+        return leavers_sentence(self.millesime)
+
+    @property
+    def leavers_years(self) -> str:
+        return leavers_years(self.millesime)
 
     @property
     def value_added_sentence(self) -> str:

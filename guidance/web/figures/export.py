@@ -177,7 +177,7 @@ def block_dict(block: Block) -> dict:
         "chiffres_de": panel.scope,
         "a_defaut": block.is_fallback,
         "millesime": panel.millesime_label,
-        "promotion": source.promotion if source else "",
+        "promotion": source.leavers if source else "",
         "effectif_derniere_annee": panel.cohort,
         "sortis_de_formation": panel.leavers,
         "source": source.label if source else "",

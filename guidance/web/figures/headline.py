@@ -15,6 +15,7 @@ from django.db.models import prefetch_related_objects
 from guidance.catalog.models import Formation, Voie
 from guidance.inserjeunes.codes import Region
 from guidance.web.figures.models import FigureChain, FigurePanel
+from guidance.web.figures.present import voie_named
 from guidance.web.figures.questions import Answers, PlaceChain, place_chain
 from guidance.web.figures.wording import VOIE_LABELS
 
@@ -72,5 +73,5 @@ def headlines(
     for formation, (chosen, chain) in zip(formations, plans, strict=True):
         label = VOIE_LABELS.get(chosen, chosen)
         shown = answers.chain(chain, voie=label, is_new_formation=formation.is_new()) if chain else None
-        found.append(Headline(chosen, label, shown))
+        found.append(Headline(chosen, voie_named(label, [shown.shown] if shown else []), shown))
     return found

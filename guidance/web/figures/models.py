@@ -11,11 +11,14 @@ from typing import NamedTuple
 
 from guidance.inserjeunes.codes import Millesime
 from guidance.web.figures.wording import (
+    AGRICOLE,
     COUNT_LABELS,
     SOURCE_LABEL,
     MissingCause,
     fallback_sentence,
-    promotion_sentence,
+    leavers_note,
+    leavers_sentence,
+    leavers_years,
 )
 
 HORIZONS = (6, 12, 18, 24)
@@ -85,9 +88,9 @@ class SourceLine:
     notes: tuple[str, ...] = ()  # the source's own remarks about these figures (`_meta.messages`)
 
     @property
-    def promotion(self) -> str:
-        """ "Promotions 2022-2023 (deux années de sortie cumulées)" (`wording.promotion_sentence`)."""
-        return promotion_sentence(self.millesime_label)
+    def leavers(self) -> str:
+        """ "Chiffres des jeunes sortis en 2022 et 2023 (deux années de sortie additionnées)" (`wording`)."""
+        return leavers_note(self.millesime_label)
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,11 @@ class FigurePanel:
     speciality_url: str = ""  # its formation page, when the catalogue knows it
     millesimes: tuple[MillesimeLink, ...] = ()  # every millésime the source has for this question
     absent: frozenset[str] = field(default_factory=frozenset)  # figures the source cannot compute
+    filiere: str = ""  # the record's: "pro", "apprentissage", "agricole" ("" without a record)
+
+    @property
+    def is_agricole(self) -> bool:
+        return self.filiere == AGRICOLE or any(sub.is_agricole for sub in self.terminales)
 
     @property
     def has_figures(self) -> bool:
@@ -165,6 +173,16 @@ class FigurePanel:
     @property
     def millesime_label(self) -> str:
         return self.millesime.label if self.millesime else ""
+
+    @property
+    def leavers_sentence(self) -> str:
+        """ "jeunes sortis en 2022 et 2023": which leavers the figure counts, from the record's own millésime."""
+        return leavers_sentence(self.millesime)
+
+    @property
+    def leavers_years(self) -> str:
+        """ "2022 et 2023" (a table cell under "Jeunes sortis en")."""
+        return leavers_years(self.millesime)
 
 
 @dataclass(frozen=True)
@@ -211,8 +229,13 @@ class EvolutionCell:
 
 @dataclass(frozen=True)
 class EvolutionRow:
-    millesime: str
+    millesime: str  # its label (`2022-2023`)
     cells: tuple[EvolutionCell, ...]
+
+    @property
+    def years(self) -> str:
+        """ "2022 et 2023": the years of leaving the row counts."""
+        return leavers_years(self.millesime)
 
 
 @dataclass(frozen=True)
@@ -220,6 +243,7 @@ class Evolution:
     columns: tuple[str, ...]
     rows: tuple[EvolutionRow, ...]
     source: str = SOURCE_LABEL
+    shared_cohorts: str = ""  # said when two successive rows count one same cohort (`wording.shared_cohorts_note`)
 
     @property
     def has_figures(self) -> bool:

@@ -36,6 +36,7 @@ from guidance.web.figures.models import (
     SourceLine,
 )
 from guidance.web.figures.wording import (
+    AGRICOLE,
     MESSAGES,
     NO_FIGURES_SHORT,
     NOT_IN_MILLESIME,
@@ -43,7 +44,10 @@ from guidance.web.figures.wording import (
     SMALL_COHORT_SHORT,
     SOURCE_LABEL,
     MissingCause,
+    leavers_years,
     millesime_label,
+    shared_cohorts_note,
+    voie_label_for,
 )
 
 # Absence names of the service layer mapped onto our causes. Read by name so that the mapping survives
@@ -76,8 +80,8 @@ def absence_cause(absence: Any) -> MissingCause | None:
 
 
 def millesime_links(values: Iterable[str], current: str | None = None) -> tuple[MillesimeLink, ...]:
-    """Links to each millésime, newest first, the current one flagged."""
-    return tuple(MillesimeLink(v, millesime_label(v), v == current) for v in newest_first(values))
+    """Links to each millésime, newest first, the current one flagged, named by the years of leaving they count."""
+    return tuple(MillesimeLink(v, leavers_years(v), v == current) for v in newest_first(values))
 
 
 def missing(cause: MissingCause, *, millesimes: Sequence[MillesimeLink] = (), cohort: int | None = None) -> Missing:
@@ -143,10 +147,12 @@ def _panel_from_figures(
 ) -> FigurePanel:
     millesime = Millesime(figures.millesime) if figures.millesime else None
     cohort = _int(figures.nb_annee_term)
+    filiere = getattr(figures, "filiere", "") or ""
     base = {
         "scope": scope,
         "scope_kind": scope_kind,
-        "voie": voie,
+        "voie": voie_label_for(voie, filiere),
+        "filiere": filiere,
         "millesime": millesime,
         "cohort": cohort,
         "leavers": _int(figures.nb_sortant),
@@ -206,6 +212,13 @@ def _terminal_panel(
     return replace(
         panel, speciality=entry.libelle or entry.code_certification, speciality_code=entry.code_certification
     )
+
+
+def voie_named(label: str, panels: Iterable[FigurePanel | None]) -> str:
+    """The label of a voie (a heading, a table cell) once its figures are known: agricultural when a record of it
+    says so (`wording.voie_label_for`), else `label` as the catalogue names it."""
+    agricole = any(panel is not None and panel.is_agricole for panel in panels)
+    return voie_label_for(label, AGRICOLE) if agricole else label
 
 
 def name_specialities(panel: FigurePanel, names: Mapping[str, tuple[str, str]]) -> FigurePanel:
@@ -339,7 +352,10 @@ def present_evolution(columns: Sequence[tuple[str, dict[str, Any]]]) -> Evolutio
     )
     sources = [str(r.source) for _, by_millesime in columns for r in by_millesime.values() if r.source]
     return Evolution(
-        columns=tuple(label for label, _ in columns), rows=rows, source=sources[0] if sources else SOURCE_LABEL
+        columns=tuple(label for label, _ in columns),
+        rows=rows,
+        source=sources[0] if sources else SOURCE_LABEL,
+        shared_cohorts=shared_cohorts_note(all_millesimes),
     )
 
 

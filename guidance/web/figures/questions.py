@@ -4,18 +4,29 @@ A figure about a training at a place is a fallback chain: the school (when there
 region of the page), then France, each link a `Question` built from parsed codes only (`Formation.certification_for`
 and `parse_uai`: a malformed catalogue code never reaches the upstream). `Answers` collects the questions of a page
 and sends each distinct one once through the service's `get_many`, in as few rounds as possible.
+
+Millésimes are never converted from one scope to another on a guess: the real API labels national figures with a
+year (`2023`) and regional ones with a period (`2022_2023`), the offline replica labels both with periods. A
+question carries the millésime as the visitor chose it; when the source answers "no data for this millésime" and
+lists the other form of the same latest leavers (`2023` ↔ `2022_2023`), `Answers` asks that form once more.
+Every figure is then labelled with the millésime of the record returned, never with the one asked.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from guidance.catalog.models import School
-from guidance.indicators.service import IndicatorResult, Question, get_many
+from guidance.indicators.service import Absence, IndicatorResult, Question, get_many
 from guidance.inserjeunes.codes import Certification, InvalidCode, Millesime, Region, parse_uai, region_from_code
 from guidance.web.figures.models import FigureChain, ScopeKind
 from guidance.web.figures.present import present_chain
+
+
+def other_form(millesime: Millesime) -> Millesime:
+    """The same latest leavers in the other form: `2023` ↔ `2022_2023` (a period ends with the year)."""
+    return Millesime(str(millesime.last_year)) if millesime.is_period else millesime.regional()
 
 
 def school_region(school: School) -> Region | None:
@@ -54,8 +65,10 @@ def place_chain(
     """The chain school → region → France for `cert` (the one builder of every page).
 
     With a `school`, the region is the school's own (`region` is then ignored); without, the chain starts at
-    `region` when given, else at France. `millesime` is the promotion asked, turned into each level's own form
-    (a period for a school or a region, a year for France). None when the school's UAI does not parse.
+    `region` when given, else at France. `millesime` is the one asked: France gets it as it is (a year from the
+    real API's national list, a period from the replica's; `Answers` finds the other form if the source lacks
+    it), a school or a region the period ending with its last year, the only form their figures have. None when
+    the school's UAI does not parse.
     """
     local = millesime.regional() if millesime else None
     links = []
@@ -68,7 +81,7 @@ def place_chain(
         region = school_region(school)
     if region is not None:
         links.append(Link(Question.regional(cert, region, local), region.nom, ScopeKind.REGION))
-    links.append(Link(Question.national(cert, millesime.national() if millesime else None), "France", ScopeKind.FRANCE))
+    links.append(Link(Question.national(cert, millesime), "France", ScopeKind.FRANCE))
     return PlaceChain(tuple(links))
 
 
@@ -92,6 +105,25 @@ class Answers:
         self._planned.clear()
         if missing:
             self._results.update(zip(missing, get_many(missing), strict=True))
+            self._ask_other_forms(missing)
+
+    def _ask_other_forms(self, questions: list[Question]) -> None:
+        """Questions the source has no figures for in the form asked, but lists the other form of: asked again in
+        that form (one more round), its answer kept for the question asked when it has figures."""
+        retries = {}
+        for question in questions:
+            result = self._results[question]
+            if question.millesime is None or result.absence is not Absence.NO_DATA_FOR_MILLESIME:
+                continue
+            other = other_form(question.millesime)
+            if other.value in result.available_millesimes:
+                retries[question] = replace(question, millesime=other)
+        if not retries:
+            return
+        for question, result in zip(retries, get_many(list(retries.values())), strict=True):
+            self._results[retries[question]] = result
+            if result.figures is not None:
+                self._results[question] = result
 
     def ask_chains(self, chains: Iterable[PlaceChain | None], *, france_if_needed: bool = False) -> None:
         chains = [chain for chain in chains if chain is not None]

@@ -6,15 +6,32 @@ about why a figure is missing, where a fallback figure comes from, or what a voi
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 from guidance.catalog.models import Voie
+from guidance.indicators import peers
 from guidance.inserjeunes.results import SMALL_COHORT_THRESHOLD
 
 SOURCE_LABEL = "InserJeunes (ministère de l’Éducation nationale – DEPP, ministère du Travail – DARES)"
 DEPP_SOURCE = "InserJeunes, indicateurs par établissement (ministère de l’Éducation nationale – DEPP)"
 
 VOIE_LABELS: dict[str, str] = dict(Voie.choices)
+# Agricultural trainings (lycées agricoles) are published under their own filière since December 2025.
+AGRICOLE = "agricole"
+AGRICOLE_LABEL = "Voie scolaire agricole"
+
+
+def voie_label_for(label: str, filiere: str | None) -> str:
+    """The voie as a visitor reads it, corrected by the record's `filiere`: an agricultural training is named as
+    such ("Voie scolaire agricole", a cursus suffix kept), never as the general voie scolaire."""
+    if filiere != AGRICOLE:
+        return label
+    scolaire = VOIE_LABELS[Voie.SCOLAIRE]
+    if not label or label.startswith(scolaire):
+        return AGRICOLE_LABEL + label[len(scolaire) :] if label else AGRICOLE_LABEL
+    return f"{label} (enseignement agricole)"
+
 
 # A diploma with no code in a voie: nothing to ask the source, and the page says why.
 NOT_OFFERED: dict[str, str] = {
@@ -111,8 +128,61 @@ def fallback_sentence(scope: str, *, is_france: bool) -> str:
 
 
 def millesime_label(value: str) -> str:
-    """`2022_2023` → `2022-2023` (a period is two cohorts, never "promotion 2023")."""
+    """`2022_2023` → `2022-2023`: the millésime as a code (exports, data attributes); sentences use `leavers_*`."""
     return value.replace("_", "-")
+
+
+# --- Which leavers a millésime counts: the one wording of every page -------------------------------------------
+
+
+def leavers_years(millesime: object) -> str:
+    """The years of leaving a millésime counts: `2023` → "2023"; a period `2022_2023` (or its label `2022-2023`)
+    → "2022 et 2023", two cohorts added together ("" without a millésime)."""
+    value = str(millesime or "")
+    if not value:
+        return ""
+    first, last = value[:4], value[-4:]
+    return last if first == last else f"{first} et {last}"
+
+
+def leavers_sentence(millesime: object) -> str:
+    """ "jeunes sortis en 2023", "jeunes sortis en 2022 et 2023" — never "promotion 2023" for a period."""
+    years = leavers_years(millesime)
+    return f"jeunes sortis en {years}" if years else ""
+
+
+def leavers_note(millesime: object) -> str:
+    """The line under a figure: which leavers it counts, and that a period adds two cohorts together."""
+    sentence = leavers_sentence(millesime)
+    if " et " in sentence:
+        return f"Chiffres des {sentence} (deux années de sortie additionnées)"
+    return f"Chiffres des {sentence}" if sentence else ""
+
+
+def millesime_source(source: str, millesime: object) -> str:
+    """ "Source : …, millésime 2022_2023 (jeunes sortis en 2022 et 2023)": a list-based figure's source line."""
+    return f"Source : {source}, millésime {millesime} ({leavers_sentence(millesime)})"
+
+
+def position_source(millesime: object) -> str:
+    """The source line of a position among the region's peers (`peers.position_for`)."""
+    return f"{millesime_source(peers.SOURCE, millesime)} ; {peers.POSITION_LIMITS}."
+
+
+def shared_cohorts_note(millesimes: Iterable[object]) -> str:
+    """Under an evolution table: two successive periods share one cohort (`2021_2022` and `2022_2023` both count
+    the leavers of 2022), so their figures are not independent ("" when no two rows overlap)."""
+    periods = sorted({str(m) for m in millesimes if "_" in str(m)}, key=lambda m: m[-4:], reverse=True)
+    pairs = [(new, old) for new, old in zip(periods, periods[1:], strict=False) if old[-4:] == new[:4]]
+    if not pairs:
+        return ""
+    newer, older = pairs[0]
+    return (
+        f"Deux lignes qui se suivent ont une année de sortie en commun : « {leavers_years(older)} » et "
+        f"« {leavers_years(newer)} » comptent toutes deux les {leavers_sentence(newer[:4])}. Leurs chiffres se "
+        "recouvrent donc en partie ; pour voir une vraie évolution, comparez deux lignes qui n’ont pas d’année en "
+        "commun."
+    )
 
 
 # --- DEPP value added in one sentence --------------------------------------------------------------------------
@@ -144,15 +214,6 @@ def value_added_sentence(rate: float | None, expected: float | None, value_added
         f"formation suivie, origine sociale) dans une zone d’emploi comparable : c’est {comparison} prévu, "
         f"soit une valeur ajoutée de {_points(value_added)}."
     )
-
-
-def promotion_sentence(label: str) -> str:
-    """Which leavers a millésime counts: `2022-2023` is two cohorts added together, never "promotion 2023"."""
-    if not label:
-        return ""
-    if "-" in label:
-        return f"Promotions {label} (deux années de sortie cumulées)"
-    return f"Promotion sortie en {label}"
 
 
 LICENCE = "Licence Ouverte / Etalab 2.0"

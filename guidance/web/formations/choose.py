@@ -25,6 +25,7 @@ from guidance.orientation.jobs import (
     jobs_for_formation,
     onisep_formation,
 )
+from guidance.web.figures.wording import millesime_source, position_source
 from guidance.web.formations.page import FormationFigures, VoiePanels
 
 MEASURE_LABELS = {
@@ -82,9 +83,9 @@ class VoieChoice:
     @property
     def alternatives_source(self) -> str:
         return (
-            f"Source : {peers.SOURCE}, millésime {self.millesime} ({peers.period_words(self.millesime)}) ; "
-            "taux d’emploi à 6 mois calculés sur les inscrits en dernière année, dans la même région et la même "
-            f"voie ; {peers.MIN_COHORT} jeunes au moins en dernière année."
+            f"{millesime_source(peers.SOURCE, self.millesime)} ; taux d’emploi à 6 mois calculés sur les inscrits "
+            f"en dernière année, dans la même région et la même voie ; {peers.MIN_COHORT} jeunes au moins en "
+            "dernière année."
         )
 
 
@@ -119,7 +120,7 @@ def _choice(formation, voie: VoiePanels, code: str, millesime: str, region: Regi
     for measure, measure_label in MEASURE_LABELS.items():
         reading = peers.position_for(code, region.code, voie.voie, millesime, measure)
         if reading is not None:
-            lines.append(PositionLine(measure_label, reading.sentence, "", reading.source))
+            lines.append(PositionLine(measure_label, reading.sentence, "", position_source(millesime)))
         else:
             reason = peers.no_position_reason(code, region.code, voie.voie, millesime, measure)
             lines.append(PositionLine(measure_label, "", reason, ""))

@@ -22,9 +22,9 @@ from guidance.catalog.models import Formation, Mef, Offer, Voie
 from guidance.indicators.service import IndicatorResult, Question
 from guidance.inserjeunes.codes import Certification, InvalidCode, Millesime, Region, newest_first, parse_mefstat11
 from guidance.web.figures.models import Evolution, FigureChain, FigurePanel, MillesimeLink
-from guidance.web.figures.present import millesime_links, name_specialities, present, present_evolution
+from guidance.web.figures.present import millesime_links, name_specialities, present, present_evolution, voie_named
 from guidance.web.figures.questions import Answers, PlaceChain, place_chain
-from guidance.web.figures.wording import NOT_OFFERED, VOIE_LABELS, millesime_label
+from guidance.web.figures.wording import NOT_OFFERED, VOIE_LABELS, leavers_sentence, millesime_label
 
 EVOLUTION_DEPTH = 4  # promotions shown in the evolution table (the open data holds four regional periods)
 
@@ -47,10 +47,15 @@ class FormationFigures:
     voies: tuple[VoiePanels, ...]
     region: Region | None
     millesimes: tuple[MillesimeLink, ...]
-    millesime_label: str  # the promotion shown (asked, or the latest)
+    millesime_label: str  # the millésime of the French figures shown (their records', else the one asked)
     evolution: Evolution
     questions: int  # distinct questions asked (for tests and measurements)
     hidden_codes: tuple[str, ...] = ()  # codes of a voie left out because the source has no figures for them
+
+    @property
+    def leavers_sentence(self) -> str:
+        """ "jeunes sortis en 2022 et 2023": the leavers the French figures shown count."""
+        return leavers_sentence(self.millesime_label)
 
     @property
     def headline(self) -> FigurePanel | None:
@@ -144,7 +149,7 @@ def build_formation_figures(
 ) -> FormationFigures:
     """The devenir of `formation` in France and in `region`, per voie, and its evolution across promotions."""
     is_new = formation.is_new()
-    millesime = millesime.national() if millesime else None
+    # France is asked the millésime as chosen (`Answers` finds the form the source has), a region its period.
     in_region = millesime.regional() if millesime else None
     latest = {cert: Question.national(cert) for _, cert in certifications}
     national = {cert: Question.national(cert, millesime) for _, cert in certifications}
@@ -187,7 +192,7 @@ def build_formation_figures(
         [(label, {m: r for m, r in results.items() if m in known}) for label, results in columns]
     )
 
-    shown = str(millesime) if millesime else _first_known_latest(answers, latest.values())
+    shown = _shown_millesime(answers, national.values(), millesime) or _first_known_latest(answers, latest.values())
     names = speciality_names(answers[q] for q in [*national.values(), *regional.values()])
 
     def panel(result: IndicatorResult, scope: str, kind: str, cert: Certification) -> FigurePanel:
@@ -203,6 +208,7 @@ def build_formation_figures(
             continue
         france = tuple(panel(answers[national[c]], "France", "france", c) for c in certs)
         here = tuple(panel(answers[regional[c]], region.nom, "region", c) for c in certs) if region else ()
+        label = voie_named(label, [*france, *here])
         voies.append(VoiePanels(voie, label, france, here, codes=tuple(c.code for c in certs)))
     return FormationFigures(
         voies=tuple(voies),
@@ -220,6 +226,13 @@ def _latest_millesime(result: IndicatorResult) -> str | None:
         return result.figures.millesime
     available = newest_first(result.available_millesimes)
     return available[0] if available else None
+
+
+def _shown_millesime(answers: Answers, questions: Iterable[Question], asked: Millesime | None) -> str | None:
+    """The millésime of the French figures shown: the one their records carry (which may be the other form of the
+    one asked), else the one asked (the page then says there are no figures for it)."""
+    found = newest_first(answers[q].figures.millesime for q in questions if answers[q].figures is not None)
+    return found[0] if found else (str(asked) if asked else None)
 
 
 def _first_known_latest(answers: Answers, questions: Iterable[Question]) -> str | None:
@@ -282,5 +295,5 @@ def build_offer_rows(formation: Formation, plans: Sequence[OfferPlan], *, answer
             rows.append(OfferRow(plan.offer, voie_label, None))
             continue
         chain = answers.chain(plan.chain, voie=voie_label, is_new_formation=is_new)
-        rows.append(OfferRow(plan.offer, voie_label, chain))
+        rows.append(OfferRow(plan.offer, voie_named(voie_label, [chain.shown]), chain))
     return rows

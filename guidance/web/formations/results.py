@@ -16,7 +16,7 @@ from guidance.catalog.search import FormationResults
 from guidance.indicators import peers
 from guidance.inserjeunes.codes import InvalidCode, Region, region_from_code
 from guidance.web.figures.headline import Headline, headlines
-from guidance.web.figures.wording import VOIE_LABELS
+from guidance.web.figures.wording import VOIE_LABELS, millesime_source
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def order_by_outcome(
         f"Classées selon la part « {label} » {peers.region_words(region.code)}, {VOIE_LABELS[voie].lower()}"
         f"{with_minimum} : la plus haute d’abord, celles sans chiffre publié à la fin."
     )
-    source = f"Source : {peers.SOURCE}, millésime {millesime} ({peers.period_words(millesime)})."
+    source = f"{millesime_source(peers.SOURCE, millesime)}."
     return [r.formation for r in ranked], rates, OutcomeOrder(sentence, source, "", label)
 
 

@@ -187,7 +187,7 @@ def formation(request, cfd: str):
         return render(request, "formations/ecoles_fragment.html", context)
     # The region changes the schools' figures too: the devenir fragment brings their list along, out of band.
     places = f"la France et la région {region.nom}" if region else "la France"
-    context["announcement"] = f"Chiffres affichés pour {places}, promotion {figures.millesime_label}."
+    context["announcement"] = f"Chiffres affichés pour {places} : {figures.leavers_sentence}."
     return render(request, "formations/devenir_fragment.html", context)
 
 

@@ -15,7 +15,7 @@ from guidance.catalog.search import search_formations, search_schools
 from guidance.indicators.models import CacheEntry
 from guidance.inserjeunes.codes import InvalidCode, parse_millesime
 from guidance.pagecache.markers import cache_page_view
-from guidance.web.figures.wording import SHARE_LABELS
+from guidance.web.figures.wording import SHARE_LABELS, leavers_sentence
 from guidance.web.http import bad_request, first_error, page_or_fragment, wants_fragment
 from guidance.web.pages.forms import HomeSearchForm
 
@@ -127,7 +127,7 @@ def data_freshness() -> dict:
     imports = ImportRun.objects.aggregate(last=Max("finished_at"))
     fetched = CacheEntry.objects.aggregate(last=Max("fetched_at"))
     return {
-        "newest_millesime": newest.label if newest else "",
+        "newest_leavers": leavers_sentence(newest) if newest else "",
         "last_import": imports["last"],
         "last_fetch": fetched["last"],
     }

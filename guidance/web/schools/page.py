@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from guidance.catalog.models import Formation, Offer, School, Voie
 from guidance.orientation.pressure import Pressure, pressure_for, pressures_for_school
 from guidance.web.figures.models import FigureChain, FigurePanel, ScopeKind
-from guidance.web.figures.present import present, unasked_chain
+from guidance.web.figures.present import present, unasked_chain, voie_named
 from guidance.web.figures.provenance import Provenance, provenance, related_uais
 from guidance.web.figures.questions import Answers, place_chain, school_region
 from guidance.web.figures.wording import VOIE_LABELS
@@ -62,7 +62,7 @@ def offer_rows(school: School, offers: Iterable[Offer]) -> list[OfferRow]:
         else:
             shown = answers.chain(chain, voie=label, is_new_formation=offer.formation.is_new())
         pressure = pressures.get((offer.formation.cfd, offer.voie))
-        rows.append(OfferRow(offer.formation, offer.voie, label, shown, pressure))
+        rows.append(OfferRow(offer.formation, offer.voie, voie_named(label, [shown.shown]), shown, pressure))
     return rows
 
 
@@ -116,7 +116,7 @@ def voie_blocks(
         blocks.append(
             VoieBlock(
                 voie,
-                label,
+                voie_named(label, panels.values()),
                 voie in offers,
                 school_panel=panels[ScopeKind.SCHOOL],
                 region_panel=panels.get(ScopeKind.REGION) if region else None,

@@ -104,7 +104,8 @@ def test_side_by_side_figures_come_from_the_open_data(client, shortlist):
     assert rows["emploi_12_mois"][0].startswith(f"{_rate(occitanie, 'nb_en_emploi_12_mois')} %")
     assert rows["formation"][0].startswith(f"{_rate(occitanie, 'nb_poursuite_etudes')} %")
     assert rows["emploi_24_mois"][0] == "Pas encore mesuré"  # the open data has no 24-month figure yet
-    assert rows["millesime"] == [real.millesime.replace("_", "-")] * 2
+    # Which leavers the figures count: a period is two years of leaving added together.
+    assert rows["millesime"] == [real.millesime.replace("_", " et ")] * 2
     assert "InserJeunes" in rows["source"][0]
     # The Paris lycée has no figures of its own: the Île-de-France ones, labelled as such.
     ile_de_france = real.rows[("scolaire", "11")]
@@ -228,7 +229,8 @@ def test_csv_has_the_same_figures_as_the_page(client, shortlist):
             else:
                 assert cell == line["raison"] != ""  # hidden or missing: an empty value and the reason
             assert _digits(page["effectif"][index]) == int(line["effectif_derniere_annee"])
-            assert page["millesime"][index] == line["millesime"]
+            # The CSV keeps the millésime's code (`2022-2023`), the page says its years of leaving.
+            assert page["millesime"][index] == line["millesime"].replace("-", " et ")
             assert line["source"] in page["source"][index]
     assert {line["a_defaut"] for line in lines if line["uai"]} == {"oui"}
     assert {line["chiffres_de"] for line in lines if line["uai"] == far.uai} == {"France"}

@@ -57,7 +57,9 @@ def test_numbered_gives_each_speciality_its_own_block():
     lines = csv_text(blocks).splitlines()
     assert len(lines) == 1 + 3 * 6 and lines[1].split(";")[6] == "Accueil"
     document = json_document(title="t", page_url="u", blocks=blocks)
-    assert document["chiffres"][0]["promotion"] == "Promotions 2022-2023 (deux années de sortie cumulées)"
+    assert document["chiffres"][0]["promotion"] == (
+        "Chiffres des jeunes sortis en 2022 et 2023 (deux années de sortie additionnées)"
+    )
     assert document["chiffres"][1]["absence"]["cause"] == "small_cohort"
 
 

@@ -70,7 +70,11 @@ def test_panel_with_figures_has_three_shares_horizons_counts_and_source():
     assert (panel.cohort, panel.leavers, panel.in_study) == (52, 21, 31)
     assert panel.millesime_label == "2021-2022"
     assert panel.source.millesime_label == "2021-2022" and panel.source.fetched_at == FETCHED
-    assert [(link.label, link.is_current) for link in panel.millesimes] == [("2021-2022", True), ("2020-2021", False)]
+    assert panel.leavers_sentence == "jeunes sortis en 2021 et 2022"
+    assert [(link.label, link.is_current) for link in panel.millesimes] == [
+        ("2021 et 2022", True),
+        ("2020 et 2021", False),
+    ]
     assert panel.salaries is None  # regional figures carry no salaries
 
 
@@ -224,7 +228,8 @@ def test_panel_include_writes_every_number_in_text_and_draws_the_bar():
     assert 'role="img"' in html and 'width="60"' in html and 'x="17"' in html
     assert "17\u202f%" in html and "60\u202f%" in html and "23\u202f%" in html
     assert "(9 jeunes)" in html and "(31 jeunes)" in html
-    assert "Promotions 2021-2022" in html and "20 novembre 2026" in html
+    assert "Chiffres des jeunes sortis en 2021 et 2022 (deux années de sortie additionnées)" in html
+    assert "20 novembre 2026" in html and "romotion" not in html
     assert 'style="' not in html
 
 

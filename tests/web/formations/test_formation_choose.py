@@ -77,10 +77,10 @@ def test_position_next_to_the_regional_figure_is_recomputed_by_hand(client, impo
     assert len(lines) == 2
     assert reading.sentence in lines[0].text
     assert f"({value} % ici)" in lines[0].text
-    assert "millésime 2022_2023 (sortants de 2022 et de 2023)" in lines[0].text
+    assert "millésime 2022_2023 (jeunes sortis en 2022 et 2023)" in lines[0].text
     # The same millésime as the regional panel shown beside it.
     region_panel = tree.find("div", data_scope="region").find("div", class_="fig-panel", data_voie="Voie scolaire")
-    assert "2022-2023" in region_panel.find(class_="fig-source").text
+    assert "jeunes sortis en 2022 et 2023" in region_panel.find(class_="fig-source").text
 
 
 def test_under_min_peers_no_position_and_the_page_says_why(client, imported, monkeypatch):

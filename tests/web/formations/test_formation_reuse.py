@@ -115,7 +115,7 @@ def test_embed_is_a_minimal_framable_page_with_a_link_back(client, bac_pro):
     assert back.attrs["target"] == "_blank" and back.attrs["rel"] == "noopener"
     assert ATTRIBUTION in tree.text
     # A period of two cohorts says so, in the words of the page.
-    assert "Promotions 2022-2023 (deux années de sortie cumulées)" in tree.find(class_="fig-source").text
+    assert "jeunes sortis en 2022 et 2023 (deux années de sortie additionnées)" in tree.find(class_="fig-source").text
 
 
 @pytest.mark.parametrize(
@@ -194,7 +194,7 @@ def test_badge_writes_the_page_figures_as_text_with_a_title_and_a_description(cl
     for voie in VOIES:
         cohort = page[("region", voie)]["counts"]["nb_annee_term"]
         assert f"{cohort:,}".replace(",", "\u202f") + " jeunes en dernière année" in desc
-    assert "Promotions 2022-2023 (deux années de sortie cumulées)" in desc
+    assert "jeunes sortis en 2022 et 2023 (deux années de sortie additionnées)" in desc
     assert ATTRIBUTION in " ".join(texts)
     # Nothing to load: no image, no link, no external font, no style element.
     assert not list(root.iter(f"{SVG}image")) and not list(root.iter(f"{SVG}style"))

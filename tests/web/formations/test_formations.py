@@ -65,7 +65,7 @@ def test_formation_page_shows_the_open_data_counts_of_each_region(client, bac_pr
             trend = {tr.attrs["data-horizon"]: tr for tr in panel.find_all("tr") if "data-horizon" in tr.attrs}
             employed_12 = trend["12"].find(class_="fig-trend__count").text
             assert _digits(employed_12) == row["nb_en_emploi_12_mois"], (region, voie)
-            assert real.millesime.replace("_", "-") in panel.find(class_="fig-source").text
+            assert "jeunes sortis en " + real.millesime.replace("_", " et ") in panel.find(class_="fig-source").text
 
 
 def test_france_figures_are_the_sums_of_the_regions(client, bac_pro):
@@ -101,7 +101,7 @@ def test_an_older_promotion_shows_its_own_figures(client, bac_pro):
     tree = parse(response.content)
     assert tree.find("nav", class_="fig-millesimes").find("a", aria_current="true").text == older.text
     france = tree.find("div", data_scope="france").find("p", class_="fig-source").text
-    assert f"Promotion sortie en {older.text}" in france
+    assert f"Chiffres des jeunes sortis en {older.text}" in france
 
 
 def test_a_second_cursus_without_figures_is_named_but_not_shown_as_a_column(client, bac_pro):
@@ -132,7 +132,9 @@ def test_region_fragment_equals_the_figures_region_of_the_full_page(client, bac_
     devenir, oob = split_oob(fragment.content)
     assert parse_html(devenir) == parse_html(inner_html(full.content, "devenir"))
     assert parse_html(oob["ecoles"]) == parse_html(inner_html(full.content, "ecoles"))
-    assert oob["devenir-annonce"] == f"Chiffres affichés pour la France et la région {REGIONS['53']}, promotion 2023."
+    assert oob["devenir-annonce"] == (
+        f"Chiffres affichés pour la France et la région {REGIONS['53']} : jeunes sortis en 2022 et 2023."
+    )
     assert inner_html(full.content, "devenir-annonce") == ""  # the live region exists before it is filled
     assert b"<html" not in fragment.content
 

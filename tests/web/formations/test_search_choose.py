@@ -49,7 +49,8 @@ def test_each_card_carries_its_headline_figure_with_scope_and_source(client, imp
     rate = round(result.figures.taux_en_emploi_6_mois)
     text = headline.text
     assert f"{rate} % en emploi" in text.replace("\u202f", " ")
-    assert "(France, promotion" in text and "Source : InserJeunes" in text
+    assert f"(France, jeunes sortis en {result.figures.millesime.replace('_', ' et ')})" in text
+    assert "Source : InserJeunes" in text
 
 
 def test_a_card_without_a_regional_figure_shows_france_labelled_as_the_fallback(client, imported):
@@ -97,7 +98,7 @@ def test_order_by_employment_within_a_region_is_the_services(client, imported):
     rates = [r.figure.taux_en_emploi_6_mois for r in expected if r.figure]
     assert rates == sorted(rates, reverse=True) and len(rates) >= 2
     order = tree.find(class_="search-order")
-    assert "emploi à 6 mois" in order.text and "millésime 2022_2023 (sortants de 2022 et de 2023)" in order.text
+    assert "emploi à 6 mois" in order.text and "millésime 2022_2023 (jeunes sortis en 2022 et 2023)" in order.text
 
 
 def test_minimum_keeps_only_formations_at_or_above_it(client, imported):

@@ -22,7 +22,7 @@ def test_explains_each_indicator_its_denominator_and_the_small_groups(client):
     assert "jeunes inscrits en dernière année" in text  # the denominator
     assert "emploi salarié en France" in text
     assert "20 jeunes" in text
-    assert "deux promotions" in text
+    assert "deux années de sortie" in text and "comptent toutes deux les jeunes sortis en 2022" in text
     assert "Ce n’est donc pas un taux de chômage" in text
 
 
@@ -44,7 +44,7 @@ def test_last_update_comes_from_the_data(client):
 
     update = parse(client.get("/comprendre/").content).find("div", id="mise-a-jour").text
 
-    assert "Promotion la plus récente présente sur le site : 2022-2023" in update
+    assert "Chiffres les plus récents présents sur le site : jeunes sortis en 2022 et 2023" in update
     assert "mis à jour le 2 novembre 2026" in update
 
 

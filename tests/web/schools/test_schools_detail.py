@@ -73,7 +73,7 @@ def test_each_training_shows_the_real_regional_figure_labelled_as_a_fallback(cli
         assert cells[3].replace(" ", "") == open_data["nb_annee_term"]
         share = 100 * int(open_data["nb_en_emploi_6_mois"]) / int(open_data["nb_annee_term"])
         assert abs(int(cells[1].removesuffix(" %")) - share) <= 1  # a share of the cohort, as the API computes it
-        assert "Promotion " + real.millesime.replace("_", "-") in cells[4]
+        assert "Jeunes sortis en " + real.millesime.replace("_", " et ") in cells[4]
         link = row.find("a")
         assert link.attrs["href"] == f"/etablissements/{school.uai}/formations/{formation.cfd}/?voie={voie}"
 
@@ -138,7 +138,9 @@ def test_depp_figures_per_millesime_with_the_value_added_in_one_sentence(client)
     rows = section.find("table").find("tbody").find_all("tr")
     assert [row.attrs["data-millesime"] for row in rows] == ["2022_2023", "2021_2022"]
     assert [td.text for td in rows[1].find_all("td")][-3:] == ["54 %", "45 %", "+9"]
-    assert "Promotions 2022-2023" in section.find("p", class_="fig-source").text
+    assert "Chiffres des jeunes sortis en 2022 et 2023 (deux années de sortie additionnées)" in (
+        section.find("p", class_="fig-source").text
+    )
     assert [s.attrs["width"] for s in section.find("svg").find_all("rect")[1:]] == ["23", "54", "23"]
 
 

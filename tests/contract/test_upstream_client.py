@@ -181,14 +181,15 @@ def test_a_scolaire_school_record_says_where_its_figures_come_from():
 
 
 # formationsRoutes-test.js › Recherche › « Vérifie que l'on met les taux et les nombres à null pour les effectifs
-# < 20 », with stats.js transformDisplayStat's message when uai_type and uai_donnee_type differ.
-def test_a_small_cohort_hides_its_figures_and_keeps_its_messages():
+# < 20 », with stats.js transformDisplayStat's message when uai_type and uai_donnee_type differ: lodash `merge`
+# merges arrays by index, so that message replaces the small-cohort one. The count still tells.
+def test_a_small_cohort_is_told_by_its_count_when_its_message_was_overwritten():
     upstream = Upstream("school_small_cohort")
     figures = client_for(upstream).school(parse_uai("0751234J"), parse_certification("12345678"))
     assert figures.too_few_learners and figures.nb_annee_term == 19
     assert figures.is_hidden("taux_en_emploi_6_mois") and not figures.is_absent("taux_en_emploi_6_mois")
-    assert figures.meta.messages[0] == SMALL_COHORT_MESSAGE
-    assert "organisme gestionnaire" in figures.meta.messages[1]
+    (message,) = figures.meta.messages
+    assert message != SMALL_COHORT_MESSAGE and "organisme gestionnaire" in message
     assert figures.uai_donnee_type is UaiType.GESTIONNAIRE
 
 

@@ -4,8 +4,14 @@ The API knows which certifications have figures (`/certifications`) and which sc
 certification (`/formations`). What it says is added to the catalogue without overwriting what the open-data
 import knows better (BCN labels, addresses): missing formations, MEFs, schools and offers are created, the
 "has figures" flags are raised, blank school names are filled. Running it twice writes the same rows.
+
+Every millésime is read, asked for explicitly: without `millesimes` the list routes answer the latest one only
+(upstream `certificationsRoutes.js`, `formationsRoutes.js`). The API does not list its millésimes, so the sync
+walks back one year of leaving at a time (see `every_millesime`).
 """
 
+import datetime
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -21,6 +27,7 @@ from guidance.catalog.text import DIPLOMA_TYPES, sentence_case
 from guidance.inserjeunes.codes import (
     CodeKind,
     InvalidCode,
+    Millesime,
     departement_of_uai,
     parse_certification,
     parse_cfd,
@@ -44,7 +51,27 @@ class _School:
     voies: set[str] = field(default_factory=set)
 
 
+# Well before the first millésimes the API is configured with (2019 for InserSup, 2019_2020 per school, 2020
+# national, `server/src/config.js`): the walk back never goes below this year.
+OLDEST_YEAR = 2015
+
+
+def every_millesime(list_route: Callable[..., Iterator], *, newest_year: int | None = None) -> Iterator:
+    """Every item of a list route (`client.iter_certifications`, `iter_formations`), one year of leaving at a time.
+
+    The API does not say which millésimes it has, and they need not be consecutive (the open data behind the
+    offline replica has per-school periods 2018_2019 and 2022_2023 only): every year from the current one down to
+    `OLDEST_YEAR` is asked, a year without figures costing one short page. For each year Y both forms of its
+    millésime are asked (`Y` and `Y-1_Y`): national figures are labelled with the year, per-school ones with
+    either, and the offline replica labels its national sums with the regional period. Items come newest first,
+    so the first label seen for a code is the newest.
+    """
+    for year in range(newest_year or datetime.date.today().year, OLDEST_YEAR - 1, -1):
+        yield from list_route(millesimes=(Millesime(str(year)), Millesime(f"{year - 1}_{year}")))
+
+
 def _voie(filiere: str) -> str:
+    # `pro` and `agricole` (agricultural trainings, since December 2025) are both the voie scolaire.
     return Voie.APPRENTISSAGE if filiere == "apprentissage" else Voie.SCOLAIRE
 
 
@@ -65,13 +92,15 @@ def _cfd_of(item, report: Report, route: str) -> tuple[str, str] | None:
 
 
 def collect(client, *, progress: bool = True) -> tuple[dict, dict, dict, dict, Report]:
-    """Read both list routes entirely (every millésime); nothing is written yet."""
+    """Read both list routes entirely (every millésime, see `every_millesime`); nothing is written yet."""
     report = Report()
     formations: dict[str, _Formation] = {}
     mefs: dict[str, str] = {}
     schools: dict[str, _School] = {}
     offers: dict[tuple[str, str, str], str] = {}
-    for item in tqdm(client.iter_certifications(), desc="/certifications", unit=" réponses", disable=not progress):
+    for item in tqdm(
+        every_millesime(client.iter_certifications), desc="/certifications", unit=" réponses", disable=not progress
+    ):
         codes = _cfd_of(item, report, "/certifications")
         if codes is None:
             continue
@@ -82,7 +111,9 @@ def collect(client, *, progress: bool = True) -> tuple[dict, dict, dict, dict, R
         entry.voies.add(_voie(item.filiere))
         if mefstat11:
             mefs[mefstat11] = cfd
-    for item in tqdm(client.iter_formations(), desc="/formations", unit=" réponses", disable=not progress):
+    for item in tqdm(
+        every_millesime(client.iter_formations), desc="/formations", unit=" réponses", disable=not progress
+    ):
         codes = _cfd_of(item, report, "/formations")
         if codes is None:
             continue

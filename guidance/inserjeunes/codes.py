@@ -3,13 +3,19 @@
 Nothing typed by a visitor is pasted into an upstream path or query string unparsed: views and commands turn
 raw strings into these small value objects first, and the client only accepts the value objects.
 Each parser returns a frozen value or raises `InvalidCode`.
+
+Case: a visitor who types `23i01021235` or `cfd:40031212` in one of our URLs or forms means the code, so by default
+the parsers strip and upper-case what they are given. Every value object therefore holds the canonical, upper-case
+code, and the client (which only takes value objects) never sends a lower-case one: the API answers 400 to those.
+`exact=True` reads a code the way the API's validators do (`server/src/http/utils/validators.js`): no stripping, no
+upper-casing, no zero-padding; the replica uses it to answer what the API would.
 """
 
 import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from guidance.inserjeunes.territories import ACADEMIES, DEPARTEMENTS, REGIONS
+from guidance.inserjeunes.territories import ACADEMIES, POSTAL_REGIONS, REGIONS
 
 
 class InvalidCode(ValueError):
@@ -37,7 +43,8 @@ class Filiere(StrEnum):
 
 _UAI_RE = re.compile(r"^[0-9]{7}[A-Z]$")
 _CFD_RE = re.compile(r"^[0-9A-Z]{8}$")
-_MEFSTAT11_RE = re.compile(r"^[0-9]{11}$")
+# Letters since January 2025 (agricultural MEFs such as 23I01021235), upper case only, as the API checks them.
+_MEFSTAT11_RE = re.compile(r"^[0-9A-Z]{11}$")
 _SISE_RE = re.compile(r"^[0-9A-Z]{7}$")
 _MILLESIME_RE = re.compile(r"^([0-9]{4})(?:_([0-9]{4}))?$")
 _POSTAL_RE = re.compile(r"^[0-9]{5}$")
@@ -45,7 +52,8 @@ _CORSICA_UAI_PREFIXES = {"620": "02A", "720": "02B"}
 # Académies the API accepts that the territories referential does not name.
 _EXTRA_ACADEMIE_NAMES = {"77": "Saint-Barthélemy", "78": "Saint-Martin"}
 
-# The académie codes the API accepts (its validation list; 05 Caen and 21 Rouen merged into 70 Normandie).
+# The académie codes the API accepts (the académies of its `services/regions.js`, which its validators list; 05 Caen
+# and 21 Rouen merged into 70 Normandie; 77 Saint-Barthélemy and 78 Saint-Martin are in region 00 there).
 ACADEMIE_CODES: frozenset[str] = frozenset(
     f"{n:02d}" for n in (1, 2, 3, 4, *range(6, 21), 22, 23, 24, 25, 27, 28, 31, 32, 33, *range(40, 45), 70, 77, 78)
 )
@@ -53,10 +61,10 @@ ACADEMIE_CODES: frozenset[str] = frozenset(
 MAX_CODES_PER_REQUEST = 50
 
 
-def _clean(raw: object, kind: str) -> str:
+def _clean(raw: object, kind: str, exact: bool = False) -> str:
     if not isinstance(raw, str):
         raise InvalidCode(kind, raw, f"{kind} absent")
-    value = raw.strip().upper()
+    value = raw if exact else raw.strip().upper()
     if not value or len(value) > 64:
         raise InvalidCode(kind, raw)
     return value
@@ -89,8 +97,8 @@ def departement_of_uai(uai: str) -> str:
     return _CORSICA_UAI_PREFIXES.get(prefix, prefix)
 
 
-def parse_uai(raw: object) -> Uai:
-    value = _clean(raw, "UAI")
+def parse_uai(raw: object, *, exact: bool = False) -> Uai:
+    value = _clean(raw, "UAI", exact)
     if not _UAI_RE.match(value):
         raise InvalidCode("UAI", raw, "UAI invalide (7 chiffres et une lettre)")
     return Uai(value)
@@ -120,9 +128,12 @@ class Certification:
         }[self.kind]
 
 
-def parse_certification(raw: object) -> Certification:
-    """Type decided by prefix, else by length: 8 = CFD, 11 = MEFSTAT11. SISE needs its prefix."""
-    value = _clean(raw, "code de certification")
+def parse_certification(raw: object, *, exact: bool = False) -> Certification:
+    """Type decided by prefix, else by length: 8 = CFD, 11 = MEFSTAT11. SISE needs its prefix.
+
+    CFD and MEFSTAT11 are `[0-9A-Z]` (8 and 11 characters), SISE `[0-9A-Z]{7}`; see the module docstring for case.
+    """
+    value = _clean(raw, "code de certification", exact)
     prefix, sep, bare = value.partition(":")
     if sep:
         try:
@@ -150,14 +161,14 @@ def parse_cfd(raw: object) -> Certification:
 def parse_mefstat11(raw: object) -> Certification:
     cert = parse_certification(raw)
     if cert.kind is not CodeKind.MEFSTAT11:
-        raise InvalidCode("MEFSTAT11", raw, "MEFSTAT11 invalide (11 chiffres)")
+        raise InvalidCode("MEFSTAT11", raw, "MEFSTAT11 invalide (11 chiffres ou lettres)")
     return cert
 
 
-def parse_certifications(raw: object) -> tuple[Certification, ...]:
+def parse_certifications(raw: object, *, exact: bool = False) -> tuple[Certification, ...]:
     """Several codes joined with `,` or `|`; order kept, duplicates dropped."""
     value = _clean_list(raw, "codes de certification")
-    codes = dict.fromkeys(parse_certification(part) for part in re.split(r"[,|]", value))
+    codes = dict.fromkeys(parse_certification(part, exact=exact) for part in re.split(r"[,|]", value))
     if len(codes) > MAX_CODES_PER_REQUEST:
         raise InvalidCode("codes de certification", raw, "Trop de codes")
     return tuple(codes)
@@ -200,16 +211,17 @@ def departement_from_postal_code(postal_code: str) -> str:
     return "0" + postal_code[:2]
 
 
-def parse_region(raw: object) -> Region:
-    """An INSEE region code (`11`, `01`…) or a 5-digit postal code mapped to its region."""
-    value = _clean(raw, "région")
+def parse_region(raw: object, *, exact: bool = False) -> Region:
+    """An INSEE region code (`11`, `01`…) or a 5-digit postal code mapped to its region as the API maps it
+    (`territories.POSTAL_REGIONS`: 977xx and 978xx are in 00, 985xx is unknown)."""
+    value = _clean(raw, "région", exact)
     if value in REGIONS:
         return region_from_code(value)
     if _POSTAL_RE.match(value):
-        departement = DEPARTEMENTS.get(departement_from_postal_code(value))
-        if departement is None:
+        region = POSTAL_REGIONS.get(departement_from_postal_code(value))
+        if region is None:
             raise InvalidCode("région", raw, "Code postal inconnu")
-        return region_from_code(departement[2])
+        return region_from_code(region)
     raise InvalidCode("région", raw, "Région inconnue")
 
 
@@ -222,9 +234,10 @@ class Academie:
         return self.code
 
 
-def parse_academie(raw: object) -> Academie:
-    value = _clean(raw, "académie")
-    if value.isdigit() and len(value) == 1:
+def parse_academie(raw: object, *, exact: bool = False) -> Academie:
+    """A 2-digit académie code the API accepts; a lone digit (`1`) means `01` unless `exact` (the API refuses it)."""
+    value = _clean(raw, "académie", exact)
+    if not exact and value.isdigit() and len(value) == 1:
         value = "0" + value
     if value not in ACADEMIE_CODES:
         raise InvalidCode("académie", raw, "Académie inconnue")
@@ -280,7 +293,10 @@ def newest_first(values) -> list[str]:
 
 
 def parse_millesime(raw: object) -> Millesime:
-    """`AAAA` or `AAAA_AAAA`; a period is two consecutive years (two cumulated cohorts)."""
+    """`AAAA` or `AAAA_AAAA`; a period is two consecutive years (two cumulated cohorts).
+
+    Stricter than the API, which takes any `AAAA_BBBB` with BBBB ≥ AAAA: no figures exist for other periods, and
+    the site never asks for them."""
     value = _clean(raw, "millésime")
     match = _MILLESIME_RE.match(value)
     if not match:

@@ -2,6 +2,10 @@
 
 Each `parse_*` takes a decoded JSON body and returns its dataclass, or raises `PayloadError` when the body does not
 have the documented shape. Small cohorts lose their salaries here (the API does not null them).
+
+Strict where the figures are concerned (a rate that is not a number is a malformed answer), lenient on what only
+describes them: an unknown `donnee_source.type`, a `null` among `_meta.messages` or a `_meta` of another shape do not
+throw the figures away (see `_meta`, `_donnee_source`).
 """
 
 from __future__ import annotations
@@ -70,26 +74,33 @@ def _stats_kwargs(data: dict) -> dict[str, Any]:
             raise PayloadError(f"{name}: number or null expected")
         values[name] = value
     nb = values["nb_annee_term"]
-    if nb is not None and nb < SMALL_COHORT_THRESHOLD:
+    small = nb is not None and nb < SMALL_COHORT_THRESHOLD
+    if small:
         for name in SALARY_FIELDS:  # the API leaves them; a small cohort's salaries are not reliable either
             values[name] = None
+    else:
+        # Only a small cohort explains a null by "too few learners"; elsewhere (the filières view nulls the counts a
+        # certification lacks, and the rates built on them) a null cannot be computed, like a missing field.
+        absent.update(name for name in FIGURE_FIELDS if values[name] is None)
     values["absent_fields"] = frozenset(absent)
     values["meta"] = _meta(data.get("_meta"))
     return values
 
 
 def _meta(data: object) -> Meta:
-    if data is None:
+    """`_meta` only describes the figures: an odd one (not an object, `null` or non-text messages) is read as far as
+    it goes, never a reason to throw the figures away."""
+    if not isinstance(data, dict):
         return Meta()
-    data = _obj(data, "_meta")
-    messages = data.get("messages") or []
-    if not isinstance(messages, list):
-        raise PayloadError("_meta.messages: list expected")
+    messages = data.get("messages")
+    if isinstance(messages, str):
+        messages = [messages]
+    elif not isinstance(messages, list):
+        messages = []
     return Meta(
         titre=str(data.get("titre") or data.get("title") or ""),
         details=str(data.get("details") or data.get("description") or ""),
-        messages=tuple(str(m) for m in messages),
-        date_import=_str(data, "date_import"),
+        messages=tuple(m for m in messages if isinstance(m, str) and m),
     )
 
 
@@ -109,21 +120,39 @@ def _uai_type(value: object) -> UaiType | None:
         return UaiType.INCONNU
 
 
-def _certification_kwargs(data: dict) -> dict[str, Any]:
+def _diplome(data: object) -> Diplome | None:
+    """`diplome {code, libelle}`; `code` is the CFD's first character, `"0"` for a mention complémentaire."""
+    if not data:
+        return None
+    data = _obj(data, "diplome")
+    return Diplome(code=_str(data, "code") or "", libelle=_str(data, "libelle") or "")
+
+
+_UPSTREAM_SOURCE_TYPES = {t.value for t in DonneeSourceType if t is not DonneeSourceType.OTHER}
+
+
+def _donnee_source(data: object, own_code: str) -> DonneeSource | None:
+    if data is None:
+        return None
+    data = _obj(data, "donnee_source")
+    code = _str(data, "code_certification") or own_code
+    raw_type = data.get("type", DonneeSourceType.SELF.value)
+    if raw_type in _UPSTREAM_SOURCE_TYPES:
+        source_type = DonneeSourceType(raw_type)
+    else:
+        # A type this client does not know: figures of the certification's own code are its own; figures of another
+        # code are carried over from it, in a direction we cannot tell.
+        source_type = DonneeSourceType.SELF if code == own_code else DonneeSourceType.OTHER
+    return DonneeSource(code_certification=code, type=source_type)
+
+
+def _certification_kwargs(data: dict, *, defaults: dict[str, str] | None = None) -> dict[str, Any]:
+    """The fields shared by national, regional and school records. `defaults` fills `millesime` and `filiere` of a
+    `certificationsTerminales` entry that does not repeat them (its parent's)."""
+    defaults = defaults or {}
     kwargs = _stats_kwargs(data)
-    diplome = data.get("diplome")
-    source = data.get("donnee_source")
+    code = _str(data, "code_certification", required=True)
     famille = data.get("familleMetier")
-    if source is not None:
-        source = _obj(source, "donnee_source")
-        try:
-            source_type = DonneeSourceType(source.get("type", "self"))
-        except ValueError:
-            raise PayloadError("donnee_source.type unknown") from None
-        source = DonneeSource(
-            code_certification=_str(source, "code_certification") or str(data.get("code_certification")),
-            type=source_type,
-        )
     if famille is not None:
         famille = _obj(famille, "familleMetier")
         famille = FamilleMetier(
@@ -135,34 +164,42 @@ def _certification_kwargs(data: dict) -> dict[str, Any]:
     terminales = [] if terminales is None else terminales
     if not isinstance(terminales, list):
         raise PayloadError("certificationsTerminales: list expected")
+    millesime = _str(data, "millesime") or defaults.get("millesime")
+    filiere = _str(data, "filiere") or defaults.get("filiere")
+    if millesime is None or filiere is None:
+        raise PayloadError("missing millesime" if millesime is None else "missing filiere")
+    own = {"millesime": millesime, "filiere": filiere}
     kwargs.update(
-        millesime=_str(data, "millesime", required=True),
-        code_certification=_str(data, "code_certification", required=True),
-        filiere=_str(data, "filiere", required=True),
+        millesime=millesime,
+        code_certification=code,
+        filiere=filiere,
         code_formation_diplome=_str(data, "code_formation_diplome"),
         libelle=_str(data, "libelle") or "",
         libelle_ancien=_str(data, "libelle_ancien"),
-        diplome=Diplome(**{k: str(_obj(diplome, "diplome").get(k) or "") for k in ("code", "libelle")})
-        if diplome
-        else None,
+        diplome=_diplome(data.get("diplome")),
         date_fermeture=_str(data, "date_fermeture"),
         formation_fermee=bool(data.get("formation_fermee")),
-        donnee_source=source,
+        donnee_source=_donnee_source(data.get("donnee_source"), code),
         famille_metier=famille,
-        certifications_terminales=tuple(_terminal(entry) for entry in terminales),
+        certifications_terminales=tuple(_terminal(entry, own) for entry in terminales),
     )
     return kwargs
 
 
-def _terminal(data: object) -> CertificationFigures | TerminalError:
+def _terminal(data: object, parent: dict[str, str]) -> CertificationFigures | TerminalError:
+    """One `certificationsTerminales` entry: figures, an error `{error, millesimes, code_certification}`, or (older
+    answers) a bare `{code_certification}` reference. Whatever its shape, the speciality keeps its code and name;
+    figures that do not repeat the millésime or filière are their parent's."""
     data = _obj(data, "certificationsTerminales[]")
-    if "error" in data or "millesime" not in data:
+    is_reference = "millesime" not in data and not any(name in data for name in FIGURE_FIELDS)
+    if "error" in data or is_reference:
         return TerminalError(
             code_certification=_str(data, "code_certification", required=True),
             error=str(data.get("error") or ""),
             millesimes=_strs(data, "millesimes"),
+            libelle=_str(data, "libelle") or "",
         )
-    return parse_certification(data)
+    return CertificationFigures(**_certification_kwargs(data, defaults=parent))
 
 
 def parse_certification(data: object) -> CertificationFigures:
@@ -193,7 +230,6 @@ def parse_school(data: object) -> SchoolFigures:
 
 def _filiere(data: object, name: str) -> FiliereFigures:
     data = _obj(data, name)
-    diplome = data.get("diplome")
     return FiliereFigures(
         **_stats_kwargs(data),
         filiere=_str(data, "filiere") or name,
@@ -203,9 +239,7 @@ def _filiere(data: object, name: str) -> FiliereFigures:
         code_formation_diplome=_str(data, "code_formation_diplome"),
         libelle=_str(data, "libelle"),
         libelle_ancien=_str(data, "libelle_ancien"),
-        diplome=Diplome(**{k: str(_obj(diplome, "diplome").get(k) or "") for k in ("code", "libelle")})
-        if diplome
-        else None,
+        diplome=_diplome(data.get("diplome")),
         date_fermeture=_str(data, "date_fermeture"),
         formation_fermee=fermee if isinstance(fermee := data.get("formation_fermee"), bool) else None,
         region=_ref(data.get("region"), RegionRef),

@@ -2,10 +2,11 @@
 
 Two kinds of "no figure" must never be confused (see docs/inserjeunes-api.md, "null vs absent"):
 
-- a field that is **null** means *too few learners* (fewer than 20 in the final year): the value is `None`
-  and the field name is *not* in `absent_fields`;
+- a field that is **null** in a small cohort means *too few learners* (fewer than 20 in the final year): the value
+  is `None` and the field name is *not* in `absent_fields`;
 - a field that is **missing** means *cannot be computed*: the value is `None` and the name *is* in
-  `absent_fields`.
+  `absent_fields`. So does a **null** where the cohort is not small (the filières view nulls the counts a
+  certification lacks, and the rates built on them): too few learners cannot be why.
 
 Templates test `"taux_en_emploi_6_mois" in figures.absent_fields`, or use `figures.too_few_learners`.
 Small cohorts are detected from `nb_annee_term < 20`, never from `_meta` messages; salaries are then hidden by
@@ -20,6 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+
+from guidance.inserjeunes.codes import Filiere
 
 SMALL_COHORT_THRESHOLD = 20
 
@@ -59,6 +62,9 @@ class DonneeSourceType(StrEnum):
     SELF = "self"
     ANCIENNE = "ancienne"  # figures carried over from the previous version of a renamed diploma
     NOUVELLE = "nouvelle"  # figures carried over from the next version
+    # Not an upstream value: a type this client does not know, on figures that come from another code. The figures
+    # are kept (they are the answer); only the direction of the carry-over is unknown.
+    OTHER = "other"
 
 
 class UaiType(StrEnum):
@@ -70,10 +76,11 @@ class UaiType(StrEnum):
 
 @dataclass(frozen=True, kw_only=True)
 class Meta:
+    """`_meta` as the API sends it: `{titre, details}`, `messages` only when there is one (no `date_import`)."""
+
     titre: str = ""
     details: str = ""
     messages: tuple[str, ...] = ()
-    date_import: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -165,8 +172,9 @@ class TerminalError:
     """An entry of `certificationsTerminales` for which the upstream has no figures."""
 
     code_certification: str
-    error: str
+    error: str  # the API's error name (`ErrorNoDataForMillesime`…); "" for a bare reference (older answers)
     millesimes: tuple[str, ...] = ()
+    libelle: str = ""  # the speciality's name when the entry gives one
 
     is_error = True
 
@@ -175,9 +183,9 @@ class TerminalError:
 class CertificationFigures(_Stats):
     """National figures for one certification (`/certifications/{code}`); base of regional and school ones."""
 
-    millesime: str
+    millesime: str  # a year or a period: a replica may label a sum of regions with their period
     code_certification: str
-    filiere: str
+    filiere: str  # as sent (`pro`, `agricole`, `apprentissage`, `superieur`); see `filiere_kind`
     code_formation_diplome: str | None = None
     libelle: str = ""
     libelle_ancien: str | None = None
@@ -190,6 +198,14 @@ class CertificationFigures(_Stats):
     certifications_terminales: tuple[CertificationFigures | TerminalError, ...] = ()
 
     is_error = False
+
+    @property
+    def filiere_kind(self) -> Filiere | None:
+        """The filière as a `codes.Filiere` (`AGRICOLE` for agricultural trainings), None for one we do not know."""
+        try:
+            return Filiere(self.filiere)
+        except ValueError:
+            return None
 
     @property
     def has_terminales(self) -> bool:
@@ -283,6 +299,3 @@ class Page:
     items_par_page: int
     nombre_de_page: int
     total: int
-
-
-# --- Parsers --------------------------------------------------------------------------------

@@ -179,6 +179,20 @@ DEPARTEMENTS: dict[str, tuple[str, str, str]] = {
 }
 
 
+# The region a postal code's département (as `codes.departement_from_postal_code` cuts it) belongs to, as the API's
+# own table says (`server/src/services/regions.js`, `findRegionByCodePostal`): a postal code it does not list is a
+# 400 there, so it is unknown here too. That table is the referential above except for the overseas collectivities:
+# Saint-Barthélemy (977) and Saint-Martin (978) are in 00 (the referential attaches them to Guadeloupe, 01),
+# the Terres australes (984) and Clipperton (989) are in 00, and 985 (an old Mayotte code the referential keeps for
+# UAIs; Mayotte's postal codes are 976xx) and Andorra (130, no French postal code) are not listed.
+# The referential keeps the régions of schools (UAIs); only postal codes follow this table.
+POSTAL_REGIONS: dict[str, str] = {
+    departement: region
+    for departement, (_name, _academie, region) in DEPARTEMENTS.items()
+    if departement not in {"130", "985"}
+} | {"977": "00", "978": "00", "984": "00", "989": "00"}
+
+
 def regions_by_name() -> list[tuple[str, str]]:
     """Every region the source knows as (code, name), by name: the choices of the region selects."""
     return sorted(REGIONS.items(), key=lambda item: item[1])

@@ -1,6 +1,10 @@
+import json
+from pathlib import Path
+
 import pytest
 
 from guidance.inserjeunes.codes import (
+    ACADEMIE_CODES,
     CodeKind,
     Filiere,
     InvalidCode,
@@ -17,7 +21,7 @@ from guidance.inserjeunes.codes import (
     parse_region,
     parse_uai,
 )
-from guidance.inserjeunes.territories import DEPARTEMENTS
+from guidance.inserjeunes.territories import DEPARTEMENTS, REGIONS
 
 
 class TestUai:
@@ -56,11 +60,46 @@ class TestCertification:
 
     @pytest.mark.parametrize(
         "raw",
-        ["4003121", "400312120", "MEFSTAT11:2383003121A", "CFD:123", "XYZ:40031212", "SISE:24000190", "../etc", ""],
+        [
+            "4003121",
+            "400312120",
+            "MEFSTAT11:2383003121",
+            "MEFSTAT11:23830-31212",
+            "CFD:123",
+            "XYZ:40031212",
+            "SISE:24000190",
+            "../etc",
+            "",
+        ],
     )
     def test_invalid_codes_raise(self, raw):
         with pytest.raises(InvalidCode):
             parse_certification(raw)
+
+    # Upstream: validators.js MEF11_PATTERN `^(?:MEFSTAT11:)?([0-9A-Z]{11})$` (letters since v1.26.1, "accepter les
+    # lettres dans les mefstats11"); certificationsRoutes-test.js "…la certification agricole avec le format
+    # MEFSTAT11:XXXXXXXXXXX".
+    @pytest.mark.parametrize("raw", ["23I01021235", "MEFSTAT11:23I01021235", "23C10023412"])
+    def test_a_mefstat11_may_hold_letters(self, raw):
+        cert = parse_certification(raw)
+        assert (cert.kind, cert.code) == (CodeKind.MEFSTAT11, raw.removeprefix("MEFSTAT11:"))
+        assert cert.prefixed == "MEFSTAT11:" + cert.code
+        assert parse_mefstat11(raw) == cert
+
+    def test_a_visitors_lower_case_code_is_read_upper_case_so_the_client_never_sends_lower_case(self):
+        cert = parse_certification(" mefstat11:23i01021235 ")
+        assert cert.prefixed == "MEFSTAT11:23I01021235"
+        assert parse_certifications("cfd:4003121a|23i01021235")[0].prefixed == "CFD:4003121A"
+
+    # Upstream's patterns are case-sensitive: a lower-case code or prefix is a 400 there (`exact` reads as they do).
+    @pytest.mark.parametrize("raw", ["23i01021235", "mefstat11:23830031212", "cfd:40031212", "4003121a", " 40031212"])
+    def test_exact_parsing_refuses_what_the_api_refuses(self, raw):
+        with pytest.raises(InvalidCode):
+            parse_certification(raw, exact=True)
+
+    @pytest.mark.parametrize("raw", ["23I01021235", "MEFSTAT11:23I01021235", "CFD:4003121A", "SISE:2400019"])
+    def test_exact_parsing_takes_what_the_api_takes(self, raw):
+        assert parse_certification(raw, exact=True) == parse_certification(raw)
 
     def test_parse_cfd_and_mefstat11_check_the_type(self):
         assert parse_cfd("40031212").kind is CodeKind.CFD
@@ -183,3 +222,53 @@ def test_one_rule_maps_a_uai_to_its_departement_corsica_included(uai, departemen
     assert departement_of_uai(uai) == departement
     assert parse_uai(uai).departement_code == departement
     assert departement in DEPARTEMENTS
+
+
+class TestTerritoriesAsTheApiKnowsThem:
+    """Against the API's own table, copied as data in tests/inserjeunes/upstream/regions.json from upstream
+    server/src/services/regions.js (REGIONS; `findRegionByCodePostal`, `getAcademies` used by validators.js)."""
+
+    @staticmethod
+    def upstream_regions() -> dict[str, dict[str, list[str]]]:
+        path = Path(__file__).parent / "upstream" / "regions.json"
+        return json.loads(path.read_text(encoding="utf-8"))["regions"]
+
+    def test_every_postal_code_the_api_maps_gives_the_same_region(self):
+        for region, data in self.upstream_regions().items():
+            for departement in data["departements"]:
+                if departement in {"2A", "2B"}:  # not a postal code's digits
+                    continue
+                postal = (departement + "000")[:5]  # 75000, 97100, 20000…
+                assert parse_region(postal).code == region, postal
+
+    def test_every_postal_code_the_api_refuses_is_refused(self):
+        listed = {d for data in self.upstream_regions().values() for d in data["departements"]}
+        for prefix in [f"{n:02d}" for n in range(100) if n not in (97, 98)] + [f"9{n}" for n in range(70, 100)]:
+            postal = (prefix + "000")[:5]
+            if prefix in listed:
+                continue
+            with pytest.raises(InvalidCode):
+                parse_region(postal)
+
+    @pytest.mark.parametrize(("postal", "region"), [("97700", "00"), ("97800", "00"), ("98400", "00"), ("98900", "00")])
+    def test_overseas_collectivities_are_in_region_00(self, postal, region):
+        assert parse_region(postal).code == region
+
+    def test_985_is_no_postal_code_though_the_referential_keeps_it_for_uais(self):
+        with pytest.raises(InvalidCode):
+            parse_region("98500")
+        assert DEPARTEMENTS["985"][2] == "06"
+
+    def test_the_region_codes_are_the_apis(self):
+        assert set(REGIONS) == set(self.upstream_regions())
+
+    def test_the_academie_codes_are_the_apis(self):
+        upstream = {a for data in self.upstream_regions().values() for a in data["academies"]}
+        assert upstream == ACADEMIE_CODES
+        for code in upstream:
+            assert parse_academie(code, exact=True).code == code
+
+    def test_exact_academie_refuses_the_lone_digit_the_api_refuses(self):
+        assert parse_academie("1").code == "01"
+        with pytest.raises(InvalidCode):
+            parse_academie("1", exact=True)

@@ -116,7 +116,7 @@ def test_a_non_final_year_refers_to_its_final_year():
     body["certificationsTerminales"] = [{"code_certification": "23830031212"}]
     (entry,) = parse_certification(body).certifications_terminales
     assert isinstance(entry, TerminalError)
-    assert entry.code_certification == "23830031212"
+    assert (entry.code_certification, entry.error, entry.libelle) == ("23830031212", "", "")
 
 
 def test_regional_figures_carry_their_region():
@@ -174,8 +174,7 @@ def test_malformed_filieres_raise(body):
     [
         {"taux_en_emploi_6_mois": "40"},
         {"nb_annee_term": True},
-        {"_meta": []},
-        {"donnee_source": {"type": "autre"}},
+        {"donnee_source": "self"},
         {"certificationsTerminales": {}},
         {"code_certification": None},
     ],

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 CFD = "32031213"
 MEFSTAT11 = "31131213211"
-MALFORMED = "3113121321X"  # 11 characters, not 11 digits: a bad row of an offers file
+MALFORMED = "311312132-X"  # 11 characters, not 11 digits or upper-case letters: a bad row of an offers file
 UAI = "0310024H"
 
 

@@ -289,10 +289,11 @@ def test_unknown_voie_is_a_clear_400(client):
 
 
 def test_a_malformed_catalogue_code_never_reaches_the_source(client, monkeypatch):
-    # The open data has such codes (a letter in a MEFSTAT11): the row says there is nothing, nothing is asked.
+    # A bad row of an offers file (a MEFSTAT11 is 11 digits or upper-case letters; 32A31031403 would be a real
+    # one): the row says there is nothing, nothing is asked.
     formation = make_formation("32A31031", "BTS Code étrange")
     school = make_school("0310024H", "Lycée Jean Jaurès", departement_code="031")
-    make_offer(school, formation, Voie.SCOLAIRE, mefstat11="32A31031403")
+    make_offer(school, formation, Voie.SCOLAIRE, mefstat11="32A3103140-")
     asked = []
     monkeypatch.setattr(questions, "get_many", lambda questions, **kw: asked.extend(questions) or [])
 

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from guidance.inserjeunes import codes as site_codes
-from guidance.inserjeunes.territories import DEPARTEMENTS, REGIONS
+from guidance.inserjeunes.territories import POSTAL_REGIONS, REGIONS
 from guidance.replica.errors import detail, validation_error
 
 # The API's certification patterns, tried in this order (a code matching the CFD rule is a CFD).
@@ -59,12 +59,12 @@ def code_of(raw: object) -> Code | None:
 
 
 def region_of_postal_code(raw: str) -> str | None:
-    """The region of a 5-character postal code, from the territories table (None when it names no département)."""
+    """The region of a 5-character postal code as the API maps it (`territories.POSTAL_REGIONS`), None when it
+    names no département the API knows."""
     try:
-        departement = DEPARTEMENTS.get(site_codes.departement_from_postal_code(raw))
+        return POSTAL_REGIONS.get(site_codes.departement_from_postal_code(raw))
     except site_codes.InvalidCode:
         return None
-    return departement[2] if departement else None
 
 
 def _one_of(valids: tuple[str, ...]) -> str:

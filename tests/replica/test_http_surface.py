@@ -110,11 +110,6 @@ def test_postal_codes_follow_the_territories_table(postal_code):
     assert region_of_postal_code(postal_code) == expected
 
 
-@pytest.mark.xfail(
-    DEPARTEMENTS.get("977", ("", "", ""))[2] != "00" or "984" not in DEPARTEMENTS,
-    reason="until guidance/inserjeunes/territories.py has the API's 977/978 → 00 and 984/989",
-    strict=False,
-)
 @pytest.mark.parametrize("postal_code", ["97700", "97800", "98400", "98900"])
 def test_the_apis_overseas_postal_codes_reach_region_00(postal_code):
     # services/regions.js REGIONS: 977, 978, 984 and 989 are départements of region 00

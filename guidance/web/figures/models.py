@@ -98,7 +98,8 @@ class CarriedOver:
     """The figures belong to another version of the diploma (renamed): say so."""
 
     code: str
-    is_former: bool  # True: from the former diploma; False: from the new one
+    is_former: bool  # True: from the former diploma; False: from the new one (or, with `is_known` False, unknown)
+    is_known: bool = True  # False: the source used a carry-over type this site does not know yet
 
 
 @dataclass(frozen=True)

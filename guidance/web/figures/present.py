@@ -18,7 +18,7 @@ from dataclasses import replace
 from typing import Any
 
 from guidance.inserjeunes.codes import Millesime, newest_first
-from guidance.inserjeunes.results import CertificationFigures, TerminalError
+from guidance.inserjeunes.results import CertificationFigures, DonneeSourceType, TerminalError
 from guidance.web.figures.models import (
     HORIZONS,
     CarriedOver,
@@ -139,7 +139,11 @@ def _carried_over(figures: CertificationFigures) -> CarriedOver | None:
     source = figures.donnee_source
     if source is None or not source.is_carried_over:
         return None
-    return CarriedOver(code=source.code_certification, is_former=source.type.value == "ancienne")
+    return CarriedOver(
+        code=source.code_certification,
+        is_former=source.type is DonneeSourceType.ANCIENNE,
+        is_known=source.type in (DonneeSourceType.ANCIENNE, DonneeSourceType.NOUVELLE),
+    )
 
 
 def _panel_from_figures(
@@ -193,19 +197,17 @@ def _terminal_panel(
     current: str | None,
 ) -> FigurePanel:
     if isinstance(entry, TerminalError):
-        # Never offer the promotion already shown (a year and the period ending with it are the same promotion).
-        shown_year = Millesime(current).last_year if current else None
-        links = tuple(
-            link for link in millesime_links(entry.millesimes) if Millesime(link.value).last_year != shown_year
-        )
-        cause = MissingCause.NO_DATA_FOR_MILLESIME if links else MissingCause.NO_DATA
+        # The entry's `millesimes` echo the millésime that was asked, split into years (upstream stats.js
+        # statsAnneeTerminale), not the ones available: offering them as links would send the visitor to pages
+        # that may not exist. The page's own millésime links stay the way to another promotion.
+        cause = MissingCause.NO_DATA_FOR_MILLESIME if entry.error == "ErrorNoDataForMillesime" else MissingCause.NO_DATA
         return FigurePanel(
             scope=scope,
             scope_kind=scope_kind,
             voie=voie,
             speciality=entry.code_certification,
             speciality_code=entry.code_certification,
-            missing=missing(cause, millesimes=links),
+            missing=missing(cause),
             source=common.get("source"),
         )
     panel = _panel_from_figures(entry, scope=scope, scope_kind=scope_kind, voie=voie, common=common)

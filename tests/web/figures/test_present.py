@@ -166,7 +166,7 @@ def test_seconde_commune_gives_one_panel_per_speciality():
             "familleMetier": {"code": "X", "libelle": "Métiers de la relation client", "isAnneeCommune": True},
             "certificationsTerminales": [
                 _payload(code_certification="40031211", libelle="BAC PRO COMMERCE"),
-                {"code_certification": "40031212", "error": "Pas de données", "millesimes": ["2021"]},
+                {"code_certification": "40031212", "error": "ErrorNoDataForMillesime", "millesimes": ["2022"]},
             ],
         }
     )
@@ -176,6 +176,7 @@ def test_seconde_commune_gives_one_panel_per_speciality():
     assert [sub.speciality for sub in panel.terminales] == ["BAC PRO COMMERCE", "40031212"]
     assert panel.terminales[0].has_figures
     assert panel.terminales[1].missing.cause is MissingCause.NO_DATA_FOR_MILLESIME
+    assert panel.terminales[1].missing.millesimes == ()  # upstream echoes the asked millésime: no offer
 
 
 def test_chain_falls_back_to_the_first_scope_with_figures():

@@ -146,6 +146,18 @@ def test_carried_over_figures_name_the_former_diploma(client, monkeypatch, forma
     assert "version précédente" in notice and "40025214" in notice
 
 
+def test_figures_carried_over_in_a_way_the_site_does_not_know_say_so_neutrally(client, monkeypatch, formation):
+    # A donnee_source.type the API may add later: the figures stay, the page names the other code without guessing
+    carried = {"donnee_source": {"code_certification": "40025214", "type": "equivalente"}}
+    _serve(monkeypatch, lambda q: IndicatorResult(q, figures=_figures(q, **carried), fetched_at=FETCHED))
+
+    tree = parse(client.get(f"/formations/{formation.cfd}/").content)
+
+    notice = tree.find(id="devenir").find(class_="fig-carried-over").text
+    assert "autre version" in notice and "40025214" in notice
+    assert "précédente" not in notice and "nouvelle" not in notice
+
+
 def test_seconde_commune_has_one_block_per_speciality(client, monkeypatch):
     formation = make_formation("3203100X", "Seconde pro Métiers de la relation client", mefstat11="24731000000")
     formation.is_seconde_commune = True
@@ -160,7 +172,8 @@ def test_seconde_commune_has_one_block_per_speciality(client, monkeypatch):
             "certificationsTerminales": [
                 _body(q, code_certification="40031211", libelle="BAC PRO METIERS DE L'ACCUEIL"),
                 _body(q, code_certification="40031212", libelle="BAC PRO METIERS DU COMMERCE", nb_annee_term=9),
-                {"code_certification": "40031213", "error": "Pas de données pour le millésime", "millesimes": ["2022"]},
+                # upstream stats.js statsAnneeTerminale: `error` is the error's name, `millesimes` the asked one
+                {"code_certification": "40031213", "error": "ErrorNoDataForMillesime", "millesimes": ["2023"]},
             ],
         }
         return IndicatorResult(q, figures=parse_certification(body), fetched_at=FETCHED)
@@ -179,6 +192,7 @@ def test_seconde_commune_has_one_block_per_speciality(client, monkeypatch):
     assert blocks[0].find(class_="fig-shares") is not None
     assert blocks[1].find(class_="fig-missing").attrs["data-missing"] == "small_cohort"
     assert blocks[2].find(class_="fig-missing").attrs["data-missing"] == "no_data_for_millesime"
+    assert not blocks[2].find(class_="fig-missing").find_all("a")  # the echoed millésime is not an offer
     assert "seconde est commune" in tree.text
 
 

@@ -6,6 +6,7 @@ in process through `httpx.WSGITransport(app=get_default_app())` (base URL `http:
 with `python manage.py serve_replica`.
 """
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -26,26 +27,50 @@ from guidance.replica.errors import (
     NOT_AUTHORIZED,
     WRONG_CREDENTIALS,
     ApiError,
+    express_404,
     not_found,
 )
 from guidance.replica.faults import FaultConfig, FaultInjector
-from guidance.replica.validation import Validator, Value
+from guidance.replica.validation import Validator, Value, sanitized_query
 
 logger = logging.getLogger(__name__)
 
 PREFIX = "/api/inserjeunes"
 _STATUS = {200: "200 OK", 304: "304 Not Modified", 400: "400 Bad Request", 401: "401 Unauthorized"}
 _STATUS |= {404: "404 Not Found", 500: "500 Internal Server Error"}
-_EXT = r"(?:\.([^/.]+))?$"  # the optional `.json` / `.csv` / `.svg` of the API's `{.:ext}` paths
-_LIST_ROUTE = re.compile(r"^/(certifications|formations|regionales|bcn)" + _EXT)
-_REGION_LIST_ROUTE = re.compile(r"^/regionales/([^/.]+)" + _EXT)
-_NATIONAL_ROUTE = re.compile(r"^/certifications/([^/.]+)" + _EXT)
-_REGIONAL_ROUTE = re.compile(r"^/regionales/([^/]+)/certifications/([^/.]+)" + _EXT)
-_FORMATION_ROUTE = re.compile(r"^/formations/([^/.-]+)-([^/.]+)" + _EXT)
+# Express (path-to-regexp 8) tries each `{.:ext}` route with its extension first, then without; a parameter runs to
+# the next `/` (`[^/]+`, so it may hold dots: the extension is what follows the last one), except one right after a
+# `-` which cannot hold a `-`; and matching ignores case (`/API/InserJeunes/...` is the same route).
+_ROUTES = {
+    "list": r"/(certifications|formations|regionales|bcn)",
+    "region_list": r"/regionales/([^/]+)",
+    "national": r"/certifications/([^/]+)",
+    "regional": r"/regionales/([^/]+)/certifications/([^/]+)",
+    "formation": r"/formations/([^/]+)-([^/-]+)",
+}
+_ROUTE_PATTERNS = {
+    name: (re.compile(body + r"\.([^/.]+)", re.IGNORECASE), re.compile(body, re.IGNORECASE))
+    for name, body in _ROUTES.items()
+}
+# Every answer of the API goes through its CORS middleware (server.js, corsMiddleware.js).
+_CORS = [
+    ("Access-Control-Allow-Origin", "*"),
+    ("Access-Control-Allow-Headers", "Origin, X-Requested-With, Content-Type, Accept, API-Key"),
+]
 _STATS_LIST = {"millesimes", "code_certifications", "universe", "ext", "items_par_page", "page"}
 _SINGLE = {"universe", "millesime", "direction", "theme", "ext", "imageOnError"}
 
 Answer = tuple[int, list[tuple[str, str]], bytes]
+
+
+def _route(name: str, route: str) -> tuple[str | None, ...] | None:
+    """The parameters of route `name` (the extension last, None when absent), or None when it does not match."""
+    with_ext, without_ext = _ROUTE_PATTERNS[name]
+    if match := with_ext.fullmatch(route):
+        return match.groups()
+    if match := without_ext.fullmatch(route):
+        return (*match.groups(), None)
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,76 +113,80 @@ class ReplicaApp:
             status, headers, body = self.answer(environ)
         except Exception:  # the API's generic 500, never a traceback
             logger.exception("replica: unexpected error on %s", environ.get("PATH_INFO"))
-            status, headers, body = _json(ApiError(500, INTERNAL_ERROR).body(), 500)
+            status, headers, body = _json(ApiError(500, INTERNAL_ERROR).body(), 500, environ)
         status_line = _STATUS.get(status, f"{status} Error")
-        headers = [*headers, ("Content-Length", str(len(body)))]
+        headers = [*_CORS, *headers, ("Content-Length", str(len(body)))]
         if self.faults:
             # A truncated body keeps the full Content-Length, as when a streamed answer dies mid-way.
             status_line, headers, body = self.faults.apply(status_line, headers, body)
         if not any(name.lower() == "content-length" for name, _ in headers):
             headers = [*headers, ("Content-Length", str(len(body)))]
         start_response(status_line, headers)
-        return [body]
+        # HEAD runs the GET route and sends its headers only (Express), Content-Length included.
+        return [] if environ.get("REQUEST_METHOD", "GET").upper() == "HEAD" else [body]
 
     # --- dispatch ------------------------------------------------------------------------------------------
     def answer(self, environ: dict) -> Answer:
         method = environ.get("REQUEST_METHOD", "GET").upper()
         path = environ.get("PATH_INFO", "") or "/"
-        # WSGI gives the percent-decoded path as latin-1 text; the API's paths are UTF-8.
-        path = path.encode("latin-1").decode("utf-8", "replace")
-        if path == "/api/doc" or path.startswith("/api/doc/"):  # mounted with `use`: any method, any sub-path
+        # PEP 3333 servers give the percent-decoded path as latin-1 text of UTF-8 bytes; httpx's WSGITransport
+        # gives it already decoded (so its non-latin-1 characters, or bytes that are no UTF-8, are kept as they are).
+        with contextlib.suppress(UnicodeError):
+            path = path.encode("latin-1").decode("utf-8")
+        lowered = path.lower()  # Express matches paths ignoring case
+        if lowered == "/api/doc" or lowered.startswith("/api/doc/"):  # mounted with `use`: any method, sub-path
             page = service_routes.doc_page(self.openapi_file)
-            return _send(page, "text/html; charset=utf-8", environ) if page else _html_404(method, path)
-        if path in ("/api", "/api/") and method == "GET":
-            return _json(service_routes.health(self.dataset), 200, environ=environ)
-        if not path.startswith(PREFIX + "/"):
-            return _html_404(method, path)
+            return _send(page, "text/html; charset=utf-8", environ) if page else express_404(method, path)
+        reads = method in ("GET", "HEAD")
+        if lowered in ("/api", "/api/") and reads:
+            return _json(service_routes.health(self.dataset), 200, environ)
+        if not lowered.startswith(PREFIX + "/"):
+            return express_404(method, path)
         # Express routes are not strict: one trailing slash is allowed.
         route = path[len(PREFIX) :].removesuffix("/") or "/"
-        query = _query_values(environ.get("QUERY_STRING", ""))
-        # Every route (public ones too) takes the key from the query string and drops it from the parameters.
-        query_key = _first(query.pop("apiKey", None))
+        query = sanitized_query(_query_values(environ.get("QUERY_STRING", "")))
+        # Every route (public ones too) then moves a non-empty `apiKey` into the key header and drops it from the
+        # parameters (authMiddleware.js); an empty one stays, and is then an unknown parameter.
+        query_key = query.pop("apiKey") if query.get("apiKey") else None
         try:
-            if route == "/auth/login" and method == "POST":
+            if route.lower() == "/auth/login" and method == "POST":
                 return self.login(environ)
-            if method != "GET":
-                return _html_404(method, path)
-            handled = self.dispatch(route, query, environ, query_key)
+            handled = self.dispatch(route, query, environ, query_key) if reads else None
             if handled is None:
-                return _html_404(method, path)
+                return express_404(method, path)
             return handled
         except ApiError as error:
-            return _json(error.body(), error.status)
+            return _json(error.body(), error.status, environ)
 
-    def dispatch(self, route: str, query: dict, environ: dict, query_key: str | None) -> Answer | None:
+    def dispatch(self, route: str, query: dict, environ: dict, query_key: Value | None) -> Answer | None:
         ds = self.dataset
         # List routes read `{...query, ...path}` (the path wins), single routes `{...path, ...query}` (the query
         # wins, so `?ext=svg` asks for the image): as the API merges them.
-        if match := _LIST_ROUTE.match(route):
+        if match := _route("list", route):
             self.require_auth(environ, query_key)
-            values = {**query, **_given(ext=match[2])}
-            return self.bcn_route(values) if match[1] == "bcn" else self.list_route(match[1], values)
-        if match := _NATIONAL_ROUTE.match(route):
+            values, kind = {**query, **_given(ext=match[1])}, match[0].lower()
+            return self.bcn_route(values) if kind == "bcn" else self.list_route(kind, values)
+        if match := _route("national", route):
             checker = Validator(
-                {**_given(codes_certifications=match[1], ext=match[2]), **query},
+                {**_given(codes_certifications=match[0], ext=match[1]), **query},
                 _SINGLE | {"vue", "codes_certifications"},
             )
             codes = checker.codes("codes_certifications")
             return self.certifications_route(checker, environ, codes, lambda c, m, v: _national(ds, c, m, v))
-        if match := _REGIONAL_ROUTE.match(route):
-            path = _given(region=match[1], codes_certifications=match[2], ext=match[3])
+        if match := _route("regional", route):
+            path = _given(region=match[0], codes_certifications=match[1], ext=match[2])
             checker = Validator({**path, **query}, _SINGLE | {"vue", "region", "codes_certifications"})
             region = checker.region_at(["region"], checker.values["region"])
             codes = checker.codes("codes_certifications")
             return self.certifications_route(
                 checker, environ, codes, lambda c, m, v: _regional(ds, region, c, m, v), region=region
             )
-        if match := _REGION_LIST_ROUTE.match(route):
+        if match := _route("region_list", route):
             self.require_auth(environ, query_key)
-            values = {**query, **_given(region=match[1], ext=match[2])}
+            values = {**query, **_given(region=match[0], ext=match[1])}
             return self.list_route("regionales", values, by_region=True)
-        if match := _FORMATION_ROUTE.match(route):
-            path = _given(uai=match[1], code_certification=match[2], ext=match[3])
+        if match := _route("formation", route):
+            path = _given(uai=match[0], code_certification=match[1], ext=match[2])
             checker = Validator({**path, **query}, _SINGLE | {"uai", "code_certification"})
             uai = checker.uai_at(["uai"], checker.values["uai"])
             code = checker.code("code_certification")
@@ -247,7 +276,7 @@ class ReplicaApp:
             return 200, lists.csv_headers(), service_routes.bcn_csv(records).encode()
         return _list_json({"bcn": records, "pagination": pagination})
 
-    def require_auth(self, environ: dict, query_key: str | None) -> None:
+    def require_auth(self, environ: dict, query_key: Value | None) -> None:
         if not self.auth.allowed(environ, query_key):
             raise ApiError(401, NOT_AUTHORIZED)
 
@@ -258,7 +287,7 @@ class ReplicaApp:
         checker.raise_if_invalid()
         if not self.auth.check_login(username, password):
             raise ApiError(401, WRONG_CREDENTIALS)
-        return _json({"token": self.auth.issue(username)}, 200)
+        return _json({"token": self.auth.issue(username)}, 200, environ)
 
 
 def _national(ds: Dataset, codes: list[str], millesime: str | None, vue: str | None) -> dict:
@@ -276,10 +305,6 @@ def _regional(ds: Dataset, region: str, codes: list[str], millesime: str | None,
 def _given(**params: str | None) -> dict[str, str]:
     """The path parameters that matched (an absent `{.:ext}` is no parameter at all)."""
     return {name: value for name, value in params.items() if value is not None}
-
-
-def _first(value: Value | None) -> str | None:
-    return value if value is None or isinstance(value, str) else value[0]
 
 
 def _query_values(query_string: str) -> dict[str, Value]:
@@ -304,35 +329,28 @@ def _read_body(environ: dict) -> dict:
     return _query_values(raw.decode("utf-8", "replace"))
 
 
-def _send(payload: bytes, content_type: str, environ: dict | None = None, status: int = 200) -> Answer:
-    """An answer; given the request `environ`, a 200 carries a weak ETag and answers 304 to a matching
-    `If-None-Match`, as the API (Express `res.send`) does."""
-    headers = [("Content-Type", content_type)]
-    if environ is not None and status == 200:
-        etag = 'W/"' + hashlib.sha1(payload, usedforsecurity=False).hexdigest() + '"'
-        headers.append(("ETag", etag))
-        if etag in environ.get("HTTP_IF_NONE_MATCH", ""):
-            return 304, [("ETag", etag)], b""
-    return status, headers, payload
+def _send(payload: bytes, content_type: str, environ: dict, status: int = 200) -> Answer:
+    """An answer sent as Express `res.send` does: a weak ETag whatever the status (errors too), and a 304 to a
+    matching `If-None-Match` only for a GET or HEAD answered 2xx."""
+    etag = 'W/"' + hashlib.sha1(payload, usedforsecurity=False).hexdigest() + '"'
+    fresh = 200 <= status < 300 and environ.get("REQUEST_METHOD", "GET").upper() in ("GET", "HEAD")
+    if fresh and etag in environ.get("HTTP_IF_NONE_MATCH", ""):
+        return 304, [("ETag", etag)], b""
+    return status, [("Content-Type", content_type), ("ETag", etag)], payload
 
 
-def _json(body: object, status: int, *, environ: dict | None = None) -> Answer:
-    return _send(json.dumps(body, ensure_ascii=False).encode(), "application/json; charset=utf-8", environ, status)
+def _json(body: object, status: int, environ: dict) -> Answer:
+    return _send(_compact(body), "application/json; charset=utf-8", environ, status)
 
 
 def _list_json(body: dict) -> Answer:
     """Lists are streamed by the API with a bare `application/json` and no ETag."""
-    return 200, [("Content-Type", "application/json")], json.dumps(body, ensure_ascii=False).encode()
+    return 200, [("Content-Type", "application/json")], _compact(body)
 
 
-def _html_404(method: str, path: str) -> Answer:
-    """Express's default page for a path no route matches."""
-    safe = path.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    html = (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n</head>\n'
-        f"<body>\n<pre>Cannot {method} {safe}</pre>\n</body>\n</html>\n"
-    )
-    return 404, [("Content-Type", "text/html; charset=utf-8")], html.encode()
+def _compact(body: object) -> bytes:
+    """JSON as JavaScript's JSON.stringify writes it: no spaces, non-ASCII text as is."""
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def create_app(

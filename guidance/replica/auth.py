@@ -1,7 +1,8 @@
 """Authentication of the replica's private routes: an API key (`x-api-key` header or `?apiKey=`) or a token from
-`POST /api/inserjeunes/auth/login`, a JWT (HS256, claims `username`, `iat`, `exp` as the API signs them) with a
-per-app secret that lasts one day. As the API, the token is read from `Authorization: Bearer …` or from the
-`x-api-key` header (so `?apiKey=<token>` works too)."""
+`POST /api/inserjeunes/auth/login`, a JWT (HS256, claims `username`, `iat`, `exp`, `iss` as the API signs them) with
+a per-app secret that lasts one day. As the API (authMiddleware.js), `?apiKey=` replaces the `x-api-key` header, the
+key is tried first, then the token from `Authorization: Bearer …` or, without one, from the `x-api-key` header. A
+token in `?apiKey=` never arrives whole: the app sanitizes the query first and its dots become `_`, as upstream."""
 
 import base64
 import hashlib
@@ -11,6 +12,7 @@ import secrets
 import time
 
 TOKEN_LIFETIME = 86400
+ISSUER = "exposition-ij"  # the API's config.auth.jwtIssuer; its JWT strategy refuses a token without it
 
 
 def _b64(data: bytes) -> str:
@@ -32,14 +34,14 @@ class Authenticator:
 
     def check_login(self, username: str, password: str) -> bool:
         expected = self.credentials.get(username)
-        if expected is not None and hmac.compare_digest(expected, password):
+        if expected is not None and hmac.compare_digest(expected.encode(), password.encode()):
             return True
-        return self.api_key is not None and hmac.compare_digest(self.api_key, password)
+        return self.api_key is not None and hmac.compare_digest(self.api_key.encode(), password.encode())
 
     def issue(self, username: str, *, now: float | None = None) -> str:
         issued = int(now if now is not None else time.time())
         header = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}, separators=(",", ":")).encode())
-        claims = {"username": username, "iat": issued, "exp": issued + TOKEN_LIFETIME}
+        claims = {"username": username, "iat": issued, "exp": issued + TOKEN_LIFETIME, "iss": ISSUER}
         payload = _b64(json.dumps(claims, separators=(",", ":")).encode())
         signature = _b64(hmac.new(self.secret, f"{header}.{payload}".encode(), hashlib.sha256).digest())
         return f"{header}.{payload}.{signature}"
@@ -53,14 +55,16 @@ class Authenticator:
             claims = json.loads(_unb64(payload))
         except (ValueError, TypeError):
             return False
-        return isinstance(claims, dict) and float(claims.get("exp", 0)) > (now if now is not None else time.time())
+        if not isinstance(claims, dict) or claims.get("iss") != ISSUER:
+            return False
+        return float(claims.get("exp", 0)) > (now if now is not None else time.time())
 
-    def allowed(self, environ: dict, query_key: str | None) -> bool:
-        key = environ.get("HTTP_X_API_KEY") or query_key
-        if key and self.api_key and hmac.compare_digest(key, self.api_key):
+    def allowed(self, environ: dict, query_key: str | list[str] | None) -> bool:
+        """`query_key`: a non-empty `?apiKey=` (a list when repeated, which is no key nor token)."""
+        key = query_key if query_key is not None else environ.get("HTTP_X_API_KEY")
+        if isinstance(key, str) and key and self.api_key and hmac.compare_digest(key.encode(), self.api_key.encode()):
             return True
-        if key and key.count(".") == 2 and self.token_valid(key):
-            return True
-        authorization = environ.get("HTTP_AUTHORIZATION", "")
-        scheme, _, token = authorization.partition(" ")
-        return scheme.lower() == "bearer" and bool(token) and self.token_valid(token.strip())
+        scheme, _, bearer = environ.get("HTTP_AUTHORIZATION", "").strip().partition(" ")
+        # The first extractor that finds something decides: a Bearer token, else the key header's content.
+        token = bearer.strip() if scheme.lower() == "bearer" and bearer.strip() else key
+        return isinstance(token, str) and token.count(".") == 2 and self.token_valid(token)

@@ -2,6 +2,7 @@
 validation details, so a client written against the real service sees the same bodies from the replica."""
 
 import json
+from urllib.parse import quote
 
 from guidance.inserjeunes.codes import newest_first
 
@@ -47,7 +48,7 @@ class ApiError(Exception):
         return payload
 
     def encode(self) -> bytes:
-        return json.dumps(self.body(), ensure_ascii=False).encode()
+        return json.dumps(self.body(), ensure_ascii=False, separators=(",", ":")).encode()
 
 
 _NAMES = {
@@ -86,3 +87,24 @@ def detail(path: list, message: str, kind: str, value: object = _NO_VALUE, **con
         context["value"] = value
     context["key"] = path[-1]
     return {"message": message.replace("{label}", f'"{label}"'), "path": path, "type": kind, "context": context}
+
+
+# What Express's final handler shows of the path: the URL as sent, percent-encoding kept (`encodeurl`); WSGI hands
+# the path decoded, so it is encoded again with the characters `encodeurl` leaves as they are.
+_URL_SAFE = "!#$&'()*+,-./:;=?@[\\]^_|~"
+
+
+def express_404(method: str, path: str) -> tuple[int, list[tuple[str, str]], bytes]:
+    """Express's own 404 for a path (or method) no route matches: an HTML page, not the API's JSON."""
+    # After encoding, only `&` and `'` are left to escape (as `escape-html` writes them).
+    shown = f"Cannot {method} {quote(path, safe=_URL_SAFE)}".replace("&", "&amp;").replace("'", "&#39;")
+    html = (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n</head>\n'
+        f"<body>\n<pre>{shown}</pre>\n</body>\n</html>\n"
+    )
+    headers = [
+        ("Content-Security-Policy", "default-src 'none'"),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Content-Type", "text/html; charset=utf-8"),
+    ]
+    return 404, headers, html.encode()

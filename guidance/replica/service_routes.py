@@ -14,7 +14,6 @@ import datetime as dt
 import logging
 from html import escape
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from guidance.replica.dataset import Dataset
 from guidance.replica.figures import diplome
@@ -22,7 +21,6 @@ from guidance.replica.figures import diplome
 logger = logging.getLogger(__name__)
 
 UPSTREAM_VERSION = "1.35.1"  # server/package.json of the API version the replica follows
-_PARIS = ZoneInfo("Europe/Paris")
 BCN_CSV_COLUMNS = (
     "code_certification",
     "type",
@@ -94,17 +92,16 @@ def bcn_record(dataset: Dataset, kind: str, code: str) -> dict:
 
 
 def bcn_csv(records: list[dict]) -> str:
-    """The API's BCN CSV: `;`-separated, dates in Paris time with their offset, nothing written for a gap."""
+    """The API's BCN CSV: `;`-separated, nothing written for a gap. Its `date_fermerture` column reads a field of
+    that (misspelt) name, which no BCN record has (they hold `date_fermeture`): it is always empty there, so it is
+    here (bcnRoutes.js). The replica has no opening nor session dates: those columns are empty too."""
     lines = [";".join(BCN_CSV_COLUMNS)]
     for record in records:
-        closes = record.get("date_fermeture")
-        closing = dt.datetime.fromisoformat(closes).astimezone(_PARIS).isoformat() if closes else ""
         cells = {
             **{key: record.get(key, "") for key in ("code_certification", "type", "code_formation_diplome")},
             "libelle": record["libelle"],
             "libelle_long": record["libelle_long"],
             "diplome_libelle": (record.get("diplome") or {}).get("libelle", ""),
-            "date_fermerture": closing,
         }
         lines.append(";".join(str(cells.get(column, "")) for column in BCN_CSV_COLUMNS))
     return "\n".join(lines) + "\n"

@@ -14,7 +14,6 @@ the replica.
 import re
 from dataclasses import dataclass
 
-from guidance.inserjeunes import codes as site_codes
 from guidance.inserjeunes.territories import POSTAL_REGIONS, REGIONS
 from guidance.replica.errors import detail, validation_error
 
@@ -26,6 +25,7 @@ CODE_PATTERNS = (
 )
 _MILLESIME_RE = re.compile(r"^([0-9]{4})(_([0-9]{4}))?$")
 _UAI_RE = re.compile(r"^[0-9]{7}[A-Z]{1}$")
+_MAX_SAFE_INTEGER = 2**53 - 1  # JavaScript's Number.MAX_SAFE_INTEGER
 # Joi's number conversion accepts these strings (sign, decimals, exponent, surrounding blanks).
 _NUMBER_RE = re.compile(r"^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?\s*$", re.IGNORECASE)
 
@@ -38,6 +38,27 @@ ACADEMIE_VALIDS = (
 )
 
 Value = str | list[str]
+
+# The API runs every query string through a Mongo sanitizer (@exortek/express-mongo-sanitize 1.1.1, `replaceWith:
+# "_"`, server.js) before its routes: in keys and values, each of these characters becomes `_`, unless the whole
+# text looks like an e-mail address. Path parameters and the login body are left alone.
+_UNSAFE = re.compile(r"[$.\\/{}()*+?|\[\]^\x00-\x1f\x7f-\x9f]")
+_EMAIL_ATOM = r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_EMAIL_LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
+_EMAIL = re.compile(rf"{_EMAIL_ATOM}(?:\.{_EMAIL_ATOM})*@(?:{_EMAIL_LABEL}\.)+{_EMAIL_LABEL}", re.IGNORECASE)
+
+
+def sanitized(text: str) -> str:
+    return text if _EMAIL.fullmatch(text) else _UNSAFE.sub("_", text)
+
+
+def sanitized_query(values: dict[str, Value]) -> dict[str, Value]:
+    """The query as the API's routes see it: `?code_certifications=A|B` arrives as `A_B` (a 400), a token in
+    `?apiKey=` loses its dots (a 401); only `,` separates list items there."""
+    return {
+        sanitized(name): sanitized(value) if isinstance(value, str) else [sanitized(item) for item in value]
+        for name, value in values.items()
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,12 +80,14 @@ def code_of(raw: object) -> Code | None:
 
 
 def region_of_postal_code(raw: str) -> str | None:
-    """The region of a 5-character postal code as the API maps it (`territories.POSTAL_REGIONS`), None when it
-    names no département the API knows."""
-    try:
-        return POSTAL_REGIONS.get(site_codes.departement_from_postal_code(raw))
-    except site_codes.InvalidCode:
-        return None
+    """The region of a 5-character value read as the API reads a postal code (`findRegionByCodePostal`): its
+    first three characters when it starts with 97 or 98, else its first two, looked up in the API's table
+    (`territories.POSTAL_REGIONS`, keyed `075`, `02A`, `971`); None when no département matches. The rest of the
+    value is never checked there, so `2A004` (Ajaccio) and even `75ABC` reach their region as they do upstream."""
+    if raw.startswith(("97", "98")):
+        return POSTAL_REGIONS.get(raw[:3])
+    # The API lists Corsica as `20`, `2A` and `2B`; the table keys its two halves as `02A` / `02B`.
+    return POSTAL_REGIONS.get("02A" if raw[:2] == "20" else "0" + raw[:2])
 
 
 def _one_of(valids: tuple[str, ...]) -> str:
@@ -101,12 +124,22 @@ class Validator:
             return None
         return raw
 
+    def _only(self, path: list, raw: object, valids: tuple[str, ...]) -> None:
+        """`any.only` for a value outside `valids`. Joi (abortEarly false) then still runs the string type's own
+        check, so an empty value also gets `string.empty` and a repeated one `string.base`: two details, one
+        path."""
+        self._fail(path, _one_of(valids), "any.only", raw, valids=list(valids))
+        if not isinstance(raw, str):
+            self._fail(path, "{label} must be a string", "string.base", raw)
+        elif raw == "":
+            self._fail(path, "{label} is not allowed to be empty", "string.empty", raw)
+
     def choice(self, name: str, valids: tuple[str, ...], default: str | None = None) -> str | None:
         raw = self.values.get(name)
         if raw is None:
             return default
         if raw not in valids:
-            self._fail([name], _one_of(valids), "any.only", raw, valids=list(valids))
+            self._only([name], raw, valids)
             return default
         return raw
 
@@ -149,7 +182,7 @@ class Validator:
                 self._fail(path, "{label} must be a valid postal code or region code", "postal_code.invalid", raw)
             return region
         if raw not in REGION_VALIDS:
-            self._fail(path, _one_of(REGION_VALIDS), "any.only", raw, valids=list(REGION_VALIDS))
+            self._only(path, raw, REGION_VALIDS)
             return None
         return raw
 
@@ -172,6 +205,10 @@ class Validator:
             self._fail([name], "{label} must be a number", "number.base", raw)
             return default
         value = float(raw)
+        if not abs(value) <= _MAX_SAFE_INTEGER:  # infinity included
+            # Joi's number type refuses what a double cannot hold exactly (`1e20`, `99999999999999999999`).
+            self._fail([name], "{label} must be a safe number", "number.unsafe", raw)
+            return default
         if value == 0:
             return default
         if value < 0:

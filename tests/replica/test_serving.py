@@ -27,6 +27,7 @@ PATHS = [
     f"{PREFIX}/certifications/23830023102?foo=1",
     f"{PREFIX}/certifications?items_par_page=3&apiKey={API_KEY}",
     "/nope",
+    f"{PREFIX}/certifications/l'été",  # a non-ASCII path: PEP 3333 servers and httpx hand it over differently
 ]
 
 

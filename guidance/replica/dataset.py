@@ -59,6 +59,8 @@ class Dataset:
     mefs: dict[str, MefRow] = field(default_factory=dict)
     familles: dict[str, Famille] = field(default_factory=dict)  # by any MEFSTAT11 of the famille
     uais: dict[str, str] = field(default_factory=dict)
+    # INSEE region code → InserJeunes' region code, the `code_region_academique` of the API's regional records.
+    regions_academiques: dict[str, str] = field(default_factory=dict)
     national: dict[str, dict[str, Stat]] = field(default_factory=dict)
     regional: dict[tuple[str, str], dict[str, Stat]] = field(default_factory=dict)
     formations: dict[tuple[str, str], dict[str, Stat]] = field(default_factory=dict)
@@ -239,6 +241,8 @@ def _index_regional(dataset: Dataset, rows: list[loaders.RegionalRow]) -> None:
         filiere = FILIERE_OF_VOIE[row.voie]
         stat = Stat(row.code, filiere, row.millesime, row.counts, row.code, region=row.region)
         dataset.regional.setdefault((row.region, row.code), {})[row.millesime] = stat
+        if row.region_academique:
+            dataset.regions_academiques[row.region] = row.region_academique
         key = (row.code, filiere, row.millesime)
         total = sums.setdefault(key, [None] * len(COUNT_FIELDS))
         for index, value in enumerate(row.counts):

@@ -106,8 +106,13 @@ def diplome(dataset: Dataset, code: str) -> dict | None:
     return {"code": level, "libelle": label}
 
 
-def region_of(code: str) -> dict:
-    return {"code": code, "nom": REGIONS.get(code, "")}
+def region_of(code: str, dataset: Dataset | None = None) -> dict:
+    """`{code, nom}`; given the dataset, also `code_region_academique` (InserJeunes' region code), which the API
+    keeps on regional records and regional filières views but not on per school ones."""
+    region = {"code": code, "nom": REGIONS.get(code, "")}
+    if dataset is not None and (academique := dataset.regions_academiques.get(code)):
+        region["code_region_academique"] = academique
+    return region
 
 
 def describe(dataset: Dataset, code: str, filiere: str, millesime: str, *, uai=None, region=None) -> dict:
@@ -194,7 +199,7 @@ def stat_record(dataset: Dataset, stat: Stat, *, national: bool = False, with_me
     record = identity(dataset, stat.code, stat.filiere, stat.millesime)
     record["donnee_source"] = {"code_certification": stat.source_code, "type": stat.source_type}
     if stat.region:
-        record["region"] = region_of(stat.region)
+        record["region"] = region_of(stat.region, dataset)
     if stat.uai:
         record = with_school(record, stat)
     record.update(compute_stats(stat.counts))
@@ -207,8 +212,9 @@ def stat_record(dataset: Dataset, stat: Stat, *, national: bool = False, with_me
 
 def aggregate_stats(totals: list[int | None]) -> dict:
     """Counts and rates of a filières view, as the API's aggregation computes them: every count is given (null when
-    no certification has it), a rate built on a null count is null, `taux_autres_X` is null only when both its
-    counts are, and no rate is given when there is no final-year count."""
+    no certification has it), a rate built on a null count is null, `taux_autres_X` is null when both its counts
+    are null or zero (MongoDB's `$not` is true for 0 as for null), and no rate is given when there is no final-year
+    count."""
     values = dict(zip(COUNT_FIELDS, totals, strict=True))
     stats: dict = dict(values)
     total = values["nb_annee_term"]
@@ -218,7 +224,7 @@ def aggregate_stats(totals: list[int | None]) -> dict:
 
     for horizon in HORIZONS:
         employed, formation = values[f"nb_en_emploi_{horizon}_mois"], values["nb_poursuite_etudes"]
-        if employed is None and formation is None:
+        if not employed and not formation:
             stats[f"taux_autres_{horizon}_mois"] = None
         elif total:
             parts = [rate(count) for count in (employed, formation) if count is not None]
@@ -250,7 +256,7 @@ def filiere_record(dataset: Dataset, stats: list[Stat], millesime: str) -> dict:
         if ancien := dataset.libelle_ancien_of(codes[0]):
             record["libelle_ancien"] = ancien
     if stats[0].region:
-        record["region"] = region_of(stats[0].region)
+        record["region"] = region_of(stats[0].region, dataset)
     totals: list[int | None] = [None] * len(COUNT_FIELDS)
     for stat in stats:
         for index, value in enumerate(stat.counts):

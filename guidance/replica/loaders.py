@@ -204,6 +204,8 @@ class RegionalRow:
     voie: str  # scolaire | apprentissage
     code: str  # MEFSTAT11 (scolaire) or CFD (apprentissage)
     counts: Counts
+    # InserJeunes' own region code (`code_region_ij`), which the API stores as `region.code_region_academique`.
+    region_academique: str = ""
 
 
 def load_regional(path: Path) -> list[RegionalRow]:
@@ -213,7 +215,9 @@ def load_regional(path: Path) -> list[RegionalRow]:
         if not code or not row["millesime"] or not row["code_region"]:
             continue
         counts = tuple(to_int(row.get(field)) for field in COUNT_FIELDS)
-        rows.append(RegionalRow(row["millesime"], row["code_region"].zfill(2), row["voie"], code, counts))
+        region_ij = row.get("code_region_ij", "")
+        region_ij = region_ij.zfill(2) if region_ij else ""
+        rows.append(RegionalRow(row["millesime"], row["code_region"].zfill(2), row["voie"], code, counts, region_ij))
     return rows
 
 

@@ -11,10 +11,11 @@ Filières views answer `pro` and `apprentissage` only (never `agricole`), as the
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import NoReturn
 
 from guidance.replica import errors
 from guidance.replica.dataset import Dataset, Stat
-from guidance.replica.errors import ApiError
 from guidance.replica.figures import (
     NATIONAL_MESSAGE,
     add_meta,
@@ -27,34 +28,53 @@ from guidance.replica.figures import (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class _Scope:
+    """Where a single route looks: `stats(code)` = millésime → Stat, `pick(stats)` = the millésime it answers (None:
+    none fits), `missing(code, stats)` raises its 404 in the API's order."""
+
+    stats: Callable[[str], dict[str, Stat]]
+    pick: Callable[[dict], str | None]
+    missing: Callable[[str, dict], NoReturn]
+    region: str | None = None
+    uai: str | None = None
+    national: bool = False  # national sums: `_meta.messages` says how the replica made them
+
+
 def national(dataset: Dataset, code: str, millesime: str | None) -> dict:
     millesime = millesime or dataset.latest_national
 
-    def single(code: str, with_meta: bool = True) -> dict:
-        stats = dataset.national.get(code)
+    def missing(code: str, stats: dict) -> NoReturn:
         if not stats:
             raise errors.not_found(errors.CERTIFICATION_INCONNUE)
-        if millesime not in stats:
-            raise errors.no_data_for_millesime(millesime, list(stats))
-        return stat_record(dataset, stats[millesime], national=True, with_meta=with_meta)
+        raise errors.no_data_for_millesime(millesime, list(stats))
 
-    return _final_years(dataset, code, millesime, single, messages=(NATIONAL_MESSAGE,))
+    scope = _Scope(
+        lambda code: dataset.national.get(code, {}),
+        lambda stats: millesime if millesime in stats else None,
+        missing,
+        national=True,
+    )
+    return _answer(dataset, code, scope)
 
 
 def regional(dataset: Dataset, region: str, code: str, millesime: str | None) -> dict:
     millesime = millesime or dataset.latest_period
 
-    def single(code: str, with_meta: bool = True) -> dict:
-        stats = dataset.regional.get((region, code), {})
-        if millesime not in stats:
-            if not dataset.knows(code):
-                raise errors.not_found(errors.FORMATION_INCONNUE)
-            if not stats:
-                raise errors.not_found(errors.PAS_DE_DONNEES)
-            raise errors.no_data_for_millesime(millesime, list(stats))
-        return stat_record(dataset, stats[millesime], with_meta=with_meta)
+    def missing(code: str, stats: dict) -> NoReturn:
+        if not dataset.knows(code):
+            raise errors.not_found(errors.FORMATION_INCONNUE)
+        if not stats:
+            raise errors.not_found(errors.PAS_DE_DONNEES)
+        raise errors.no_data_for_millesime(millesime, list(stats))
 
-    return _final_years(dataset, code, millesime, single, region=region)
+    scope = _Scope(
+        lambda code: dataset.regional.get((region, code), {}),
+        lambda stats: millesime if millesime in stats else None,
+        missing,
+        region=region,
+    )
+    return _answer(dataset, code, scope)
 
 
 def millesime_variants(millesime: str) -> list[str]:
@@ -71,57 +91,70 @@ def formation(dataset: Dataset, uai: str, code: str, millesime: str | None) -> d
     both looked up and the newest in the API's order wins (a year sorts after its period: `2023` > `2022_2023`);
     a 404 reports the millésime asked (or defaulted)."""
     millesime = millesime or dataset.latest_school_year
+    variants = millesime_variants(millesime)
 
-    def single(code: str, with_meta: bool = True) -> dict:
-        stats = dataset.formations.get((uai, code), {})
-        found = max((m for m in millesime_variants(millesime) if m in stats), default=None)
-        if found is None:
-            if not dataset.knows(code):
-                raise errors.not_found(errors.FORMATION_INCONNUE)
-            if uai not in dataset.uais:
-                raise errors.not_found(errors.ETABLISSEMENT_INCONNU)
-            if not stats:
-                raise errors.not_found(errors.FORMATION_INCONNUE, "ErrorFormationNotFound")
-            raise errors.no_data_for_millesime(millesime, list(stats))
-        return stat_record(dataset, stats[found], with_meta=with_meta)
+    def missing(code: str, stats: dict) -> NoReturn:
+        if not dataset.knows(code):
+            raise errors.not_found(errors.FORMATION_INCONNUE)
+        if uai not in dataset.uais:
+            raise errors.not_found(errors.ETABLISSEMENT_INCONNU)
+        if not stats:
+            raise errors.not_found(errors.FORMATION_INCONNUE, "ErrorFormationNotFound")
+        raise errors.no_data_for_millesime(millesime, list(stats))
 
-    return _final_years(dataset, code, millesime, single, uai=uai)
+    scope = _Scope(
+        lambda code: dataset.formations.get((uai, code), {}),
+        lambda stats: max((m for m in variants if m in stats), default=None),
+        missing,
+        uai=uai,
+    )
+    return _answer(dataset, code, scope)
 
 
-def _final_years(
-    dataset: Dataset,
-    code: str,
-    millesime: str,
-    single: Callable[..., dict],
-    *,
-    region: str | None = None,
-    uai: str | None = None,
-    messages: tuple[str, ...] = (),
-) -> dict:
-    """A non-final year answers its final year's figures; a seconde commune (or several final years) answers
-    `certificationsTerminales`, one entry per speciality: its figures (without titre/details, as the API) or
-    `{error, millesimes, code_certification}`."""
+def _single(dataset: Dataset, code: str, scope: _Scope, *, with_meta: bool = True) -> dict:
+    stats = scope.stats(code)
+    found = scope.pick(stats)
+    if found is None:
+        scope.missing(code, stats)
+    return stat_record(dataset, stats[found], national=scope.national, with_meta=with_meta)
+
+
+def _answer(dataset: Dataset, code: str, scope: _Scope) -> dict:
+    """A final year answers its figures and a non-final year its final year's. A seconde commune (or a year with
+    several final years) answers `certificationsTerminales`, as the API's importSecondeCommune builds it: the
+    specialities with their own figures for the millésime in that scope, sorted by `libelle` (stats.js
+    statsAnneeTerminale); none → the 404 of the seconde commune's own code."""
     terminals = dataset.terminal_codes(code)
-    if terminals is None:
-        return single(code)
     famille = dataset.familles.get(code)
-    if len(terminals) == 1 and not (famille and famille.commun == code):
-        return single(terminals[0])
-    entries = []
-    for terminal in terminals:
-        try:
-            entries.append(single(terminal, with_meta=False))
-        except ApiError as error:
-            entries.append({"error": error.name, "millesimes": millesime.split("_"), "code_certification": terminal})
-    record = identity(dataset, code, "pro", millesime)
-    record["donnee_source"] = {"code_certification": code, "type": "self"}
-    if region:
-        record["region"] = region_of(region)
-    if uai:
-        school = Stat(code, "pro", millesime, (), code, uai=uai, libelle_etablissement=dataset.uais.get(uai, ""))
+    commune = famille is not None and famille.commun == code
+    if terminals is None:
+        return _single(dataset, code, scope)
+    if len(terminals) == 1 and not commune:
+        return _single(dataset, terminals[0], scope)
+    own = {
+        terminal: {m for m, stat in scope.stats(terminal).items() if stat.source_type == "self"}
+        for terminal in terminals
+    }
+    # The API stores one seconde commune record per millésime in which a speciality has figures of its own.
+    millesimes = {millesime: None for found in own.values() for millesime in sorted(found)}
+    found = scope.pick(millesimes)
+    if found is None:
+        scope.missing(code, millesimes)
+    entries = [_single(dataset, terminal, scope, with_meta=False) for terminal in terminals if found in own[terminal]]
+    # The API keeps the scolaire and the agricultural specialities in two records; `first` finds the `pro` one.
+    filiere = "pro" if any(entry["filiere"] == "pro" for entry in entries) else entries[0]["filiere"]
+    entries = sorted((entry for entry in entries if entry["filiere"] == filiere), key=lambda entry: entry["libelle"])
+    # No `donnee_source`: the API's seconde commune records have none (importSecondeCommune.js).
+    record = identity(dataset, code, filiere, found)
+    if scope.region:
+        record["region"] = region_of(scope.region, dataset)
+    if scope.uai:
+        name = dataset.uais.get(scope.uai, "")
+        school = Stat(code, filiere, found, (), code, uai=scope.uai, libelle_etablissement=name)
         record = with_school(record, school)
     record["certificationsTerminales"] = entries
-    return add_meta(record, describe(dataset, code, "pro", millesime, uai=uai, region=region), *messages)
+    description = describe(dataset, code, filiere, found, uai=scope.uai, region=scope.region)
+    return add_meta(record, description, *([NATIONAL_MESSAGE] if scope.national else []))
 
 
 def _filieres(dataset: Dataset, stats: list[Stat], millesime: str) -> dict:

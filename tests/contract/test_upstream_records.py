@@ -223,9 +223,13 @@ def test_filieres_give_null_for_a_count_no_certification_has(client):
 # --- fields (bcn.js getDiplome, importBCN.js streamMefs) ------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("cfd", "code"), [("50022141", "3"), ("40025214", "4"), ("32022709", "5"), ("01025118", "0")])
+@pytest.mark.parametrize(
+    ("cfd", "code"),
+    [("50022141", "3"), ("40025214", "4"), ("32022709", "5"), ("25010999", "6"), ("10012201", "7"), ("01025118", "0")],
+)
 def test_diplome_code_is_the_first_digit_of_the_cfd_mapped(dataset, cfd, code):
-    # bcn.js ANCIENS_NIVEAUX_MAPPER: 5 → "3" (CAP), 4 → "4", 3 → "5" (BTS), 0 → "0" (mention complémentaire).
+    # bcn.js ANCIENS_NIVEAUX_MAPPER: 5 → "3" (CAP), 4 → "4", 3 → "5" (BTS), 2 → "6" (licence pro), 1 → "7"
+    # (master, doctorate: 10012201 is a DOCTORAT), 0 → "0" (mention complémentaire).
     found = diplome(dataset, cfd)
     assert found is not None and found["code"] == code
     assert found["libelle"] == dataset.niveaux[cfd[:3]]
@@ -240,3 +244,26 @@ def test_a_mefstat11_closes_on_its_own_mef_date(client, dataset):
     assert closing != dataset.diplomas[dataset.cfd_of(code)].date_fermeture
     assert datetime.fromisoformat(body["date_fermeture"]).date() == closing
     assert body["formation_fermee"] is (closing < date.today())
+
+
+# --- region (importRegionalesStats.js keeps code_region_academique; importFormationsStats.js only code and nom) -----
+
+
+def test_regional_records_carry_the_inserjeunes_region_code(client):
+    # importRegionalesStats.js: `region: pick(region, ["code", "nom", "code_region_academique"])`, the InserJeunes
+    # region code the file names `code_region_ij`; the filières view takes `$first: "$region"` (base.js).
+    row = next(r for r in region_rows() if r["voie"] == "scolaire" and r["code_region"] == "84")
+    expected = {"code": "84", "nom": "Auvergne-Rhône-Alpes", "code_region_academique": row["code_region_ij"]}
+
+    single = get(client, f"/regionales/84/certifications/{code_of(row)}", millesime=row["millesime"])
+    view = get(client, f"/regionales/84/certifications/{code_of(row)}", millesime=row["millesime"], vue="filieres")
+
+    assert single["region"] == expected
+    assert view["pro"]["region"] == expected
+
+
+def test_school_records_keep_only_the_region_code_and_name(client):
+    # importFormationsStats.js: `region: pick(params.region, ["code", "nom"])`.
+    body = get(client, f"/formations/0010001W-{TP_TERMINALE}")
+
+    assert body["region"] == {"code": "84", "nom": "Auvergne-Rhône-Alpes"}

@@ -19,28 +19,25 @@ def test_a_non_final_year_answers_its_final_years_figures(client):
     assert asked == final
 
 
-def test_a_seconde_commune_answers_one_entry_per_speciality(client, dataset):
+def test_a_seconde_commune_answers_its_specialities_with_figures_sorted_by_label(client, dataset):
+    # importSecondeCommune.js lists the specialities with figures of their own; stats.js statsAnneeTerminale sorts
+    # them by libelle and gives them without titre/details (only a small cohort's message).
     body = client.get(f"{PREFIX}/certifications/{SECONDE_COMMUNE}").json()
 
     assert body["familleMetier"]["isAnneeCommune"] is True
     assert "taux_en_formation" not in body and "nb_annee_term" not in body
-    specialities = list(dataset.familles[SECONDE_COMMUNE].specialites)
-    assert [entry["code_certification"] for entry in body["certificationsTerminales"]] == specialities
-    for entry in body["certificationsTerminales"]:
-        own = client.get(f"{PREFIX}/certifications/{entry['code_certification']}")
-        if own.status_code == 200:
-            # Upstream statsAnneeTerminale: entries carry no titre/details, only a small cohort's message.
-            expected = own.json()
-            messages = [m for m in expected.pop("_meta").get("messages", []) if m == SMALL_COHORT_MESSAGE]
-            if messages:
-                expected["_meta"] = {"messages": messages}
-            assert entry == expected
-        else:
-            assert entry == {
-                "error": "ErrorNoDataForMillesime" if own.json().get("data") else "ErrorCertificationNotFound",
-                "millesimes": dataset.latest_national.split("_"),
-                "code_certification": entry["code_certification"],
-            }
+    assert "donnee_source" not in body  # the API's seconde commune records have none
+    with_rows = {code_of(r) for r in region_rows() if r["millesime"] == dataset.latest_period}
+    expected = [code for code in dataset.familles[SECONDE_COMMUNE].specialites if code in with_rows]
+    entries = body["certificationsTerminales"]
+    assert sorted(entry["code_certification"] for entry in entries) == sorted(expected)
+    assert [entry["libelle"] for entry in entries] == sorted(entry["libelle"] for entry in entries)
+    for entry in entries:
+        own = client.get(f"{PREFIX}/certifications/{entry['code_certification']}").json()
+        messages = [m for m in own.pop("_meta").get("messages", []) if m == SMALL_COHORT_MESSAGE]
+        if messages:
+            own["_meta"] = {"messages": messages}
+        assert entry == own
 
 
 def test_a_closed_mef_says_so_from_its_own_bcn_closing_date(client, dataset):

@@ -4,7 +4,13 @@ import random
 
 import pytest
 
-from guidance.replica.figures import SMALL_COHORT_MESSAGE, compute_stats, mask_small_cohort, percentage
+from guidance.replica.figures import (
+    SMALL_COHORT_MESSAGE,
+    aggregate_stats,
+    compute_stats,
+    mask_small_cohort,
+    percentage,
+)
 from tests.replica.rows import code_of, half_even, region_rows
 from tests.replica.support import PREFIX
 
@@ -24,6 +30,17 @@ def test_other_situations_are_what_employment_and_study_leave_floored_at_zero():
     assert stats["taux_autres_12_mois"] == 10
     assert "taux_autres_18_mois" not in stats  # no count, no rate: absent, not null
     assert "nb_en_emploi_18_mois" not in stats
+
+
+def test_a_filieres_view_has_no_other_situations_rate_when_neither_count_says_anything():
+    # stats.js percentageAndSubtract (aggregate): $removeWhenAllNull wraps the rate in `$not` of each count, true for
+    # 0 as for null, so no one in a job and no one in study gives null, not 100 %.
+    stats = aggregate_stats([100, 0, 100, 0, 5, None, None])
+
+    assert stats["taux_autres_6_mois"] is None  # 0 employed, 0 in study
+    assert stats["taux_autres_12_mois"] == 95  # 5 employed, 0 in study
+    assert stats["taux_autres_18_mois"] is None  # no count, 0 in study
+    assert (stats["taux_en_emploi_6_mois"], stats["taux_en_formation"]) == (0, 0)
 
 
 def test_a_small_cohort_keeps_only_its_size():

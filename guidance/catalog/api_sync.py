@@ -26,6 +26,7 @@ from guidance.catalog.query import forget_vocabulary
 from guidance.catalog.text import DIPLOMA_TYPES, sentence_case
 from guidance.inserjeunes.codes import (
     CodeKind,
+    Filiere,
     InvalidCode,
     Millesime,
     departement_of_uai,
@@ -76,7 +77,14 @@ def _voie(filiere: str) -> str:
 
 
 def _cfd_of(item, report: Report, route: str) -> tuple[str, str] | None:
-    """(CFD, MEFSTAT11 or '') of an answer item; None (and a rejection) when its codes are unusable."""
+    """(CFD, MEFSTAT11 or '') of an answer item; None (and a rejection) when its codes are unusable.
+
+    The lists mix InserSup records in (filière `superieur`, bare SISE codes): `universe` is validated but not applied
+    by the list routes (`certificationsRoutes.js`, `formationsRoutes.js`). The catalogue holds secondary trainings
+    only, so those are set aside under their own reason, not as invalid codes."""
+    if item.filiere == Filiere.SUPERIEUR:
+        report.reject(route, None, "formation du supérieur (InserSup), hors catalogue", item.code_certification)
+        return None
     try:
         cert = parse_certification(item.code_certification)
         cfd = parse_cfd(item.code_formation_diplome).code if item.code_formation_diplome else ""

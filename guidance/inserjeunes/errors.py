@@ -4,7 +4,13 @@
 holds the API key; `route` is the path we called (the key never goes into a URL).
 """
 
+import re
 from enum import StrEnum
+
+from guidance.inserjeunes.codes import newest_first
+
+# The form the API's validators give a millésime (`AAAA` or `AAAA_BBBB`, server/src/http/utils/validators.js).
+_MILLESIME_FORM = re.compile(r"[0-9]{4}(?:_[0-9]{4})?")
 
 
 class NotFoundReason(StrEnum):
@@ -106,18 +112,30 @@ def body_message(body: object, status: int) -> str:
     return f"HTTP {status}"
 
 
+def _millesimes(values: object) -> tuple[str, ...]:
+    """The well-formed millésimes of a 404's `millesimesDisponible`, distinct, newest first.
+
+    Upstream sorts them as strings, and lists one per record: a code with both a `pro` and an `agricole` record of
+    the same millésime (the unique key includes the filière) names it twice. Pages offer these as links and sort
+    them by year, so anything else (a number, a null) is dropped here rather than break a page.
+    """
+    if not isinstance(values, list):
+        return ()
+    return tuple(newest_first(v for v in values if isinstance(v, str) and _MILLESIME_FORM.fullmatch(v)))
+
+
 def not_found_from_body(body: dict, route: str = "") -> NotFound:
     """The `NotFound` a JSON 404 body describes (also used to rebuild one from a cached body)."""
     message = str(body.get("message") or "")
     reason = _NOT_FOUND_MESSAGES.get(message.strip().lower(), NotFoundReason.NO_DATA)
     data = body.get("data") if isinstance(body.get("data"), dict) else {}
     available = data.get("millesimesDisponible") or data.get("millesimesDisponibles") or []
-    asked = data.get("millesime") or data.get("millesimes")
+    asked = data.get("millesime")
     return NotFound(
         reason,
         message,
-        millesime=str(asked) if asked else None,
-        available_millesimes=tuple(str(m) for m in available) if isinstance(available, list) else (),
+        millesime=asked if isinstance(asked, str) and _MILLESIME_FORM.fullmatch(asked) else None,
+        available_millesimes=_millesimes(available),
         payload=body,
         route=route,
     )
@@ -131,7 +149,8 @@ def error_for_status(status: int, body: object, *, route: str) -> InserJeunesErr
     """
     if status == 400:
         details = body.get("details") if isinstance(body, dict) else None
-        return BadRequest(body_message(body, status), details=tuple(details or ()), route=route)
+        details = tuple(details) if isinstance(details, list) else ()
+        return BadRequest(body_message(body, status), details=details, route=route)
     if status == 404:
         if isinstance(body, dict) and body.get("message"):
             return not_found_from_body(body, route)

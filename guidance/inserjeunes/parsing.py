@@ -3,13 +3,15 @@
 Each `parse_*` takes a decoded JSON body and returns its dataclass, or raises `PayloadError` when the body does not
 have the documented shape. Small cohorts lose their salaries here (the API does not null them).
 
-Strict where the figures are concerned (a rate that is not a number is a malformed answer), lenient on what only
-describes them: an unknown `donnee_source.type`, a `null` among `_meta.messages` or a `_meta` of another shape do not
-throw the figures away (see `_meta`, `_donnee_source`).
+Strict where the figures are concerned (a rate that is not a number, or a millésime that is not `AAAA` or
+`AAAA_AAAA`, is a malformed answer), lenient on what only describes them: an unknown `donnee_source.type` (of any JSON
+type), a `null` among `_meta.messages` or a `_meta` of another shape do not throw the figures away (see `_meta`,
+`_donnee_source`). Only `PayloadError` leaves these parsers (tests/inserjeunes/test_parse_shapes.py).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from guidance.inserjeunes.results import (
@@ -50,6 +52,20 @@ def _str(data: dict, key: str, *, required: bool = False) -> str | None:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise PayloadError(f"{key}: string expected")
     return str(value)
+
+
+# `AAAA` or `AAAA_BBBB`, as the API's validators give a millésime (server/src/http/utils/validators.js).
+_MILLESIME_FORM = re.compile(r"[0-9]{4}(?:_[0-9]{4})?")
+
+
+def _millesime(data: dict, default: str | None = None) -> str:
+    """Which leavers the figures count: pages read its years (`codes.Millesime`), so another form is malformed."""
+    value = _str(data, "millesime") or default
+    if value is None:
+        raise PayloadError("missing millesime")
+    if not _MILLESIME_FORM.fullmatch(value):
+        raise PayloadError(f"millesime: AAAA or AAAA_AAAA expected, got {value!r}")
+    return value
 
 
 def _strs(data: dict, key: str) -> tuple[str, ...]:
@@ -136,12 +152,13 @@ def _donnee_source(data: object, own_code: str) -> DonneeSource | None:
         return None
     data = _obj(data, "donnee_source")
     code = _str(data, "code_certification") or own_code
-    raw_type = data.get("type", DonneeSourceType.SELF.value)
-    if raw_type in _UPSTREAM_SOURCE_TYPES:
+    raw_type = data.get("type")
+    # Only a text can name a type (a list or an object here is no type at all, and is unhashable).
+    if isinstance(raw_type, str) and raw_type in _UPSTREAM_SOURCE_TYPES:
         source_type = DonneeSourceType(raw_type)
     else:
-        # A type this client does not know: figures of the certification's own code are its own; figures of another
-        # code are carried over from it, in a direction we cannot tell.
+        # A type missing or this client does not know: figures of the certification's own code are its own; figures
+        # of another code are carried over from it, in a direction we cannot tell.
         source_type = DonneeSourceType.SELF if code == own_code else DonneeSourceType.OTHER
     return DonneeSource(code_certification=code, type=source_type)
 
@@ -164,10 +181,10 @@ def _certification_kwargs(data: dict, *, defaults: dict[str, str] | None = None)
     terminales = [] if terminales is None else terminales
     if not isinstance(terminales, list):
         raise PayloadError("certificationsTerminales: list expected")
-    millesime = _str(data, "millesime") or defaults.get("millesime")
+    millesime = _millesime(data, defaults.get("millesime"))
     filiere = _str(data, "filiere") or defaults.get("filiere")
-    if millesime is None or filiere is None:
-        raise PayloadError("missing millesime" if millesime is None else "missing filiere")
+    if filiere is None:
+        raise PayloadError("missing filiere")
     own = {"millesime": millesime, "filiere": filiere}
     kwargs.update(
         millesime=millesime,
@@ -233,7 +250,7 @@ def _filiere(data: object, name: str) -> FiliereFigures:
     return FiliereFigures(
         **_stats_kwargs(data),
         filiere=_str(data, "filiere") or name,
-        millesime=_str(data, "millesime", required=True),
+        millesime=_millesime(data),
         codes_certifications=_strs(data, "codes_certifications"),
         codes_formation_diplome=_strs(data, "codes_formation_diplome"),
         code_formation_diplome=_str(data, "code_formation_diplome"),

@@ -4,13 +4,19 @@ replica's answers, so the replica cannot drift from what the real API sends."""
 import json
 from pathlib import Path
 
+import httpx
 import pytest
 from django.conf import settings
 
 from guidance.inserjeunes import parsing
+from guidance.inserjeunes.client import InserJeunesClient
+from guidance.inserjeunes.codes import Filiere, parse_certification, parse_region
+from guidance.inserjeunes.errors import NotFound, NotFoundReason, not_found_from_body
+from guidance.inserjeunes.results import CertificationFigures
+from guidance.replica.app import create_app
 from guidance.replica.faults import FaultConfig
 from tests.contract.contract import check, kind_of
-from tests.replica.support import API_KEY, PREFIX, replica_client
+from tests.replica.support import API_KEY, PREFIX, replica_client, replica_dataset
 
 RECORDED = sorted((Path(__file__).resolve().parent.parent / "fixtures" / "inserjeunes").glob("*.json"))
 KEY = {"x-api-key": API_KEY}
@@ -22,6 +28,9 @@ REPLICA_CASES = [
     ("regional", "GET", "/regionales/11/certifications/23830023102", 200),
     ("regional_postal_code", "GET", "/regionales/13001/certifications/40025214?millesime=2021_2022", 200),
     ("school_pro", "GET", "/formations/0010001W-23830023102", 200),
+    ("school_year_asked", "GET", "/formations/0010001W-23830023102?millesime=2023", 200),
+    ("school_agricole", "GET", "/formations/0341001D-MEFSTAT11:23831021405", 200),
+    ("national_period", "GET", "/certifications/CFD:40025214?millesime=2022_2023", 200),
     ("school_apprentissage", "GET", "/formations/0932492D-40025214", 200),
     ("small_cohort", "GET", "/formations/0310024H-23830031212", 200),
     ("closed_formation", "GET", "/certifications/32221022002?millesime=2019_2020", 200),
@@ -46,6 +55,9 @@ REPLICA_CASES = [
     ("404_pas_de_donnees_filieres", "GET", "/regionales/01/certifications/40031212|00000000?millesime=2015_2016", 404),
     ("404_millesime", "GET", "/certifications/23830023102?millesime=2015", 404),
     ("404_millesime_school", "GET", "/formations/0010001W-23830031212", 404),
+    ("404_millesime_school_year", "GET", "/formations/0010001W-23830023102?millesime=2021", 404),
+    ("404_letter_mefstat11", "GET", "/regionales/11/certifications/MEFSTAT11:23I01021235", 404),
+    ("400_lower_case_mefstat11", "GET", "/regionales/11/certifications/23i01021235", 400),
 ]
 
 
@@ -140,18 +152,57 @@ def test_replica_figures_carry_the_recorded_keys(path):
     ids=[case[0] for case in REPLICA_CASES if case[3] == 200],
 )
 def test_the_sites_parser_reads_every_replica_answer(name, method, path, status):
-    """The replica feeds the client's parsers (`guidance.inserjeunes.parsing`) without a PayloadError."""
+    """The replica feeds the client's parsers (`guidance.inserjeunes.parsing`) without a PayloadError, and what they
+    read is what was sent: millésime (year or period), filière (`agricole` included), code."""
     payload = _replica_answer(method, path).json()
     kind = kind_of(payload)
     if kind == "list":
         items_key = next(key for key in ("certifications", "regionales", "formations") if key in payload)
         page = parsing.parse_page(payload, items_key)
         assert page.total >= len(page.items)
+        item_parser = parsing.parse_school if items_key == "formations" else parsing.parse_certification
+        records = [(item, item_parser(item)) for item in page.items]
     elif kind == "filieres":
-        assert parsing.parse_filieres(payload).voies
+        figures = parsing.parse_filieres(payload)
+        records = [(payload[voie], getattr(figures, voie)) for voie in payload]
     elif "uai" in payload:
-        assert parsing.parse_school(payload).uai == payload["uai"]
+        records = [(payload, parsing.parse_school(payload))]
+        assert records[0][1].uai == payload["uai"]
     elif "region" in payload:
-        assert parsing.parse_regional(payload).region.code == payload["region"]["code"]
+        records = [(payload, parsing.parse_regional(payload))]
+        assert records[0][1].region.code == payload["region"]["code"]
     else:
-        assert parsing.parse_certification(payload).code_certification == payload["code_certification"]
+        records = [(payload, parsing.parse_certification(payload))]
+    for sent, read in records:
+        assert (read.millesime, read.filiere) == (sent["millesime"], sent["filiere"])
+        assert getattr(read, "code_certification", None) == sent.get("code_certification")
+        if isinstance(read, CertificationFigures):  # `agricole` is its own voie, never mistaken for `pro`
+            assert read.filiere_kind is Filiere(sent["filiere"])
+
+
+MILLESIME_404S = [case for case in REPLICA_CASES if case[0].startswith("404_millesime")]
+
+
+@pytest.mark.parametrize(("name", "method", "path", "status"), MILLESIME_404S, ids=[c[0] for c in MILLESIME_404S])
+def test_the_sites_error_reader_keeps_the_millesimes_the_replica_offers(name, method, path, status):
+    """`Pas de données pour le millésime`: the millésime looked up and the available ones (years and periods alike)
+    reach the site as sent, newest first."""
+    body = _replica_answer(method, path).json()
+    error = not_found_from_body(body)
+    assert error.reason is NotFoundReason.NO_DATA_FOR_MILLESIME
+    assert error.millesime == body["data"]["millesime"]
+    assert error.available_millesimes == tuple(body["data"]["millesimesDisponible"])
+
+
+def test_a_visitors_lower_case_letter_bearing_code_reaches_the_replica_upper_case():
+    """The replica answers 400 to lower-case codes, as validators.js does (case `400_lower_case_mefstat11`); the
+    client upper-cases what a visitor typed, so the answer is the code's own: no figures in that region."""
+    client = InserJeunesClient(
+        "http://replica.local",
+        api_key=API_KEY,
+        transport=httpx.WSGITransport(app=create_app(replica_dataset(), api_key=API_KEY)),
+    )
+    with pytest.raises(NotFound) as raised:
+        client.regional(parse_certification("mefstat11:23i01021235"), parse_region("75011"))
+    assert raised.value.reason is NotFoundReason.NO_DATA
+    assert raised.value.route == "/api/inserjeunes/regionales/11/certifications/MEFSTAT11:23I01021235"

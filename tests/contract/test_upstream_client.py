@@ -14,7 +14,8 @@ import httpx
 import pytest
 
 from guidance.inserjeunes.client import InserJeunesClient
-from guidance.inserjeunes.codes import Filiere, Millesime, parse_certification, parse_region, parse_uai
+from guidance.inserjeunes.codes import Filiere, Millesime, parse_certification, parse_millesime, parse_region, parse_uai
+from guidance.inserjeunes.errors import NotFound, NotFoundReason
 from guidance.inserjeunes.results import (
     FIGURE_FIELDS,
     CertificationFigures,
@@ -33,19 +34,23 @@ SMALL_COHORT_MESSAGE = (
 
 
 class Upstream:
-    """Answers one case's body on its route (any query), 404 elsewhere; remembers the paths asked, as sent."""
+    """Answers one case's body (with its status, 200 unless the case says) on its route, whatever the query; an
+    HTML 404 elsewhere; remembers the paths and queries asked, as sent."""
 
     def __init__(self, name: str, body: dict | None = None) -> None:
         self.route = CASES[name]["route"]
+        self.status = CASES[name].get("status", 200)
         self.body = body if body is not None else copy.deepcopy(CASES[name]["body"])
         self.paths: list[str] = []
+        self.queries: list[str] = []
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
-        path = request.url.raw_path.decode("ascii").split("?")[0]
+        path, _, query = request.url.raw_path.decode("ascii").partition("?")
         self.paths.append(path)
+        self.queries.append(query)
         if path != self.route:
             return httpx.Response(404, text="<html>Not found</html>")
-        return httpx.Response(200, json=self.body)
+        return httpx.Response(self.status, json=self.body)
 
 
 def client_for(upstream: Upstream) -> InserJeunesClient:
@@ -258,13 +263,23 @@ class TestWhatOnlyDescribesTheFiguresNeverDropsThem:
         assert figures.donnee_source.type is DonneeSourceType.SELF
         assert figures.taux_en_emploi_6_mois == 12
 
-    def test_an_unknown_source_type_of_another_code_is_carried_over_in_an_unknown_direction(self):
+    @pytest.mark.parametrize("source_type", ["fusion", None, ["ancienne"], {"nom": "ancienne"}])
+    def test_an_unknown_source_type_of_another_code_is_carried_over_in_an_unknown_direction(self, source_type):
         answer = body("national_latest")
-        answer["donnee_source"] = {"code_certification": "12345679", "type": "fusion"}
+        answer["donnee_source"] = {"code_certification": "12345679", "type": source_type}
         figures, _ = national("national_latest", "12345678", answer)
         assert figures.donnee_source.type is DonneeSourceType.OTHER
         assert figures.donnee_source.is_carried_over and figures.donnee_source.code_certification == "12345679"
         assert figures.nb_annee_term == 100
+
+    # continuumSchema.js requires `type` whenever `donnee_source` is there; should one come without it, it says nothing
+    # about the direction, and figures of another code are still not the record's own.
+    def test_a_source_without_a_type_is_the_records_own_only_for_its_own_code(self):
+        own, other = body("national_latest"), body("national_latest")
+        own["donnee_source"] = {"code_certification": "12345678"}
+        other["donnee_source"] = {"code_certification": "12345679"}
+        assert national("national_latest", "12345678", own)[0].donnee_source.type is DonneeSourceType.SELF
+        assert national("national_latest", "12345678", other)[0].donnee_source.is_carried_over
 
     @pytest.mark.parametrize(
         ("meta", "messages"),
@@ -308,3 +323,38 @@ def test_list_items_parse(name, method):
         expected["millesime"],
     )
     assert item.nb_annee_term == 100 and item.meta.titre == ""  # list items carry no _meta
+
+
+# formationsRoutes-test.js › Obtention › « Ne retourne pas de stats par défaut si il n'y a pas de données pour le
+# millésime le plus récent » and « …en demandant un millésime agregé si sa dernière année ne correspond pas à un
+# millésime unique »: per school the default is the latest *year*, and the 404 names what was looked up.
+@pytest.mark.parametrize(
+    ("name", "asked", "query", "reported", "available"),
+    [
+        ("school_404_default_year", None, "", "2019", ("2017_2018",)),
+        ("school_404_period_asked", "2019_2020", "millesime=2019_2020", "2019_2020", ("2019",)),
+    ],
+)
+def test_a_school_without_figures_for_the_millesime_offers_the_available_ones(name, asked, query, reported, available):
+    upstream = Upstream(name)
+    millesime = parse_millesime(asked) if asked else None
+    with pytest.raises(NotFound) as raised:
+        client_for(upstream).school(parse_uai("0751234J"), parse_certification("12345678"), millesime)
+    assert upstream.queries == [query]  # no millésime sent unless one is asked: the API picks its latest year
+    error = raised.value
+    assert (error.reason, error.millesime, error.available_millesimes) == (
+        NotFoundReason.NO_DATA_FOR_MILLESIME,
+        reported,
+        available,
+    )
+
+
+# certificationStats.js findMillesime lists one millésime per record, and the unique key of certificationsStats.js
+# includes the filière: a code with `pro` and `agricole` records names each millésime twice. The site offers each once.
+def test_available_millesimes_are_offered_once_each_newest_first():
+    upstream = Upstream("national_404_pro_and_agricole")
+    with pytest.raises(NotFound) as raised:
+        client_for(upstream).national(parse_certification("mefstat11:23i01021235"), Millesime("2019"))
+    assert upstream.paths == ["/api/inserjeunes/certifications/MEFSTAT11:23I01021235"]
+    assert raised.value.available_millesimes == ("2024", "2023")
+    assert raised.value.payload == CASES["national_404_pro_and_agricole"]["body"]  # kept whole for the cache

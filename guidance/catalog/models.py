@@ -88,7 +88,7 @@ class Formation(models.Model):
         codes: list[tuple[str, Certification]] = []
         # Catalogue codes come from files: parsed before they reach an upstream URL, a malformed one is skipped.
         for mef in sorted(self.final_year_mefs(), key=lambda mef: mef.mefstat11):
-            if cert := _parsed(parse_mefstat11, mef.mefstat11):  # BCN codes with a letter (23C…) never are
+            if cert := _parsed(parse_mefstat11, mef.mefstat11):  # letters (23I… agricultural) parse too
                 codes.append((Voie.SCOLAIRE.value, cert))
         if cert := _parsed(parse_cfd, self.cfd):
             codes.append((Voie.APPRENTISSAGE.value, cert))

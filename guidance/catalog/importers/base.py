@@ -112,8 +112,9 @@ _BCN_MEFSTAT11_RE = re.compile(r"^[0-9][0-9A-Z]{10}$")
 
 
 def parse_bcn_mefstat11(value: str) -> str:
-    """A MEFSTAT11 as the BCN writes it. Unlike the API's codes (digits only), some BCN codes hold a letter
-    (23C10023412, 32A21031403…): they are real trainings offered in schools, so the catalogue keeps them."""
+    """A MEFSTAT11 as the BCN writes it: 11 characters, digits and upper-case letters (23C10023412, agricultural
+    23I01021235…), as the API accepts them since 2025. Every BCN code starts with a digit, so a first letter means
+    a column was misread."""
     code = value.strip().upper()
     if not _BCN_MEFSTAT11_RE.match(code):
         raise RowRejected("MEFSTAT11 invalide", value)

@@ -205,7 +205,7 @@ def _terminal_panel(
             scope=scope,
             scope_kind=scope_kind,
             voie=voie,
-            speciality=entry.code_certification,
+            speciality=entry.libelle or entry.code_certification,
             speciality_code=entry.code_certification,
             missing=missing(cause),
             source=common.get("source"),

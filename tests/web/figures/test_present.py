@@ -282,6 +282,30 @@ def test_figure_filters_write_numbers_the_french_way(template, expected):
     assert _render("{% load figures %}" + template, missing=None) == expected
 
 
+def test_a_speciality_without_figures_keeps_the_name_its_entry_gives():
+    # Older answers list a speciality as a bare reference with its name; the name reads better than its code.
+    figures = parse_certification(
+        {
+            "millesime": "2022",
+            "code_certification": "32322000000",
+            "filiere": "pro",
+            "familleMetier": {"code": "X", "libelle": "Métiers de la relation client", "isAnneeCommune": True},
+            "certificationsTerminales": [
+                {"code_certification": "40031212", "libelle": "BAC PRO ACCUEIL"},
+                {"code_certification": "40031211", "error": "ErrorNoDataForMillesime", "millesimes": ["2022"]},
+            ],
+        }
+    )
+
+    panel = presenters.present(_result(figures), scope="France", scope_kind="france")
+
+    assert [(sub.speciality, sub.speciality_code) for sub in panel.terminales] == [
+        ("BAC PRO ACCUEIL", "40031212"),
+        ("40031211", "40031211"),
+    ]
+    assert not any(sub.has_figures for sub in panel.terminales)
+
+
 def _seconde(terminales):
     return parse_certification(
         {

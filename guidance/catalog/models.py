@@ -83,11 +83,18 @@ class Formation(models.Model):
     def certifications(self) -> list[tuple[str, Certification]]:
         """InserJeunes keys per voie: scolaire → each final-year MEFSTAT11, apprentissage → the CFD.
 
-        Ordered scolaire first (MEFSTAT11 ascending), then apprentissage. Uses `mefs` prefetched when present.
+        Ordered scolaire first, then apprentissage. Among several cursus (a CAP taught in 1, 2 or 3 years), the
+        usual one (`duration_years`) comes first, then by MEFSTAT11: where one figure stands for the voie, it is
+        the cursus most pupils follow, not a 1-year cursus of a few dozen adults that happens to have the lowest
+        code. Uses `mefs` prefetched when present.
         """
         codes: list[tuple[str, Certification]] = []
+
+        def usual_first(mef: Mef) -> tuple[bool, str]:
+            return (self.duration_years is not None and mef.duration_years != self.duration_years, mef.mefstat11)
+
         # Catalogue codes come from files: parsed before they reach an upstream URL, a malformed one is skipped.
-        for mef in sorted(self.final_year_mefs(), key=lambda mef: mef.mefstat11):
+        for mef in sorted(self.final_year_mefs(), key=usual_first):
             if cert := _parsed(parse_mefstat11, mef.mefstat11):  # letters (23I… agricultural) parse too
                 codes.append((Voie.SCOLAIRE.value, cert))
         if cert := _parsed(parse_cfd, self.cfd):
@@ -98,7 +105,8 @@ class Formation(models.Model):
         """The InserJeunes key of this training in `voie`, the one rule of every page and of `indicators_warm`.
 
         Apprentissage: the CFD. Voie scolaire: the offer's own final-year `mefstat11` when it parses, else the
-        formation's first final-year one (`mefs` prefetched keeps it query-free). None when there is no valid code.
+        formation's first final year, its usual cursus's (`mefs` prefetched keeps it query-free). None when there
+        is no valid code.
         """
         if voie == Voie.SCOLAIRE and mefstat11 and (cert := _parsed(parse_mefstat11, mefstat11)):
             return cert

@@ -42,8 +42,11 @@ def test_formation_gets_readable_label_type_level_and_codes(imported):
     finals = sorted(Mef.objects.filter(formation=cap, is_final_year=True).values_list("mefstat11", "year"))
     assert [year for _code, year in finals] == sorted(year for _code, year in finals) and len(finals) == 3
     assert all(Mef.objects.get(mefstat11=code).duration_years == year for code, year in finals)
+    # The usual cursus (2 years) first: where one figure stands for the voie scolaire, it is that one.
+    usual_first = sorted(finals, key=lambda final: (final[1] != cap.duration_years, final[0]))
+    assert [year for _code, year in usual_first] == [2, 1, 3]
     assert cap.certifications() == [
-        *[("scolaire", Certification(CodeKind.MEFSTAT11, code)) for code, _year in finals],
+        *[("scolaire", Certification(CodeKind.MEFSTAT11, code)) for code, _year in usual_first],
         ("apprentissage", Certification(CodeKind.CFD, "50022139")),
     ]
 

@@ -15,12 +15,12 @@ from django.db.models import Prefetch
 from django.urls import reverse
 
 from guidance.catalog.models import Formation, Mef, Offer, School, Voie
-from guidance.inserjeunes.codes import Region
+from guidance.inserjeunes.codes import Certification, Region
 from guidance.web.figures.export import ROWS, Cell, cell
 from guidance.web.figures.models import FigureChain, FigurePanel, ScopeKind
 from guidance.web.figures.present import unasked_chain, voie_named
 from guidance.web.figures.questions import Answers, PlaceChain, place_chain
-from guidance.web.figures.wording import VOIE_LABELS
+from guidance.web.figures.wording import voie_label_of
 from guidance.web.shortlist import FormationItem, Item, PairItem, compare_query, without_item
 
 
@@ -83,7 +83,8 @@ class _Plan:
     item: Item
     formation: Formation
     school: School | None
-    chain: PlaceChain | None  # None: nothing to ask the source (no code in that voie)
+    cert: Certification | None  # the code asked (None: no code in that voie)
+    chain: PlaceChain | None  # None: nothing to ask the source
 
 
 def _load(items: Sequence[Item]) -> tuple[dict[str, Formation], dict[str, School], dict[tuple[int, int, str], str]]:
@@ -111,9 +112,9 @@ def _plan(item: Item, formation: Formation, school: School | None, region: Regio
     # As on the school pages: the offer's own final-year MEFSTAT11 wins over the formation's first one.
     cert = formation.certification_for(item.voie, mefstat11)
     if cert is None:
-        return _Plan(item, formation, school, None)
+        return _Plan(item, formation, school, None, None)
     # A pair: the school, its own region, France. A formation: the region of the page (if any), France.
-    return _Plan(item, formation, school, place_chain(cert, school=school, region=None if school else region))
+    return _Plan(item, formation, school, cert, place_chain(cert, school=school, region=None if school else region))
 
 
 def build_columns(items: Sequence[Item], region: Region | None) -> list[Column]:
@@ -150,7 +151,7 @@ def build_columns(items: Sequence[Item], region: Region | None) -> list[Column]:
     columns = []
     for plan in plans:
         item, formation, school = plan.item, plan.formation, plan.school
-        voie_label = VOIE_LABELS.get(item.voie, "")
+        voie_label = voie_label_of(formation, item.voie, plan.cert)
         if plan.chain is not None:
             chain = answers.chain(plan.chain, voie=voie_label, is_new_formation=formation.is_new())
         elif school is not None:

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from django.db.models import prefetch_related_objects
 
 from guidance.catalog.models import Formation, Voie
-from guidance.inserjeunes.codes import Region
+from guidance.inserjeunes.codes import Certification, Region
 from guidance.web.figures.models import FigureChain, FigurePanel
 from guidance.web.figures.present import voie_named
 from guidance.web.figures.questions import Answers, PlaceChain, place_chain
-from guidance.web.figures.wording import VOIE_LABELS
+from guidance.web.figures.wording import voie_label_of
 
 
 @dataclass(frozen=True)
@@ -62,16 +62,16 @@ def headlines(
     """One headline per formation, in order, all asked in one round (region and France together)."""
     formations = list(formations)
     prefetch_related_objects(formations, "mefs")  # certification_for reads the final years: one query
-    plans: list[tuple[str, PlaceChain | None]] = []
+    plans: list[tuple[str, Certification | None, PlaceChain | None]] = []
     for formation in formations:
         chosen = headline_voie(formation, voie)
         cert = None if formation.is_seconde_commune else formation.certification_for(chosen)
-        plans.append((chosen, place_chain(cert, region=region) if cert else None))
+        plans.append((chosen, cert, place_chain(cert, region=region) if cert else None))
     answers = Answers()
-    answers.ask_chains(chain for _, chain in plans)
+    answers.ask_chains(chain for _, _, chain in plans)
     found = []
-    for formation, (chosen, chain) in zip(formations, plans, strict=True):
-        label = VOIE_LABELS.get(chosen, chosen)
+    for formation, (chosen, cert, chain) in zip(formations, plans, strict=True):
+        label = voie_label_of(formation, chosen, cert)
         shown = answers.chain(chain, voie=label, is_new_formation=formation.is_new()) if chain else None
         found.append(Headline(chosen, voie_named(label, [shown.shown] if shown else []), shown))
     return found

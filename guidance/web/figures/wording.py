@@ -6,11 +6,12 @@ about why a figure is missing, where a fallback figure comes from, or what a voi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from enum import StrEnum
 
-from guidance.catalog.models import Voie
+from guidance.catalog.models import Formation, Voie
 from guidance.indicators import peers
+from guidance.inserjeunes.codes import Certification
 from guidance.inserjeunes.results import SMALL_COHORT_THRESHOLD
 
 SOURCE_LABEL = "InserJeunes (ministère de l’Éducation nationale – DEPP, ministère du Travail – DARES)"
@@ -31,6 +32,36 @@ def voie_label_for(label: str, filiere: str | None) -> str:
     if not label or label.startswith(scolaire):
         return AGRICOLE_LABEL + label[len(scolaire) :] if label else AGRICOLE_LABEL
     return f"{label} (enseignement agricole)"
+
+
+def cursus_labels(
+    formation: Formation, certifications: Sequence[tuple[str, Certification]]
+) -> dict[Certification, str]:
+    """ "Voie scolaire", or, when a voie has several codes, what tells them apart: the length of the cursus
+    ("Voie scolaire, cursus en 2 ans"), else the code. `formation.mefs` prefetched keeps it query-free."""
+    mefs = {mef.mefstat11: mef for mef in formation.mefs.all()}
+    labels = {}
+    for voie in dict.fromkeys(v for v, _ in certifications):
+        certs = [cert for v, cert in certifications if v == voie]
+        base = VOIE_LABELS.get(voie, voie)
+        durations = [getattr(mefs.get(cert.code), "duration_years", None) for cert in certs]
+        distinct = len(certs) > 1 and None not in durations and len(set(durations)) == len(durations)
+        for cert, years in zip(certs, durations, strict=True):
+            if len(certs) == 1:
+                labels[cert] = base
+            elif distinct:
+                labels[cert] = f"{base}, cursus en {years} an{'s' if years > 1 else ''}"
+            else:
+                labels[cert] = f"{base} ({cert.code})"
+    return labels
+
+
+def voie_label_of(formation: Formation, voie: str, cert: Certification | None) -> str:
+    """The label of one figure of `formation` in `voie` (a card, a compare column, a school's block): the voie,
+    with the cursus it describes when the voie has several, so that a 1-year cursus is never read as the voie."""
+    if cert is None:
+        return VOIE_LABELS.get(voie, voie)
+    return cursus_labels(formation, formation.certifications()).get(cert, VOIE_LABELS.get(voie, voie))
 
 
 # A diploma with no code in a voie: nothing to ask the source, and the page says why.

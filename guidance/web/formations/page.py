@@ -24,7 +24,7 @@ from guidance.inserjeunes.codes import Certification, InvalidCode, Millesime, Re
 from guidance.web.figures.models import Evolution, FigureChain, FigurePanel, MillesimeLink
 from guidance.web.figures.present import millesime_links, name_specialities, present, present_evolution, voie_named
 from guidance.web.figures.questions import Answers, PlaceChain, place_chain
-from guidance.web.figures.wording import NOT_OFFERED, VOIE_LABELS, leavers_sentence, millesime_label
+from guidance.web.figures.wording import NOT_OFFERED, VOIE_LABELS, cursus_labels, leavers_sentence, millesime_label
 
 EVOLUTION_DEPTH = 4  # promotions shown in the evolution table (the open data holds four regional periods)
 
@@ -120,25 +120,6 @@ def _kept(
     return kept
 
 
-def _labels(formation: Formation, certifications: Sequence[tuple[str, Certification]]) -> dict[Certification, str]:
-    """ "Voie scolaire", or, when a voie has several codes, what tells them apart (the length of the cursus)."""
-    mefs = {mef.mefstat11: mef for mef in formation.mefs.all()}  # prefetched by the view
-    labels = {}
-    for voie in dict.fromkeys(v for v, _ in certifications):
-        certs = [cert for v, cert in certifications if v == voie]
-        base = VOIE_LABELS.get(voie, voie)
-        durations = [getattr(mefs.get(cert.code), "duration_years", None) for cert in certs]
-        distinct = len(certs) > 1 and None not in durations and len(set(durations)) == len(durations)
-        for cert, years in zip(certs, durations, strict=True):
-            if len(certs) == 1:
-                labels[cert] = base
-            elif distinct:
-                labels[cert] = f"{base}, cursus en {years} an{'s' if years > 1 else ''}"
-            else:
-                labels[cert] = f"{base} ({cert.code})"
-    return labels
-
-
 def build_formation_figures(
     formation: Formation,
     certifications: Sequence[tuple[str, Certification]],
@@ -157,7 +138,7 @@ def build_formation_figures(
     answers.ask([*latest.values(), *national.values(), *regional.values()])
     all_certifications, certifications = certifications, _kept(certifications, latest, answers)
     hidden = [cert.code for _, cert in all_certifications if (_, cert) not in certifications]
-    labels = _labels(formation, certifications)
+    labels = cursus_labels(formation, certifications)
 
     # The evolution goes back from the latest promotion each certification has (or the latest the source lists).
     evolution_questions: dict[Certification, dict[str, Question]] = {}
@@ -254,6 +235,7 @@ class OfferRow:
 class OfferPlan:
     offer: Offer
     chain: PlaceChain | None  # None: no figure to ask for (no code in that voie, or a malformed UAI)
+    label: str  # the voie, with the cursus of the offer when the voie has several
 
 
 def offer_certification(
@@ -279,7 +261,8 @@ def plan_offer_rows(
     for offer in offers:
         cert = offer_certification(formation, offer, certifications)
         chain = place_chain(cert, school=offer.school, millesime=millesime) if cert else None
-        plans.append(OfferPlan(offer, chain))
+        label = cursus_labels(formation, certifications).get(cert) or VOIE_LABELS.get(offer.voie, offer.voie)
+        plans.append(OfferPlan(offer, chain, label))
     answers.plan(q for plan in plans if plan.chain for q in plan.chain.questions)
     return plans
 
@@ -290,7 +273,7 @@ def build_offer_rows(formation: Formation, plans: Sequence[OfferPlan], *, answer
     is_new = formation.is_new()
     rows = []
     for plan in plans:
-        voie_label = VOIE_LABELS.get(plan.offer.voie, plan.offer.voie)
+        voie_label = plan.label
         if plan.chain is None:
             rows.append(OfferRow(plan.offer, voie_label, None))
             continue

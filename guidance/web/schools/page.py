@@ -17,7 +17,7 @@ from guidance.web.figures.models import FigureChain, FigurePanel, ScopeKind
 from guidance.web.figures.present import present, unasked_chain, voie_named
 from guidance.web.figures.provenance import Provenance, provenance, related_uais
 from guidance.web.figures.questions import Answers, place_chain, school_region
-from guidance.web.figures.wording import VOIE_LABELS
+from guidance.web.figures.wording import voie_label_of
 
 
 @dataclass(frozen=True)
@@ -47,16 +47,16 @@ def offer_rows(school: School, offers: Iterable[Offer]) -> list[OfferRow]:
     """A row per offer (formations and their final-year `mefs` prefetched), figures asked together."""
     offers = list(offers)
     # A seconde commune has no cohort of its own: its figures are those of each speciality (formation page).
-    chains = []
+    chains, labels = [], []
     for offer in offers:
         cert = None if offer.formation.is_seconde_commune else offer.certification()
         chains.append(place_chain(cert, school=school) if cert else None)
+        labels.append(voie_label_of(offer.formation, offer.voie, cert))
     answers = Answers()
     answers.ask_chains(chains, france_if_needed=True)
     pressures = pressures_for_school(school)  # one query for the whole list
     rows = []
-    for offer, chain in zip(offers, chains, strict=True):
-        label = VOIE_LABELS.get(offer.voie, "")
+    for offer, chain, label in zip(offers, chains, labels, strict=True):
         if chain is None:
             shown = unasked_chain(school.display_name, ScopeKind.SCHOOL, label)
         else:
@@ -85,10 +85,11 @@ def voie_blocks(
     school: School, formation: Formation, voies: Sequence[str], offers: dict[str, Offer]
 ) -> list[VoieBlock]:
     """Per voie: the school's figures next to the region's and France's (all asked in one round)."""
-    chains = {}
+    chains, labels = {}, {}
     for voie in voies:
         cert = formation.certification_for(voie, offers[voie].mefstat11 if voie in offers else "")
         chains[voie] = place_chain(cert, school=school) if cert else None
+        labels[voie] = voie_label_of(formation, voie, cert)
     answers = Answers()
     answers.ask_chains(chains.values())
     is_new = formation.is_new()
@@ -97,7 +98,7 @@ def voie_blocks(
     region = school_region(school)
     blocks = []
     for voie, chain in chains.items():
-        label = VOIE_LABELS[voie]
+        label = labels[voie]
         if chain is None:
             panel = unasked_chain(school.display_name, ScopeKind.SCHOOL, label).asked
             blocks.append(VoieBlock(voie, label, voie in offers, panel))

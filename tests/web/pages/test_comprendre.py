@@ -24,6 +24,8 @@ def test_explains_each_indicator_its_denominator_and_the_small_groups(client):
     assert "20 jeunes" in text
     assert "deux années de sortie" in text and "comptent toutes deux les jeunes sortis en 2022" in text
     assert "Ce n’est donc pas un taux de chômage" in text
+    # The cursus rule of the cards and the compare page (tests/web/test_cursus_figures.py) is said to visitors.
+    assert "c’est celui du cursus habituel du diplôme" in text and "« voie scolaire, cursus en 2 ans »" in text
 
 
 def test_names_the_sources_and_the_licence(client):

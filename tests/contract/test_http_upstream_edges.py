@@ -15,18 +15,10 @@ from django.conf import settings
 from guidance.inserjeunes.territories import REGIONS
 from guidance.replica.app import create_app
 from guidance.replica.auth import ISSUER, TOKEN_LIFETIME, Authenticator
-from tests.replica.support import API_KEY, PREFIX, client_for, replica_client, replica_dataset
+from tests.replica.support import API_KEY, PREFIX, client_for, replica_dataset
 
 KEY = {"x-api-key": API_KEY}
 CODE = "23830031212"  # TLEPRO MÉTIERS DE L'ACCUEIL: national and regional figures in the open data
-
-
-@pytest.fixture(scope="module")
-def client():
-    if not settings.OPENDATA_DIR:
-        pytest.skip("OPENDATA_DIR is not set: the contract tests need the open data")
-    with replica_client() as client:
-        yield client
 
 
 def _details(response) -> list[tuple[list, str, str]]:

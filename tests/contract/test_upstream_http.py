@@ -10,20 +10,12 @@ from django.conf import settings
 from guidance.replica import service_routes, svg
 from guidance.replica.app import create_app
 from tests.contract.contract import check
-from tests.replica.support import API_KEY, PREFIX, client_for, replica_client, replica_dataset
+from tests.replica.support import API_KEY, PREFIX, client_for, replica_dataset
 
 KEY = {"x-api-key": API_KEY}
 CODE = "23830031212"  # TLEPRO MÉTIERS DE L'ACCUEIL: national and regional figures in the open data
 REGION_VALIDS = ["00", "01", "02", "03", "04", "06", "11", "24", "27", "28", "32", "44", "52", "53", "75", "76"]
 REGION_VALIDS += ["84", "93", "94"]
-
-
-@pytest.fixture(scope="module")
-def client():
-    if not settings.OPENDATA_DIR:
-        pytest.skip("OPENDATA_DIR is not set: the contract tests need the open data")
-    with replica_client() as client:
-        yield client
 
 
 def _bad_request(details: list[dict]) -> dict:

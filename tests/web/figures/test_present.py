@@ -284,17 +284,11 @@ def test_figure_filters_write_numbers_the_french_way(template, expected):
 
 def test_a_speciality_without_figures_keeps_the_name_its_entry_gives():
     # Older answers list a speciality as a bare reference with its name; the name reads better than its code.
-    figures = parse_certification(
-        {
-            "millesime": "2022",
-            "code_certification": "32322000000",
-            "filiere": "pro",
-            "familleMetier": {"code": "X", "libelle": "Métiers de la relation client", "isAnneeCommune": True},
-            "certificationsTerminales": [
-                {"code_certification": "40031212", "libelle": "BAC PRO ACCUEIL"},
-                {"code_certification": "40031211", "error": "ErrorNoDataForMillesime", "millesimes": ["2022"]},
-            ],
-        }
+    figures = _seconde(
+        [
+            {"code_certification": "40031212", "libelle": "BAC PRO ACCUEIL"},
+            {"code_certification": "40031211", "error": "ErrorNoDataForMillesime", "millesimes": ["2023"]},
+        ]
     )
 
     panel = presenters.present(_result(figures), scope="France", scope_kind="france")

@@ -24,7 +24,7 @@ REGIONS: dict[str, str] = {
     "84": "Auvergne-Rhône-Alpes",
     "93": "Provence-Alpes-Côte d'Azur",
     "94": "Corse",
-    "00": "Collectivités d’outre-mer",
+    "00": "Collectivités d'outre-mer",  # the API's spelling, as in "Côte d'Azur"
 }
 
 # Académie code -> (name, region code).

@@ -229,7 +229,7 @@ class TestTerritoriesAsTheApiKnowsThem:
     server/src/services/regions.js (REGIONS; `findRegionByCodePostal`, `getAcademies` used by validators.js)."""
 
     @staticmethod
-    def upstream_regions() -> dict[str, dict[str, list[str]]]:
+    def upstream_regions() -> dict[str, dict]:
         path = Path(__file__).parent / "upstream" / "regions.json"
         return json.loads(path.read_text(encoding="utf-8"))["regions"]
 
@@ -261,6 +261,10 @@ class TestTerritoriesAsTheApiKnowsThem:
 
     def test_the_region_codes_are_the_apis(self):
         assert set(REGIONS) == set(self.upstream_regions())
+
+    def test_the_region_names_are_the_apis_to_the_letter(self):
+        # The replica writes them in `region.nom` and `_meta.details` ("et la région Collectivités d'outre-mer").
+        assert REGIONS == {code: data["nom"] for code, data in self.upstream_regions().items()}
 
     def test_the_academie_codes_are_the_apis(self):
         upstream = {a for data in self.upstream_regions().values() for a in data["academies"]}

@@ -264,7 +264,7 @@ class TestTerritoriesAsTheApiKnowsThem:
 
     def test_the_region_names_are_the_apis_to_the_letter(self):
         # The replica writes them in `region.nom` and `_meta.details` ("et la région Collectivités d'outre-mer").
-        assert REGIONS == {code: data["nom"] for code, data in self.upstream_regions().items()}
+        assert {code: data["nom"] for code, data in self.upstream_regions().items()} == REGIONS
 
     def test_the_academie_codes_are_the_apis(self):
         upstream = {a for data in self.upstream_regions().values() for a in data["academies"]}

@@ -6,7 +6,7 @@ import pytest
 
 from guidance.catalog.models import Voie
 from guidance.inserjeunes.client import reset_client
-from guidance.web.figures.wording import AGRICOLE_LABEL
+from guidance.web.figures.wording import AGRICOLE_LABEL, MESSAGES, MissingCause
 from tests.conftest import BASE_URL, HTMX
 from tests.factories import make_formation, make_offer, make_school
 from tests.inserjeunes.conftest import payload
@@ -70,3 +70,38 @@ def test_the_compare_page_names_the_agricultural_voie(client, agricultural):
 
     assert response.status_code == 200
     assert f"France · {AGRICOLE_LABEL}" in parse(response.content).find("table").text
+
+
+NOT_REGIONAL = MESSAGES[MissingCause.NOT_REGIONAL_AGRICOLE][0]
+
+
+def test_the_formation_page_says_why_a_region_has_no_agricultural_figures(client, agricultural):
+    url = f"/formations/{CFD}/"
+
+    for response in (
+        client.get(url, {"region": "11"}),
+        client.get(url, {"region": "11"}, **HTMX, HTTP_HX_TARGET="devenir"),
+    ):
+        tree = parse(response.content)
+        region = tree.find("div", data_scope="region").find("div", class_="fig-panel", data_voie=AGRICOLE_LABEL)
+        assert NOT_REGIONAL in region.text and "comparez avec ceux de la France" in region.text
+        assert MESSAGES[MissingCause.NO_DATA][0] not in region.text
+
+
+def test_the_school_formation_page_says_why_its_region_has_no_agricultural_figures(client, agricultural):
+    response = client.get(f"/etablissements/{UAI}/formations/{CFD}/")
+
+    section = parse(response.content).find("section", class_="school-formation", data_voie="scolaire")
+    assert NOT_REGIONAL in section.text
+    assert section.find("dd", data_count="nb_annee_term") is not None  # the school's own figures stay
+
+
+def test_a_region_without_figures_of_a_general_voie_keeps_its_own_reason(client, agricultural, upstream):
+    # The same training, its records saying `pro`: a region's gap is that training's gap there, nothing more.
+    upstream.get(f"/api/inserjeunes/certifications/MEFSTAT11:{MEF}").mock(
+        return_value=httpx.Response(200, json=payload("national_pro"))
+    )
+    tree = parse(client.get(f"/formations/{CFD}/", {"region": "11"}).content)
+
+    region = tree.find("div", data_scope="region")
+    assert NOT_REGIONAL not in region.text and MESSAGES[MissingCause.NO_DATA][0] in region.text

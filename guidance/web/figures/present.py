@@ -216,6 +216,22 @@ def _terminal_panel(
     )
 
 
+def agricultural_regions(panels: Sequence[FigurePanel]) -> tuple[FigurePanel, ...]:
+    """The panels of one voie, once a record of it says `agricole`: each named as the agricultural voie, and a
+    region's "no data" said for what it is. The source's regional figures leave agricultural trainings out
+    (December 2025): the gap is not this training's in this region, and the visitor is sent to the French figures."""
+    if not any(panel.is_agricole for panel in panels):
+        return tuple(panels)
+    gaps = (MissingCause.NO_DATA, MissingCause.UNKNOWN)
+    named = [replace(panel, voie=voie_label_for(panel.voie, AGRICOLE)) for panel in panels]
+    return tuple(
+        replace(panel, missing=missing(MissingCause.NOT_REGIONAL_AGRICOLE))
+        if panel.scope_kind is ScopeKind.REGION and panel.missing is not None and panel.missing.cause in gaps
+        else panel
+        for panel in named
+    )
+
+
 def voie_named(label: str, panels: Iterable[FigurePanel | None]) -> str:
     """The label of a voie (a heading, a table cell) once its figures are known: agricultural when a record of it
     says so (`wording.voie_label_for`), else `label` as the catalogue names it."""

@@ -26,8 +26,8 @@ AGRICOLE_LABEL = "Voie scolaire agricole"
 def voie_label_for(label: str, filiere: str | None) -> str:
     """The voie as a visitor reads it, corrected by the record's `filiere`: an agricultural training is named as
     such ("Voie scolaire agricole", a cursus suffix kept), never as the general voie scolaire."""
-    if filiere != AGRICOLE:
-        return label
+    if filiere != AGRICOLE or label.startswith(AGRICOLE_LABEL) or label.endswith("(enseignement agricole)"):
+        return label  # not agricultural, or already named so
     scolaire = VOIE_LABELS[Voie.SCOLAIRE]
     if not label or label.startswith(scolaire):
         return AGRICOLE_LABEL + label[len(scolaire) :] if label else AGRICOLE_LABEL
@@ -81,6 +81,7 @@ class MissingCause(StrEnum):
     NEW_FORMATION = "new_formation"  # a training too recent to have a cohort that finished
     NO_DATA = "no_data"
     UNAVAILABLE = "unavailable"
+    NOT_REGIONAL_AGRICOLE = "not_regional_agricole"  # regional figures leave agricultural trainings out
 
 
 # (title, explanation) of each cause.
@@ -109,6 +110,11 @@ MESSAGES: dict[MissingCause, tuple[str, str]] = {
     MissingCause.UNAVAILABLE: (
         "Chiffres momentanément indisponibles",
         "Nous n’arrivons pas à joindre la source des chiffres pour le moment. Réessayez dans quelques minutes.",
+    ),
+    MissingCause.NOT_REGIONAL_AGRICOLE: (
+        "Pas de chiffres régionaux pour l’enseignement agricole",
+        "La source publie les chiffres de l’enseignement agricole pour la France et pour chaque lycée, mais pas par "
+        "région : comparez avec ceux de la France.",
     ),
 }
 

@@ -22,7 +22,14 @@ from guidance.catalog.models import Formation, Mef, Offer, Voie
 from guidance.indicators.service import IndicatorResult, Question
 from guidance.inserjeunes.codes import Certification, InvalidCode, Millesime, Region, newest_first, parse_mefstat11
 from guidance.web.figures.models import Evolution, FigureChain, FigurePanel, MillesimeLink
-from guidance.web.figures.present import millesime_links, name_specialities, present, present_evolution, voie_named
+from guidance.web.figures.present import (
+    agricultural_regions,
+    millesime_links,
+    name_specialities,
+    present,
+    present_evolution,
+    voie_named,
+)
 from guidance.web.figures.questions import Answers, PlaceChain, place_chain
 from guidance.web.figures.wording import NOT_OFFERED, VOIE_LABELS, cursus_labels, leavers_sentence, millesime_label
 
@@ -189,7 +196,9 @@ def build_formation_figures(
             continue
         france = tuple(panel(answers[national[c]], "France", "france", c) for c in certs)
         here = tuple(panel(answers[regional[c]], region.nom, "region", c) for c in certs) if region else ()
-        label = voie_named(label, [*france, *here])
+        panels = agricultural_regions([*france, *here])
+        france, here = panels[: len(france)], panels[len(france) :]
+        label = voie_named(label, panels)
         voies.append(VoiePanels(voie, label, france, here, codes=tuple(c.code for c in certs)))
     return FormationFigures(
         voies=tuple(voies),

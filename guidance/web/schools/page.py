@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from guidance.catalog.models import Formation, Offer, School, Voie
 from guidance.orientation.pressure import Pressure, pressure_for, pressures_for_school
 from guidance.web.figures.models import FigureChain, FigurePanel, ScopeKind
-from guidance.web.figures.present import present, unasked_chain, voie_named
+from guidance.web.figures.present import agricultural_regions, present, unasked_chain, voie_named
 from guidance.web.figures.provenance import Provenance, provenance, related_uais
 from guidance.web.figures.questions import Answers, place_chain, school_region
 from guidance.web.figures.wording import voie_label_of
@@ -103,8 +103,8 @@ def voie_blocks(
             panel = unasked_chain(school.display_name, ScopeKind.SCHOOL, label).asked
             blocks.append(VoieBlock(voie, label, voie in offers, panel))
             continue
-        panels = {
-            link.scope_kind: present(
+        presented = [
+            present(
                 answers[link.question],
                 scope=link.scope,
                 scope_kind=link.scope_kind,
@@ -112,7 +112,8 @@ def voie_blocks(
                 is_new_formation=is_new,
             )
             for link in chain.links
-        }
+        ]
+        panels = {panel.scope_kind: panel for panel in agricultural_regions(presented)}
         school_result = answers[chain.links[0].question]
         blocks.append(
             VoieBlock(

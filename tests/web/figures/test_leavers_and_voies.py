@@ -2,7 +2,9 @@
 
 import datetime
 
-from guidance.indicators.service import IndicatorResult, Question
+import pytest
+
+from guidance.indicators.service import Absence, IndicatorResult, Question
 from guidance.inserjeunes.codes import parse_certification
 from guidance.inserjeunes.parsing import parse_certification as parse_national
 from guidance.web.figures import present as presenters
@@ -71,3 +73,28 @@ def test_an_agricultural_record_names_its_voie_never_the_general_voie_scolaire()
     assert presenters.voie_named("Voie scolaire", [None, panel]) == wording.AGRICOLE_LABEL
     assert presenters.voie_named("Voie scolaire", [general]) == "Voie scolaire"
     assert wording.voie_label_for("", "agricole") == wording.AGRICOLE_LABEL
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["Voie scolaire", "Voie scolaire, cursus en 2 ans", "Apprentissage"],
+)
+def test_naming_a_voie_agricultural_twice_changes_nothing(label):
+    once = wording.voie_label_for(label, "agricole")
+
+    assert wording.voie_label_for(once, "agricole") == once
+    assert "agricole" in once and once.count("agricole") == 1
+
+
+def test_the_panels_of_an_agricultural_voie_are_all_named_so_and_a_regions_gap_says_why():
+    agricultural = _result("2023", filiere="agricole")
+    no_data = IndicatorResult(question=Question.national(CFD), absence=Absence.NO_DATA)
+    france = presenters.present(agricultural, scope="France", scope_kind="france", voie="Voie scolaire")
+    region = presenters.present(no_data, scope="Bretagne", scope_kind="region", voie="Voie scolaire")
+
+    named_france, named_region = presenters.agricultural_regions([france, region])
+
+    assert named_france.voie == named_region.voie == wording.AGRICOLE_LABEL
+    assert named_france.has_figures and named_region.missing.cause is wording.MissingCause.NOT_REGIONAL_AGRICOLE
+    # Without an agricultural record, the region keeps its own reason.
+    assert presenters.agricultural_regions([region]) == (region,)

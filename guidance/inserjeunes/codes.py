@@ -292,6 +292,12 @@ def newest_first(values) -> list[str]:
     return sorted({str(v) for v in values if v}, key=lambda v: Millesime(v).sort_key, reverse=True)
 
 
+def has_millesime_form(value: object) -> bool:
+    """`AAAA` or `AAAA_BBBB`: the form of every millésime the API answers (its validators' pattern). Looser than
+    `parse_millesime`, which a site's question must pass."""
+    return isinstance(value, str) and _MILLESIME_RE.fullmatch(value) is not None
+
+
 def parse_millesime(raw: object) -> Millesime:
     """`AAAA` or `AAAA_AAAA`; a period is two consecutive years (two cumulated cohorts).
 

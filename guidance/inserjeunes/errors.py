@@ -4,13 +4,9 @@
 holds the API key; `route` is the path we called (the key never goes into a URL).
 """
 
-import re
 from enum import StrEnum
 
-from guidance.inserjeunes.codes import newest_first
-
-# The form the API's validators give a millésime (`AAAA` or `AAAA_BBBB`, server/src/http/utils/validators.js).
-_MILLESIME_FORM = re.compile(r"[0-9]{4}(?:_[0-9]{4})?")
+from guidance.inserjeunes.codes import has_millesime_form, newest_first
 
 
 class NotFoundReason(StrEnum):
@@ -121,7 +117,7 @@ def _millesimes(values: object) -> tuple[str, ...]:
     """
     if not isinstance(values, list):
         return ()
-    return tuple(newest_first(v for v in values if isinstance(v, str) and _MILLESIME_FORM.fullmatch(v)))
+    return tuple(newest_first(value for value in values if has_millesime_form(value)))
 
 
 def not_found_from_body(body: dict, route: str = "") -> NotFound:
@@ -134,7 +130,7 @@ def not_found_from_body(body: dict, route: str = "") -> NotFound:
     return NotFound(
         reason,
         message,
-        millesime=asked if isinstance(asked, str) and _MILLESIME_FORM.fullmatch(asked) else None,
+        millesime=asked if has_millesime_form(asked) else None,
         available_millesimes=_millesimes(available),
         payload=body,
         route=route,

@@ -11,9 +11,9 @@ type), a `null` among `_meta.messages` or a `_meta` of another shape do not thro
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from guidance.inserjeunes.codes import has_millesime_form
 from guidance.inserjeunes.results import (
     FIGURE_FIELDS,
     SALARY_FIELDS,
@@ -54,16 +54,12 @@ def _str(data: dict, key: str, *, required: bool = False) -> str | None:
     return str(value)
 
 
-# `AAAA` or `AAAA_BBBB`, as the API's validators give a millésime (server/src/http/utils/validators.js).
-_MILLESIME_FORM = re.compile(r"[0-9]{4}(?:_[0-9]{4})?")
-
-
 def _millesime(data: dict, default: str | None = None) -> str:
     """Which leavers the figures count: pages read its years (`codes.Millesime`), so another form is malformed."""
     value = _str(data, "millesime") or default
     if value is None:
         raise PayloadError("missing millesime")
-    if not _MILLESIME_FORM.fullmatch(value):
+    if not has_millesime_form(value):
         raise PayloadError(f"millesime: AAAA or AAAA_AAAA expected, got {value!r}")
     return value
 

@@ -11,6 +11,7 @@ from guidance.inserjeunes.codes import (
     Millesime,
     departement_from_postal_code,
     departement_of_uai,
+    has_millesime_form,
     newest_first,
     parse_academie,
     parse_certification,
@@ -276,3 +277,21 @@ class TestTerritoriesAsTheApiKnowsThem:
         assert parse_academie("1").code == "01"
         with pytest.raises(InvalidCode):
             parse_academie("1", exact=True)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2023", True),
+        ("2022_2023", True),
+        ("2020_2019", True),  # the form of an answer, not a question the site would ask (`parse_millesime`)
+        ("2023\n", False),
+        (" 2023", False),
+        ("2022-2023", False),
+        (2023, False),
+        (None, False),
+        (["2023"], False),
+    ],
+)
+def test_the_form_of_an_answered_millesime(value, expected):
+    assert has_millesime_form(value) is expected

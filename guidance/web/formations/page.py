@@ -267,10 +267,11 @@ def plan_offer_rows(
     """The questions of each visible offer of `formation` (school, its region, France), planned to go with the
     page's first round."""
     plans = []
+    labels = cursus_labels(formation, certifications)
     for offer in offers:
         cert = offer_certification(formation, offer, certifications)
         chain = place_chain(cert, school=offer.school, millesime=millesime) if cert else None
-        label = cursus_labels(formation, certifications).get(cert) or VOIE_LABELS.get(offer.voie, offer.voie)
+        label = labels.get(cert) or VOIE_LABELS.get(offer.voie, offer.voie)
         plans.append(OfferPlan(offer, chain, label))
     answers.plan(q for plan in plans if plan.chain for q in plan.chain.questions)
     return plans

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "guidance.indicators",
     "guidance.catalog",
     "guidance.orientation",
+    "guidance.search",
     "guidance.replica",
     "guidance.web",
     "guidance.pagecache",

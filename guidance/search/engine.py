@@ -15,8 +15,9 @@ corrections from the catalogue's own vocabulary); the database only finds candid
 (SQLite FTS5, PostgreSQL tsvector + unaccent, see `backends.py`); candidates are then scored in Python
 (`scoring.py`), so the order is the same on both databases.
 
-Job words: the words are also looked up among the ROME job titles (`guidance.orientation.jobs`): "cariste" adds
-the diplomas Certif Info declares for the job, ranked with the diploma's own words (see `scoring.JOB_WEIGHT`).
+Job words: the words are also looked up among the ROME job titles (`jobs.py`, over the tables of
+`guidance.orientation`): "cariste" adds the diplomas Certif Info declares for the job, ranked with the diploma's
+own words (see `scoring.JOB_WEIGHT`).
 Places (`use_place=True`): a commune, postal code or département the query starts or ends with is understood
 (`guidance.orientation.places.split_place`); formations are then narrowed to its région, schools ordered by it.
 The results say what was understood (`.place`, `.place_region`, `.words`) so a page can offer to widen.
@@ -27,7 +28,6 @@ from collections.abc import Sequence
 from django.core.paginator import Page, Paginator
 from django.db.models import Q
 
-from guidance.catalog.backends import match_ids
 from guidance.catalog.models import (
     Formation,
     Level,
@@ -37,12 +37,13 @@ from guidance.catalog.models import (
     Sector,
     Voie,
 )
-from guidance.catalog.query import parse_formation_query, parse_school_query
-from guidance.catalog.scoring import FormationCandidate, SchoolCandidate, rank_formations, rank_schools
-from guidance.catalog.text import DIPLOMA_TOKENS
 from guidance.inserjeunes.territories import REGIONS
-from guidance.orientation.jobs import match_job_words
 from guidance.orientation.places import PlaceMatch, place_rank, split_place
+from guidance.search.backends import match_ids
+from guidance.search.jobs import match_job_words
+from guidance.search.query import parse_formation_query, parse_school_query
+from guidance.search.scoring import FormationCandidate, SchoolCandidate, rank_formations, rank_schools
+from guidance.search.text import DIPLOMA_TOKENS
 
 __all__ = [
     "FormationResults",

@@ -5,9 +5,9 @@ the catalogue or the service. A form that is not valid makes the view answer a 4
 from django import forms
 
 from guidance.catalog.models import Level, Voie
-from guidance.catalog.search import field_choices
 from guidance.inserjeunes.codes import InvalidCode, Millesime, parse_millesime
 from guidance.inserjeunes.territories import DEPARTEMENTS, REGIONS, regions_by_name
+from guidance.search.engine import field_choices
 from guidance.web.http import BadgeForm, EmbedForm, PageField
 
 FIELD_NAMES = {

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 
 from guidance.catalog.models import Formation, Voie
-from guidance.catalog.search import FormationResults
 from guidance.indicators import peers
 from guidance.inserjeunes.codes import InvalidCode, Region, region_from_code
+from guidance.search.engine import FormationResults
 from guidance.web.figures.headline import Headline, headlines
 from guidance.web.figures.wording import VOIE_LABELS, millesime_source
 

@@ -9,10 +9,10 @@ from django.views.decorators.http import require_safe
 
 from guidance.catalog import stats
 from guidance.catalog.models import Formation, Level, Offer, Voie
-from guidance.catalog.search import search_formations
 from guidance.inserjeunes.codes import InvalidCode, parse_cfd, region_from_code
 from guidance.inserjeunes.territories import DEPARTEMENTS
 from guidance.pagecache.markers import cache_page_view
+from guidance.search.engine import search_formations
 from guidance.web.figures.questions import Answers
 from guidance.web.formations.choose import formation_jobs, voie_choices
 from guidance.web.formations.forms import FormationPageForm, FormationSearchForm, error_message

@@ -11,10 +11,10 @@ from django.views.decorators.http import require_safe
 
 from guidance.catalog import stats
 from guidance.catalog.models import ImportRun, SchoolIndicators
-from guidance.catalog.search import search_formations, search_schools
 from guidance.indicators.models import CacheEntry
 from guidance.inserjeunes.codes import InvalidCode, parse_millesime
 from guidance.pagecache.markers import cache_page_view
+from guidance.search.engine import search_formations, search_schools
 from guidance.web.figures.wording import SHARE_LABELS, leavers_sentence
 from guidance.web.http import bad_request, first_error, page_or_fragment, wants_fragment
 from guidance.web.pages.forms import HomeSearchForm

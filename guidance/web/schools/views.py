@@ -6,9 +6,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from guidance.catalog.models import Formation, Mef, Offer, School, Voie
-from guidance.catalog.search import kind_choices, search_schools
 from guidance.inserjeunes.codes import InvalidCode, Uai, parse_cfd, parse_uai
 from guidance.pagecache.markers import cache_page_view
+from guidance.search.engine import kind_choices, search_schools
 from guidance.web.figures.depp import depp_panel, headline_indicator, indicator_rows
 from guidance.web.figures.wording import VOIE_LABELS
 from guidance.web.http import bad_request, first_error, page_or_fragment, reuse_links, wants_fragment

@@ -88,7 +88,7 @@ def test_order_by_employment_within_a_region_is_the_services(client, imported):
     region = region_from_code("76")
     millesime = peers.latest_millesime("76")
     assert millesime == "2022_2023"
-    from guidance.catalog.search import search_formations
+    from guidance.search.engine import search_formations
 
     ids = search_formations("commerce", region="76").ids
     by_id = Formation.objects.prefetch_related("mefs").in_bulk(ids)

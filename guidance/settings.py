@@ -158,8 +158,6 @@ PAGECACHE_BYPASS_COOKIES = ("selection",)
 PAGECACHE_CACHE_CONTROL = env_str("PAGECACHE_CACHE_CONTROL", "public, max-age=60, stale-while-revalidate=600")
 # Part of every page key: a deploy sets it to the commit; unset, a hash of the code (guidance.pagecache.generations).
 CODE_VERSION = env_str("CODE_VERSION")
-# The bench's minimal view (benchmarks/bench_http.py): the yardstick pages are measured against.
-BENCH_MINIMAL_VIEW = env_bool("BENCH_MINIMAL_VIEW", False)
 
 # --- Security ------------------------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

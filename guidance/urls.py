@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.shortcuts import redirect
 from django.templatetags.static import static
@@ -15,11 +14,6 @@ urlpatterns = [
     path("gestion/", admin.site.urls),
     path("", include("guidance.web.urls")),
 ]
-
-if settings.BENCH_MINIMAL_VIEW:  # benchmarks/bench_http.py measures pages against it
-    from benchmarks.minimal_view import minimal
-
-    urlpatterns.insert(0, path("__bench__/minimal/", minimal))
 
 handler400 = "guidance.web.http.bad_request_handler"
 handler404 = "guidance.web.http.page_not_found"

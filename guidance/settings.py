@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # `Vary: Cookie` on the pages whose HTML shows the visitor's selection (guidance.web.shortlist).
     "guidance.web.shortlist.SelectionVaryMiddleware",
+    # Last, so that its 400 page goes back through every middleware above like a view's answer.
+    "guidance.web.http.BadRequestMiddleware",
 ]
 
 ROOT_URLCONF = "guidance.urls"

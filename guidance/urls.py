@@ -1,10 +1,11 @@
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
 
 
-def favicon(request):
+def favicon(request: HttpRequest) -> HttpResponse:
     # Browsers ask for /favicon.ico on pages that do not name one (the admin, raw files): send the DSFR's.
     return redirect(static("dsfr/dist/favicon/favicon.ico"), permanent=True)
 

@@ -208,7 +208,6 @@ class School(models.Model):
     siret = models.CharField(max_length=14, blank=True)
     search_text = models.TextField(blank=True, default="")
 
-
     class Meta:
         verbose_name = "établissement"
         ordering = ["name", "uai"]

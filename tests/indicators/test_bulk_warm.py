@@ -28,11 +28,11 @@ from guidance.inserjeunes.codes import (
 )
 from guidance.inserjeunes.results import Meta, Page
 from guidance.pagecache import generations
-from guidance.pagecache.testing import reset_for_tests as reset_page_cache
 from guidance.replica.app import create_app
 from guidance.replica.dataset import load_dataset
 from tests.factories import make_offer, make_school
 from tests.inserjeunes.conftest import payload
+from tests.support import reset_for_tests as reset_page_cache
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 """The GET form of the compare page and of its CSV export: `?item=…&item=…&region=`.
 
-Invalid forms make the views answer the 400 page with `http.first_error(form)`.
+Invalid forms make the views answer the 400 page with `forms.invalid_address(form)`.
 """
 
 from django import forms
@@ -31,7 +31,6 @@ class CompareForm(forms.Form):
         label="Région des chiffres des formations",
         required=False,
         choices=[],
-        error_messages={"invalid_choice": "Cette région n’existe pas."},
         widget=forms.Select(attrs={"class": "fr-select"}),
     )
 

@@ -1,5 +1,6 @@
 """GET forms of the formation search and formation pages: they validate the query string before anything reaches
-the catalogue or the service. A form that is not valid makes the view answer a 400 page with `error_message(form)`.
+the catalogue or the service. A form that is not valid makes the view answer a 400 page with
+`forms.invalid_address(form)`.
 """
 
 from django import forms
@@ -8,23 +9,9 @@ from guidance.catalog.models import Level, Voie
 from guidance.inserjeunes.codes import InvalidCode, Millesime, parse_millesime
 from guidance.inserjeunes.territories import DEPARTEMENTS, REGIONS, regions_by_name
 from guidance.search.engine import field_choices
-from guidance.web.http import BadgeForm, EmbedForm, PageField
+from guidance.web.forms import PageField
+from guidance.web.reuse.embed import BadgeForm, EmbedForm
 
-FIELD_NAMES = {
-    "q": "recherche",
-    "niveau": "niveau",
-    "voie": "voie",
-    "domaine": "domaine",
-    "region": "région",
-    "departement": "département",
-    "millesime": "promotion",
-    "page": "page",
-    "layout": "présentation (layout)",
-    "theme": "thème",
-    "direction": "direction",
-    "tri": "tri",
-    "minimum": "minimum",
-}
 # `?tri=` of the formation search within a region: the outcome the results are ordered by (peers.MEASURES keys).
 SORTS = {"emploi": "taux_en_emploi_6_mois", "poursuite": "taux_en_formation"}
 
@@ -36,16 +23,6 @@ def departement_choices(region_code: str | None = None) -> list[tuple[str, str]]
         for code, (name, _academie, region) in sorted(DEPARTEMENTS.items())
         if region_code is None or region == region_code
     ]
-
-
-def error_message(form: forms.Form) -> str:
-    """One French sentence naming the parameters of the address that we could not read."""
-    names = [FIELD_NAMES.get(name, name) for name in form.errors]
-    advice = "Vérifiez le lien, ou refaites votre recherche."
-    if len(names) == 1:
-        return f"Le paramètre « {names[0]} » de l’adresse n’est pas valide. {advice}"
-    joined = ", ".join(f"« {name} »" for name in names)
-    return f"Les paramètres {joined} de l’adresse ne sont pas valides. {advice}"
 
 
 def _select(label: str, empty: str, choices) -> forms.ChoiceField:
@@ -143,9 +120,7 @@ class FormationPageForm(forms.Form):
 class _PlaceOptions(forms.Form):
     """The region (empty: France) and the promotion of a formation's embed or badge, validated like the page's."""
 
-    region = forms.ChoiceField(
-        required=False, choices=[], error_messages={"invalid_choice": "Cette région n’existe pas."}
-    )
+    region = forms.ChoiceField(required=False, choices=[])
     millesime = FormationPageForm.base_fields["millesime"]
     clean_millesime = FormationPageForm.clean_millesime
 

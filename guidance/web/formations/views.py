@@ -2,20 +2,20 @@
 `formations.page` asks the service and presents; the templates render (fragments for HTMX requests)."""
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from guidance.catalog import stats
 from guidance.catalog.models import Formation, Level, Offer, Voie
-from guidance.inserjeunes.codes import InvalidCode, parse_cfd, region_from_code
+from guidance.inserjeunes.codes import parse_cfd, region_from_code
 from guidance.inserjeunes.territories import DEPARTEMENTS
 from guidance.pagecache.markers import cache_page_view
 from guidance.search.engine import search_formations
 from guidance.web.figures.questions import Answers
 from guidance.web.formations.choose import formation_jobs, voie_choices
-from guidance.web.formations.forms import FormationPageForm, FormationSearchForm, error_message
+from guidance.web.formations.forms import FormationPageForm, FormationSearchForm
 from guidance.web.formations.page import (
     build_formation_figures,
     build_offer_rows,
@@ -23,7 +23,9 @@ from guidance.web.formations.page import (
     plan_offer_rows,
 )
 from guidance.web.formations.results import cards_page, order_by_outcome, search_region
-from guidance.web.http import bad_request, page_or_fragment, reuse_links, wants_fragment
+from guidance.web.forms import invalid_address
+from guidance.web.http import BadRequest, code_or_404, page_or_fragment, wants_fragment
+from guidance.web.reuse.links import reuse_links
 from guidance.web.shortlist import ADD_LABELS, FormationItem, compare_links
 
 RESULTS_PER_PAGE = 20
@@ -40,10 +42,10 @@ LEVEL_SHORTCUTS = (
 
 @cache_page_view
 @page_or_fragment
-def search(request):
+def search(request: HttpRequest) -> HttpResponse:
     form = FormationSearchForm(request.GET)
     if not form.is_valid():
-        return bad_request(request, error_message(form))
+        raise BadRequest(invalid_address(form))
     data = form.cleaned_data
     results = search_formations(
         data["q"],
@@ -96,37 +98,30 @@ def _canonical(cfd: str) -> str:
     return reverse("web:formation", kwargs={"cfd": cfd})
 
 
-def _redirect_canonical(request, cfd: str) -> HttpResponsePermanentRedirect:
+def _redirect_canonical(request: HttpRequest, cfd: str) -> HttpResponsePermanentRedirect:
     query = request.META.get("QUERY_STRING", "")
     return HttpResponsePermanentRedirect(_canonical(cfd) + (f"?{query}" if query else ""))
 
 
-def _parse_cfd_or_404(raw: str):
-    try:
-        return parse_cfd(raw)
-    except InvalidCode:
-        raise Http404("CFD invalide") from None
-
-
 @cache_page_view
 @require_safe
-def formation_redirect(request, cfd: str, rest: str = ""):
+def formation_redirect(request: HttpRequest, cfd: str, rest: str = "") -> HttpResponse:
     """Old or decorated addresses (`/formations/<cfd>/<slug>/`, lower-case CFD) → the canonical page."""
-    cert = _parse_cfd_or_404(cfd)
+    cert = code_or_404(parse_cfd, cfd)
     get_object_or_404(Formation.objects.only("pk"), cfd=cert.code)
     return _redirect_canonical(request, cert.code)
 
 
 @cache_page_view
 @page_or_fragment
-def formation(request, cfd: str):
-    cert = _parse_cfd_or_404(cfd)
+def formation(request: HttpRequest, cfd: str) -> HttpResponse:
+    cert = code_or_404(parse_cfd, cfd)
     if cfd != cert.code:
         return formation_redirect(request, cfd)
     formation = get_object_or_404(Formation.objects.prefetch_related("mefs"), cfd=cert.code)
     form = FormationPageForm(request.GET)
     if not form.is_valid():
-        return bad_request(request, error_message(form))
+        raise BadRequest(invalid_address(form))
     data = form.cleaned_data
     region = region_from_code(data["region"]) if data["region"] else None
     millesime = data["millesime"]
@@ -204,7 +199,7 @@ def schools_page_of(formation: Formation, data: dict, region):
     return Paginator(offers, SCHOOLS_PER_PAGE).get_page(data["page"] or 1)
 
 
-def _json_ld(request, formation: Formation) -> dict:
+def _json_ld(request: HttpRequest, formation: Formation) -> dict:
     data = {
         "@context": "https://schema.org",
         "@type": "EducationalOccupationalProgram",

@@ -8,7 +8,7 @@ from guidance.indicators import peers
 from guidance.indicators.service import Question
 from guidance.inserjeunes.codes import region_from_code
 from guidance.web.figures import questions
-from tests.conftest import HTMX
+from tests.support import HTMX
 from tests.web.html import parse, split_oob
 
 pytestmark = pytest.mark.django_db

@@ -17,6 +17,7 @@ import re
 import time
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from guidance.catalog.labels import fold
 from guidance.inserjeunes.territories import DEPARTEMENTS, REGIONS
@@ -144,7 +145,7 @@ def _index_for(version: object) -> _Index:
     return _Index([CommunePlace(c, n, d, r, tuple(p), pop) for c, n, d, r, p, pop in rows.iterator(chunk_size=5000)])
 
 
-_checked: dict[str, object] = {"at": -10.0, "version": None}
+_checked: dict[str, Any] = {"at": -10.0, "version": None}
 
 
 def _index() -> _Index:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextvars
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest, HttpResponseBase
 
@@ -23,7 +23,7 @@ VIEW_MARK = "pagecache_opt_in"
 _uncacheable: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("pagecache_uncacheable", default=None)
 
 
-def cache_page_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+def cache_page_view[View: Callable[..., HttpResponseBase]](view: View) -> View:
     """Let the page cache keep this view's answers (see `guidance.pagecache.middleware` for the rules)."""
 
     @functools.wraps(view)
@@ -33,7 +33,7 @@ def cache_page_view(view: Callable[..., HttpResponseBase]) -> Callable[..., Http
         return response
 
     setattr(wrapper, VIEW_MARK, True)
-    return wrapper
+    return cast(View, wrapper)
 
 
 def mark_uncacheable(reason: str) -> None:

@@ -23,6 +23,7 @@ import time
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from django.db.models import Count, Max
 
@@ -170,7 +171,7 @@ def _index_for(version: object) -> _JobIndex:
     return _JobIndex(titles, parents, FormationJob.objects.values_list("cfd", "rome_code"))
 
 
-_checked: dict[str, object] = {"at": -10.0, "version": None}
+_checked: dict[str, Any] = {"at": -10.0, "version": None}
 
 
 def _index() -> _JobIndex:

@@ -10,6 +10,7 @@ import time
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from django.db.models import Count, Max
 
@@ -126,7 +127,7 @@ def _vocabulary_for(version: tuple) -> Vocabulary:
 
 
 _VERSION_TTL = 5.0  # seconds between two checks that the catalogue did not change under this process
-_checked: dict[str, object] = {"at": -_VERSION_TTL, "version": None}
+_checked: dict[str, Any] = {"at": -_VERSION_TTL, "version": None}
 
 
 def formation_vocabulary() -> Vocabulary:

@@ -5,6 +5,8 @@ A form that reads a query string is invalid when a value could not come from our
 page "abc"): the view raises `http.BadRequest(invalid_address(form))`, answered with the styled 400 page.
 """
 
+from typing import Any
+
 from django import forms
 
 # One sentence per parameter of our addresses, the same on every page (French, for visitors).
@@ -46,7 +48,7 @@ def invalid_address(form: forms.Form) -> str:
 class SearchField(forms.CharField):
     """`?q=` of a search box: free words, at most `max_length` characters (a longer one is a 400)."""
 
-    def __init__(self, label: str, max_length: int = 100, **kwargs: object) -> None:
+    def __init__(self, label: str, max_length: int = 100, **kwargs: Any) -> None:
         super().__init__(label=label, required=False, max_length=max_length, **kwargs)
 
 
@@ -54,6 +56,6 @@ class PageField(forms.IntegerField):
     """`?page=` of a list: not a whole number ≥ 1 is a 400; a page past the end is the views' to clamp to the last
     (`Paginator.get_page`), since a shared link outlives the catalogue it was made from."""
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("widget", forms.HiddenInput)
         super().__init__(required=False, min_value=1, **kwargs)

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.middleware import HtmxDetails
 
 from guidance.inserjeunes.codes import InvalidCode
 
@@ -46,6 +47,12 @@ def code_or_404[Code](parser: Callable[[str], Code], raw: str) -> Code:
         return parser(raw)
     except InvalidCode:
         raise Http404("Code invalide") from None
+
+
+class HtmxRequest(HttpRequest):
+    """A request as django-htmx's middleware leaves it (`request.htmx`), for the views that read its details."""
+
+    htmx: HtmxDetails
 
 
 def wants_fragment(request: HttpRequest) -> bool:

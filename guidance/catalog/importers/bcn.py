@@ -251,15 +251,15 @@ def _duration(mefs: list[MefRow], ij_mefstat11: set[str]) -> int | None:
     """Length of the usual cursus: the one InserJeunes follows, else the most common among the cursus' final
     years (a CAP exists in 1, 2 and 3 years; the middle one is the usual path)."""
     finals = [m for m in mefs if m.is_final]
-    published = sorted({m.duration for m in finals if m.mefstat11 in ij_mefstat11})
+    published = sorted({m.duration for m in finals if m.mefstat11 in ij_mefstat11 and m.duration is not None})
     if published:
         return published[len(published) // 2]
     counts = Counter(m.duration for m in finals if m.closed_on is None) or Counter(m.duration for m in finals)
     if not counts:
         return None
     best = max(counts.values())
-    candidates = sorted(duration for duration, count in counts.items() if count == best)
-    return candidates[len(candidates) // 2]
+    candidates = sorted(duration for duration, count in counts.items() if count == best and duration is not None)
+    return candidates[len(candidates) // 2] if candidates else None
 
 
 def import_formations(root: Path, report: Report) -> BcnData:

@@ -3,6 +3,8 @@
 Invalid forms make the views answer the 400 page with `forms.invalid_address(form)`.
 """
 
+from typing import cast
+
 from django import forms
 
 from guidance.inserjeunes.territories import regions_by_name
@@ -36,4 +38,4 @@ class CompareForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", "Toute la France"), *regions_by_name()]
+        cast(forms.ChoiceField, self.fields["region"]).choices = [("", "Toute la France"), *regions_by_name()]

@@ -3,6 +3,8 @@ the catalogue or the service. A form that is not valid makes the view answer a 4
 `forms.invalid_address(form)`.
 """
 
+from typing import cast
+
 from django import forms
 
 from guidance.catalog.models import Level, Voie
@@ -72,8 +74,8 @@ class FormationSearchForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # Only the fields present in the catalogue (one query), and the regions by name.
-        self.fields["domaine"].choices = [("", "Tous les domaines"), *field_choices()]
-        self.fields["region"].choices = [("", "Toute la France"), *regions_by_name()]
+        cast(forms.ChoiceField, self.fields["domaine"]).choices = [("", "Tous les domaines"), *field_choices()]
+        cast(forms.ChoiceField, self.fields["region"]).choices = [("", "Toute la France"), *regions_by_name()]
 
     @property
     def has_filters(self) -> bool:
@@ -103,9 +105,12 @@ class FormationPageForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", "Choisir une région"), *regions_by_name()]
+        cast(forms.ChoiceField, self.fields["region"]).choices = [("", "Choisir une région"), *regions_by_name()]
         region = self.data.get("region") if self.data.get("region") in REGIONS else None
-        self.fields["departement"].choices = [("", "Tous les départements"), *departement_choices(region)]
+        cast(forms.ChoiceField, self.fields["departement"]).choices = [
+            ("", "Tous les départements"),
+            *departement_choices(region),
+        ]
 
     def clean_millesime(self) -> Millesime | None:
         raw = self.cleaned_data["millesime"]
@@ -126,7 +131,7 @@ class _PlaceOptions(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", "France"), *regions_by_name()]
+        cast(forms.ChoiceField, self.fields["region"]).choices = [("", "France"), *regions_by_name()]
 
 
 class FormationEmbedForm(_PlaceOptions, EmbedForm):

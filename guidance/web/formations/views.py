@@ -1,6 +1,8 @@
 """Formation search and formation pages. Thin: forms validate the query string, `search_formations` finds,
 `formations.page` asks the service and presents; the templates render (fragments for HTMX requests)."""
 
+from collections.abc import Sequence
+
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
@@ -24,7 +26,7 @@ from guidance.web.formations.page import (
 )
 from guidance.web.formations.results import cards_page, order_by_outcome, search_region
 from guidance.web.forms import invalid_address
-from guidance.web.http import BadRequest, code_or_404, page_or_fragment, wants_fragment
+from guidance.web.http import BadRequest, HtmxRequest, code_or_404, page_or_fragment, wants_fragment
 from guidance.web.reuse.links import reuse_links
 from guidance.web.shortlist import ADD_LABELS, FormationItem, compare_links
 
@@ -56,7 +58,9 @@ def search(request: HttpRequest) -> HttpResponse:
         use_place=True,
     )
     region = search_region(data, results)
-    objects, rates, order, count = results, {}, None, results.count
+    objects: Sequence[Formation] = results
+    rates: dict[int, int | None] = {}
+    order, count = None, results.count
     voie = data["voie"] or None
     if form.wants_outcome_order:
         ordered, rates, order = order_by_outcome(
@@ -114,7 +118,7 @@ def formation_redirect(request: HttpRequest, cfd: str, rest: str = "") -> HttpRe
 
 @cache_page_view
 @page_or_fragment
-def formation(request: HttpRequest, cfd: str) -> HttpResponse:
+def formation(request: HtmxRequest, cfd: str) -> HttpResponse:
     cert = code_or_404(parse_cfd, cfd)
     if cfd != cert.code:
         return formation_redirect(request, cfd)
@@ -181,6 +185,7 @@ def formation(request: HttpRequest, cfd: str) -> HttpResponse:
         )
         return render(request, "formations/ecoles_fragment.html", context)
     # The region changes the schools' figures too: the devenir fragment brings their list along, out of band.
+    assert figures is not None  # asked for every fragment but the schools'
     places = f"la France et la région {region.nom}" if region else "la France"
     context["announcement"] = f"Chiffres affichés pour {places} : {figures.leavers_sentence}."
     return render(request, "formations/devenir_fragment.html", context)

@@ -72,7 +72,7 @@ def _preview(query: str) -> dict:
     formations = search_formations(query, use_place=True)
     schools = search_schools(query, use_place=True)
     return {
-        "formation_place": formations.place.region_sentence if formations.place_region else "",
+        "formation_place": formations.place.region_sentence if formations.place and formations.place_region else "",
         "school_place": schools.place.departement_sentence if schools.place else "",
         "formations": formations[:PREVIEW_SIZE],
         "formation_total": formations.count,

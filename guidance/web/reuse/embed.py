@@ -2,6 +2,7 @@
 
 import functools
 from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -22,7 +23,7 @@ EMBED_ERROR_CACHE_CONTROL = "public, max-age=600"
 
 
 # The site's own policy (same-origin styles and fonts) with no script at all, and any site allowed to frame it.
-EMBED_CSP = {
+EMBED_CSP: dict[str, Any] = {
     **settings.SECURE_CSP,
     "script-src": ["'none'"],
     "connect-src": ["'none'"],
@@ -30,7 +31,7 @@ EMBED_CSP = {
     "frame-ancestors": ["*"],
 }
 # The badge is an image: it loads nothing and runs nothing (its styles are presentation attributes).
-BADGE_CSP = {"default-src": ["'none'"], "frame-ancestors": ["*"]}
+BADGE_CSP: dict[str, Any] = {"default-src": ["'none'"], "frame-ancestors": ["*"]}
 
 
 class EmbedForm(forms.Form):

@@ -2,7 +2,8 @@
 parameter whatever the page (`FIELD_MESSAGES`).
 
 A form that reads a query string is invalid when a value could not come from our own pages (an unknown region, a
-page "abc"): the view raises `http.BadRequest(invalid_address(form))`, answered with the styled 400 page.
+page "abc"): `require_valid(form)` then raises `http.BadRequest(invalid_address(form))`, answered with the styled 400
+page (or an embed's own).
 """
 
 from typing import Any
@@ -43,6 +44,12 @@ def invalid_address(form: forms.Form) -> str:
     if not sentences:
         sentences.append("L’adresse n’est pas valide.")
     return " ".join([*dict.fromkeys(sentences), ADVICE])
+
+
+def require_valid(form: forms.Form) -> dict[str, Any]:
+    """The cleaned data of a valid form; a 400 (`http.BadRequest`) saying what is wrong with the address otherwise."""
+    require_valid(form)
+    return form.cleaned_data
 
 
 class SearchField(forms.CharField):

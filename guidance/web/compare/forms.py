@@ -1,6 +1,6 @@
 """The GET form of the compare page and of its CSV export: `?item=…&item=…&region=`.
 
-Invalid forms make the views answer the 400 page with `forms.invalid_address(form)`.
+Invalid forms make the views answer the 400 page (`forms.require_valid`).
 """
 
 from typing import cast

@@ -14,7 +14,7 @@ from guidance.web.compare import columns as compare
 from guidance.web.compare.export import compare_csv_text
 from guidance.web.compare.forms import CompareForm
 from guidance.web.compare.rows import choice_rows
-from guidance.web.forms import invalid_address
+from guidance.web.forms import require_valid
 from guidance.web.http import BadRequest
 from guidance.web.shortlist import MAX_ITEMS, PairItem, compare_query, current_selection
 
@@ -22,8 +22,7 @@ from guidance.web.shortlist import MAX_ITEMS, PairItem, compare_query, current_s
 def _read(request: HttpRequest) -> tuple[CompareForm, list[compare.Column], Region | None]:
     """The form, the columns and the region of the address. Raises `BadRequest` (a 400 page) when it is wrong."""
     form = CompareForm(request.GET)
-    if not form.is_valid():
-        raise BadRequest(invalid_address(form))
+    require_valid(form)
     region = region_from_code(form.cleaned_data["region"]) if form.cleaned_data["region"] else None
     # An address with items is a comparison of its own (a share link); without, the visitor's selection.
     if "item" not in request.GET:

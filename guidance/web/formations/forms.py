@@ -1,6 +1,6 @@
 """GET forms of the formation search and formation pages: they validate the query string before anything reaches
 the catalogue or the service. A form that is not valid makes the view answer a 400 page with
-`forms.invalid_address(form)`.
+`forms.require_valid(form)`.
 """
 
 from typing import cast

@@ -26,8 +26,8 @@ from guidance.web.formations.page import (
     plan_offer_rows,
 )
 from guidance.web.formations.views import _canonical, schools_page_of
-from guidance.web.forms import invalid_address
-from guidance.web.http import BadRequest, code_or_404
+from guidance.web.forms import require_valid
+from guidance.web.http import code_or_404
 from guidance.web.reuse.badge import badge
 from guidance.web.reuse.embed import embeddable
 from guidance.web.reuse.export import (
@@ -65,9 +65,7 @@ def entries(figures: FormationFigures, voie: str = "") -> list[EmbedEntry]:
 def _read(request: HttpRequest, cfd: str, form_class: type[FormationEmbedForm | FormationBadgeForm]):
     formation = _formation_or_404(cfd)
     form = form_class(request.GET)
-    if not form.is_valid():
-        raise BadRequest(invalid_address(form))
-    data = form.cleaned_data
+    data = require_valid(form)
     region = region_from_code(data["region"]) if data["region"] else None
     figures = build_formation_figures(
         formation, page_certifications(formation), region=region, millesime=data["millesime"], answers=Answers()
@@ -132,9 +130,7 @@ def formation_export(request: HttpRequest, cfd: str, format: str) -> HttpRespons
     """`export.json` / `export.csv`: the figures of `/formations/<cfd>/` for the same query string."""
     formation = _formation_or_404(cfd)
     form = FormationPageForm(request.GET)
-    if not form.is_valid():
-        raise BadRequest(invalid_address(form))
-    data = form.cleaned_data
+    data = require_valid(form)
     region = region_from_code(data["region"]) if data["region"] else None
     certifications = page_certifications(formation)
     schools_page = schools_page_of(formation, data, region)

@@ -25,8 +25,8 @@ from guidance.web.formations.page import (
     plan_offer_rows,
 )
 from guidance.web.formations.results import cards_page, order_by_outcome, search_region
-from guidance.web.forms import invalid_address
-from guidance.web.http import BadRequest, HtmxRequest, code_or_404, page_or_fragment, wants_fragment
+from guidance.web.forms import require_valid
+from guidance.web.http import HtmxRequest, code_or_404, page_or_fragment, wants_fragment
 from guidance.web.reuse.links import reuse_links
 from guidance.web.shortlist import ADD_LABELS, FormationItem, compare_links
 
@@ -46,9 +46,7 @@ LEVEL_SHORTCUTS = (
 @page_or_fragment
 def search(request: HttpRequest) -> HttpResponse:
     form = FormationSearchForm(request.GET)
-    if not form.is_valid():
-        raise BadRequest(invalid_address(form))
-    data = form.cleaned_data
+    data = require_valid(form)
     results = search_formations(
         data["q"],
         niveau=data["niveau"] or None,
@@ -124,9 +122,7 @@ def formation(request: HtmxRequest, cfd: str) -> HttpResponse:
         return formation_redirect(request, cfd)
     formation = get_object_or_404(Formation.objects.prefetch_related("mefs"), cfd=cert.code)
     form = FormationPageForm(request.GET)
-    if not form.is_valid():
-        raise BadRequest(invalid_address(form))
-    data = form.cleaned_data
+    data = require_valid(form)
     region = region_from_code(data["region"]) if data["region"] else None
     millesime = data["millesime"]
     certifications = page_certifications(formation)

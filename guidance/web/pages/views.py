@@ -16,8 +16,8 @@ from guidance.inserjeunes.codes import InvalidCode, parse_millesime
 from guidance.pagecache.markers import cache_page_view
 from guidance.search.engine import search_formations, search_schools
 from guidance.web.figures.wording import SHARE_LABELS, leavers_sentence
-from guidance.web.forms import invalid_address
-from guidance.web.http import BadRequest, page_or_fragment, wants_fragment
+from guidance.web.forms import require_valid
+from guidance.web.http import page_or_fragment, wants_fragment
 from guidance.web.pages.forms import HomeSearchForm
 
 STATIC_PAGES = {"accessibilite", "mentions_legales", "donnees_personnelles", "plan_du_site"}
@@ -49,8 +49,7 @@ DIPLOMA_ORDER = (
 @page_or_fragment
 def home(request: HttpRequest) -> HttpResponse:
     form = HomeSearchForm(request.GET)
-    if not form.is_valid():
-        raise BadRequest(invalid_address(form))
+    require_valid(form)
     query = form.cleaned_data["q"]
     preview = _preview(query) if query else None
     if wants_fragment(request):

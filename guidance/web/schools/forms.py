@@ -1,7 +1,7 @@
 """GET forms of the school pages: they validate query strings before anything is searched.
 
 A value a visitor could not have picked from our own forms (an unknown region, a page "abc") makes the form
-invalid; the views answer it with the 400 page (`forms.invalid_address`), never with a 500.
+invalid; the views answer it with the 400 page (`forms.require_valid`), never with a 500.
 """
 
 from django import forms

@@ -18,8 +18,8 @@ from guidance.web.figures.depp import depp_panel
 from guidance.web.figures.models import EmbedEntry
 from guidance.web.figures.present import chain_of
 from guidance.web.figures.wording import ATTRIBUTION, BY_SPECIALITY, LICENCE_URL
-from guidance.web.forms import invalid_address
-from guidance.web.http import BadRequest, code_or_404
+from guidance.web.forms import require_valid
+from guidance.web.http import code_or_404
 from guidance.web.reuse.badge import badge
 from guidance.web.reuse.embed import BadgeForm, EmbedForm, embeddable
 from guidance.web.reuse.export import EXPORT_CACHE_CONTROL, Block, csv_response, csv_text, json_document, numbered
@@ -42,8 +42,7 @@ def _read_pair(
 ) -> tuple[School, Formation, dict, list[VoieBlock]]:
     school, formation = pair_or_404(code_or_404(parse_uai, uai).value, code_or_404(parse_cfd, cfd).code)
     form = form_class(request.GET)
-    if not form.is_valid():
-        raise BadRequest(invalid_address(form))
+    require_valid(form)
     blocks, _ = pair_blocks(school, formation, form.cleaned_data["voie"])
     if not blocks:
         raise Http404("Cette formation n’est pas proposée par cet établissement.")
@@ -126,8 +125,7 @@ def school_export(request: HttpRequest, uai: str, format: str) -> HttpResponse:
     """`export.json` / `export.csv` of `/etablissements/<uai>/`: the DEPP indicators, then every training's figure."""
     school = school_or_404(code_or_404(parse_uai, uai))
     form = VoieForm(request.GET)
-    if not form.is_valid():
-        raise BadRequest(invalid_address(form))
+    require_valid(form)
     _offers, rows, indicators = school_figures(school, form.cleaned_data["voie"])
     whole = "Ensemble des formations de l’établissement"
     found = [Block(0, whole, "", depp_panel(row, school), school.display_name, school.uai) for row in indicators]

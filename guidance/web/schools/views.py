@@ -11,8 +11,8 @@ from guidance.pagecache.markers import cache_page_view
 from guidance.search.engine import kind_choices, search_schools
 from guidance.web.figures.depp import depp_panel, headline_indicator, indicator_rows
 from guidance.web.figures.wording import VOIE_LABELS
-from guidance.web.forms import invalid_address
-from guidance.web.http import BadRequest, code_or_404, page_or_fragment, wants_fragment
+from guidance.web.forms import require_valid
+from guidance.web.http import code_or_404, page_or_fragment, wants_fragment
 from guidance.web.reuse.links import reuse_links
 from guidance.web.schools.forms import SchoolSearchForm, VoieForm
 from guidance.web.schools.page import offer_rows, pair_blocks
@@ -39,9 +39,7 @@ def school_or_404(code: Uai) -> School:
 @page_or_fragment
 def school_search(request: HttpRequest) -> HttpResponse:
     form = SchoolSearchForm(request.GET, kind_choices=kind_choices())
-    if not form.is_valid():
-        raise BadRequest(invalid_address(form))
-    data = form.cleaned_data
+    data = require_valid(form)
     results = search_schools(
         data["q"],
         region=data["region"] or None,
@@ -91,8 +89,7 @@ def school_detail(request: HttpRequest, uai: str) -> HttpResponse:
         return _canonical_redirect(request, reverse("web:school_detail", kwargs={"uai": code.value}))
     school = school_or_404(code)
     form = VoieForm(request.GET)
-    if not form.is_valid():
-        raise BadRequest(invalid_address(form))
+    require_valid(form)
     voie = form.cleaned_data["voie"]
 
     all_offers, rows, indicators = school_figures(school, voie)
@@ -142,8 +139,7 @@ def school_formation(request: HttpRequest, uai: str, cfd: str) -> HttpResponse:
         )
     school, formation = pair_or_404(code.value, cfd_code)
     form = VoieForm(request.GET)
-    if not form.is_valid():
-        raise BadRequest(invalid_address(form))
+    require_valid(form)
     voie = form.cleaned_data["voie"]
     blocks, offered = pair_blocks(school, formation, voie)
     if not blocks:

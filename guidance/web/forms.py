@@ -10,6 +10,8 @@ from typing import Any
 
 from django import forms
 
+from guidance.web.http import BadRequest
+
 # One sentence per parameter of our addresses, the same on every page (French, for visitors).
 FIELD_MESSAGES = {
     "q": "La recherche est trop longue ({max_length} caractères au plus).",
@@ -48,7 +50,8 @@ def invalid_address(form: forms.Form) -> str:
 
 def require_valid(form: forms.Form) -> dict[str, Any]:
     """The cleaned data of a valid form; a 400 (`http.BadRequest`) saying what is wrong with the address otherwise."""
-    require_valid(form)
+    if not form.is_valid():
+        raise BadRequest(invalid_address(form))
     return form.cleaned_data
 
 

@@ -15,6 +15,10 @@ from tests.support import BASE_URL, reset_for_tests
 def pytest_configure(config):
     # Users made by tests (the admin's) need no real password hashing: the slow default would cost ~0.3 s each.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # `{{ undefined }}` fails the test. Set once for the session, before any template engine exists: changing
+    # TEMPLATES per test (the `settings` fixture) would drop the engines and parse every template again each test.
+    for engine in settings.TEMPLATES:
+        engine.setdefault("OPTIONS", {})["string_if_invalid"] = UndefinedTemplateVariable("%s")
 
 
 class UndefinedTemplateVariable(str):
@@ -25,12 +29,6 @@ class UndefinedTemplateVariable(str):
 
     def __contains__(self, item):
         return item == "%s"
-
-
-@pytest.fixture(autouse=True)
-def _strict_templates(settings):
-    for engine in settings.TEMPLATES:
-        engine.setdefault("OPTIONS", {})["string_if_invalid"] = UndefinedTemplateVariable("%s")
 
 
 @pytest.fixture

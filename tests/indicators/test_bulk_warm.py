@@ -10,7 +10,6 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from guidance.catalog.importers import run_import
 from guidance.catalog.models import Formation, Mef, Offer, School, Voie
 from guidance.indicators import bulk
 from guidance.indicators.management.commands.indicators_warm import formation_questions, offer_questions
@@ -68,10 +67,9 @@ class Replica:
 
 
 @pytest.fixture
-def replica(settings):
+def replica(settings, imported):
     settings.INSERJEUNES_API_URL = ""
     settings.INSERJEUNES_API_KEY = ""
-    run_import(OPENDATA)
     replica = Replica()
     _offer_the_schools_with_figures(replica.dataset)
     client_module._client = InserJeunesClient(

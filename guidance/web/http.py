@@ -69,15 +69,15 @@ def page_or_fragment(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
 # --- Django's error handlers (guidance/urls.py) -----------------------------------------------------------------
 
 
-def bad_request_handler(request, exception=None):
+def bad_request_handler(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "errors/400.html", status=400)
 
 
-def page_not_found(request, exception=None):
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "errors/404.html", status=404)
 
 
-def server_error(request):
+def server_error(request: HttpRequest) -> HttpResponse:
     # No request context: context processors could touch the database or the session, which may be what failed.
     template = loader.get_template("errors/500.html")
     return HttpResponseServerError(template.render({"SITE_NAME": settings.SITE_NAME}))

@@ -20,7 +20,8 @@ help:
 	@echo "make run       installe, migre, importe le catalogue et sert le site sur 127.0.0.1:$(PORT)"
 	@echo "make test      toute la suite de tests (hors ligne, SQLite, navigateur compris)"
 	@echo "make test-pg   la même suite sur PostgreSQL ($(PG_URL))"
-	@echo "make lint      ruff, djlint, makemigrations --check"
+	@echo "make lint      ruff, djlint, makemigrations --check, lint-imports (les étages), mypy"
+	@echo "make format    ruff --fix, ruff format, djlint --reformat (échoue si un gabarit reste à corriger)"
 	@echo "make bench     mesures de vitesse et de mémoire"
 
 $(VENV)/.installed: requirements/dev.txt
@@ -62,11 +63,15 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/djlint templates --lint
 	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
-	$(VENV)/bin/djlint templates --reformat --quiet || true
+	@# djlint --reformat exits 1 when it changed a template: then every template must pass --check, or make stops.
+	$(VENV)/bin/djlint templates --reformat --quiet || $(VENV)/bin/djlint templates --check --quiet
+	$(VENV)/bin/djlint templates --lint
 
 bench: install bench-deps
 	$(PY) -m benchmarks $(BENCH_ARGS)

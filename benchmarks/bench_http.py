@@ -78,7 +78,8 @@ def _free_port() -> int:
 def _env(database_url: str, port: int) -> dict[str, str]:
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "guidance.settings",
+        # The site's settings with the bench's URLconf (the site's URLs + the minimal view), never deployed.
+        "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
         "DATABASE_URL": database_url,
         "DJANGO_ENV": "production",
         "SECRET_KEY": "bench-only-" + "x" * 60,
@@ -86,7 +87,6 @@ def _env(database_url: str, port: int) -> dict[str, str]:
         "SECURE_SSL_REDIRECT": "0",
         "SECURE_HSTS_SECONDS": "0",
         "DEBUG": "0",
-        "BENCH_MINIMAL_VIEW": "1",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
     }
     env.setdefault("OPENDATA_DIR", settings.OPENDATA_DIR)

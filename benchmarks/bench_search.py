@@ -85,7 +85,7 @@ def measure() -> dict:
     """Run every query ROUNDS times in this process (after one warm-up pass); timings in ms."""
     import time
 
-    from guidance.catalog.search import search_formations, search_schools
+    from guidance.search.engine import search_formations, search_schools
 
     calls = [(search_formations, q, kw) for q, kw in FORMATION_QUERIES]
     calls += [(search_schools, q, kw) for q, kw in SCHOOL_QUERIES]

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "guidance.indicators",
     "guidance.catalog",
     "guidance.orientation",
+    "guidance.search",
     "guidance.replica",
     "guidance.web",
     "guidance.pagecache",
@@ -71,6 +72,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # `Vary: Cookie` on the pages whose HTML shows the visitor's selection (guidance.web.shortlist).
     "guidance.web.shortlist.SelectionVaryMiddleware",
+    # Last, so that its 400 page goes back through every middleware above like a view's answer.
+    "guidance.web.http.BadRequestMiddleware",
 ]
 
 ROOT_URLCONF = "guidance.urls"
@@ -157,8 +160,6 @@ PAGECACHE_BYPASS_COOKIES = ("selection",)
 PAGECACHE_CACHE_CONTROL = env_str("PAGECACHE_CACHE_CONTROL", "public, max-age=60, stale-while-revalidate=600")
 # Part of every page key: a deploy sets it to the commit; unset, a hash of the code (guidance.pagecache.generations).
 CODE_VERSION = env_str("CODE_VERSION")
-# The bench's minimal view (benchmarks/bench_http.py): the yardstick pages are measured against.
-BENCH_MINIMAL_VIEW = env_bool("BENCH_MINIMAL_VIEW", False)
 
 # --- Security ------------------------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,11 +1,11 @@
-from django.conf import settings
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
 
 
-def favicon(request):
+def favicon(request: HttpRequest) -> HttpResponse:
     # Browsers ask for /favicon.ico on pages that do not name one (the admin, raw files): send the DSFR's.
     return redirect(static("dsfr/dist/favicon/favicon.ico"), permanent=True)
 
@@ -15,11 +15,6 @@ urlpatterns = [
     path("gestion/", admin.site.urls),
     path("", include("guidance.web.urls")),
 ]
-
-if settings.BENCH_MINIMAL_VIEW:  # benchmarks/bench_http.py measures pages against it
-    from benchmarks.minimal_view import minimal
-
-    urlpatterns.insert(0, path("__bench__/minimal/", minimal))
 
 handler400 = "guidance.web.http.bad_request_handler"
 handler404 = "guidance.web.http.page_not_found"

@@ -1,13 +1,24 @@
+import copy
+
 import pytest
 import respx
+from django.apps import apps
 from django.conf import settings
+from django.core.cache import cache
+from django.core.management.color import no_style
+from django.db import connection, transaction
 
 from tests.factories import FIXTURE_DIR
+from tests.support import BASE_URL, reset_for_tests
 
-# The mocked upstream's base URL (tests never touch the internet).
-BASE_URL = "https://inserjeunes.test"
-# The headers of an HTMX request, for the test client: `client.get(url, **HTMX)`.
-HTMX = {"HTTP_HX_REQUEST": "true"}
+
+def pytest_configure(config):
+    # Users made by tests (the admin's) need no real password hashing: the slow default would cost ~0.3 s each.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # `{{ undefined }}` fails the test. Set once for the session, before any template engine exists: changing
+    # TEMPLATES per test (the `settings` fixture) would drop the engines and parse every template again each test.
+    for engine in settings.TEMPLATES:
+        engine.setdefault("OPTIONS", {})["string_if_invalid"] = UndefinedTemplateVariable("%s")
 
 
 class UndefinedTemplateVariable(str):
@@ -18,12 +29,6 @@ class UndefinedTemplateVariable(str):
 
     def __contains__(self, item):
         return item == "%s"
-
-
-@pytest.fixture(autouse=True)
-def _strict_templates(settings):
-    for engine in settings.TEMPLATES:
-        engine.setdefault("OPTIONS", {})["string_if_invalid"] = UndefinedTemplateVariable("%s")
 
 
 @pytest.fixture
@@ -69,8 +74,6 @@ def upstream_calls(monkeypatch):
 def _empty_page_cache():
     """Rendered pages, the page cache generation and the catalogue aggregates are memoised per process: every
     test starts without them (its database is new, the counters in it start again)."""
-    from guidance.pagecache.testing import reset_for_tests
-
     reset_for_tests()
     yield
     reset_for_tests()
@@ -81,9 +84,68 @@ def fixture_dir():
     return FIXTURE_DIR
 
 
-@pytest.fixture
-def imported(db):
-    """The catalogue and the orientation data imported from the small real-data sample; returns the report."""
+# --- The imported sample, built once per session --------------------------------------------------------------
+
+# The apps whose tables the open-data import writes (the search index lives in their columns).
+IMPORTED_APPS = ("catalog", "orientation")
+
+
+@pytest.fixture(scope="session")
+def _imported_sample(django_db_setup, django_db_blocker):
+    """The open-data import of the small real-data sample, run once per session (as gip-inclusion/les-emplois loads
+    its reference data in `django_db_setup`): its rows are read back and the import rolled back, so that the tests
+    that do not ask for the sample start from an empty catalogue. Returns (rows by model, the import's report)."""
     from guidance.catalog.importers import run_import
 
-    return run_import(FIXTURE_DIR)
+    with django_db_blocker.unblock(), transaction.atomic():
+        report = run_import(FIXTURE_DIR)
+        rows = {
+            model: _insert_rows(model) for label in IMPORTED_APPS for model in apps.get_app_config(label).get_models()
+        }
+        transaction.set_rollback(True)
+    return {model: found for model, found in rows.items() if found[1]}, report
+
+
+def _insert_rows(model) -> tuple[str, list[tuple]]:
+    """An INSERT of every row of `model`'s table, and its parameters as the database takes them (read once)."""
+    fields = model._meta.concrete_fields
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields), ", ".join(["%s"] * len(fields))
+    )
+    params = [
+        tuple(field.get_db_prep_save(getattr(obj, field.attname), connection) for field in fields)
+        for obj in model.objects.order_by("pk")
+    ]
+    return sql, params
+
+
+def _forget_memoised_catalogue() -> None:
+    """What the process memoised of another test's catalogue (the search vocabulary and job titles, the communes)."""
+    from guidance.orientation import places
+    from guidance.search import jobs, query
+
+    query.forget_vocabulary()
+    jobs.forget_index()
+    places.forget_index()
+
+
+@pytest.fixture
+def imported(db, _imported_sample):
+    """The catalogue and the orientation data (jobs, Onisep, admission, communes) of the small real-data sample, as
+    `run_import` writes them, in this test's transaction (rolled back after it); returns the import's report.
+
+    The rows are copied from the session's one import (`_imported_sample`): a test that needs an import of its own
+    (another folder, a second run) calls `run_import` itself."""
+    rows, report = _imported_sample
+    with connection.cursor() as cursor:
+        for sql, params in rows.values():
+            cursor.executemany(sql, params)
+        if connection.vendor == "postgresql":  # ids were given: the next ones must come after them
+            for statement in connection.ops.sequence_reset_sql(no_style(), list(rows)):
+                cursor.execute(statement)
+    _forget_memoised_catalogue()
+    cache.clear()  # regional peers are kept in Django's cache: every test asks the replica afresh
+    yield copy.deepcopy(report)
+    _forget_memoised_catalogue()
+    cache.clear()

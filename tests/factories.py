@@ -9,9 +9,9 @@ from pathlib import Path
 
 from django.conf import settings
 
-from guidance.catalog.indexing import formation_search_text, school_search_text
 from guidance.catalog.models import Formation, Level, Mef, Offer, School, SchoolKind, Sector, Source, Voie
 from guidance.inserjeunes.territories import DEPARTEMENTS
+from guidance.search.indexing import formation_search_text, school_search_text
 
 # The small real-data sample of the open-data files (tests/fixtures/catalog/build_fixtures.py).
 FIXTURE_DIR = Path(__file__).resolve().parent / "fixtures" / "catalog" / "opendata"

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGE_LAYERS = ["guidance/web", "guidance/catalog"]
+PAGE_LAYERS = ["guidance/web", "guidance/search", "guidance/catalog"]
 
 
 def _imported_modules(path: Path) -> set[str]:
@@ -49,12 +49,20 @@ def test_templates_never_dump_raw_payloads():
     assert offenders == []
 
 
-# --- guidance/web: one folder per page area, sharing only the figures, the HTTP rules and the shortlist format -----
+# --- guidance/web: one folder per page area, sharing only the figures, the reuse formats, the HTTP and form rules and
+# the shortlist format. (The floors below web/ are import-linter's contracts, pyproject.toml, run by `make lint`.)
 
 WEB = ROOT / "guidance" / "web"
 AREAS = ("formations", "schools", "compare", "pages")
 # What every area may import from guidance.web; areas never import one another.
-SHARED = ("guidance.web.figures", "guidance.web.http", "guidance.web.shortlist", "guidance.web.templatetags")
+SHARED = (
+    "guidance.web.figures",
+    "guidance.web.reuse",
+    "guidance.web.forms",
+    "guidance.web.http",
+    "guidance.web.shortlist",
+    "guidance.web.templatetags",
+)
 
 
 def _web_imports(path: Path) -> set[str]:
@@ -77,7 +85,8 @@ def test_an_area_imports_only_itself_and_the_shared_modules(area):
 
 
 def test_the_shared_modules_never_import_an_area():
-    shared_files = [*(WEB / "figures").rglob("*.py"), WEB / "http.py", WEB / "shortlist.py"]
+    shared_files = [*(WEB / "figures").rglob("*.py"), *(WEB / "reuse").rglob("*.py")]
+    shared_files += [WEB / "http.py", WEB / "forms.py", WEB / "shortlist.py"]
     offenders = {
         str(path.relative_to(ROOT)): sorted(name for name in _web_imports(path) if not _is_shared(name))
         for path in shared_files
@@ -89,8 +98,8 @@ def test_guidance_web_holds_only_the_areas_and_the_shared_modules():
     modules = {path.stem for path in WEB.glob("*.py")} - {"__init__", "apps", "urls", "context_processors"}
     packages = {path.name for path in WEB.iterdir() if path.is_dir() and (path / "__init__.py").exists()}
     # `assets` builds the site's DSFR subset (a management command, never imported by a page).
-    assert modules == {"http", "shortlist", "assets"}
-    assert packages == {*AREAS, "figures", "templatetags", "management"}
+    assert modules == {"http", "forms", "shortlist", "assets"}
+    assert packages == {*AREAS, "figures", "reuse", "templatetags", "management"}
 
 
 def test_the_upstream_is_asked_only_through_the_figures_batcher():

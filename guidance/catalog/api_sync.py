@@ -20,10 +20,9 @@ from tqdm import tqdm
 
 from guidance.catalog.importers import refresh_offer_counts
 from guidance.catalog.importers.base import Report
-from guidance.catalog.indexing import formation_search_text, school_search_text
+from guidance.catalog.labels import DIPLOMA_TYPES, sentence_case
 from guidance.catalog.models import Formation, Mef, Offer, School, SchoolKind, Source, Voie
-from guidance.catalog.query import forget_vocabulary
-from guidance.catalog.text import DIPLOMA_TYPES, sentence_case
+from guidance.catalog.signals import catalog_changed
 from guidance.inserjeunes.codes import (
     CodeKind,
     Filiere,
@@ -154,7 +153,6 @@ def _new_formation(cfd: str, data: _Formation) -> Formation:
         slug=slugify(label)[:120] or cfd.lower(),
         diploma_code=cfd[:3],
         diploma_type=diploma_type,
-        search_text=formation_search_text(label=label, diploma_type=diploma_type, specialty=specialty, codes=(cfd,)),
     )
 
 
@@ -172,14 +170,6 @@ def _new_school(uai: str, data: _School) -> School:
         departement_code=departement if territory else "",
         academie_code=academie,
         region_code=region,
-        search_text=school_search_text(
-            name=data.name,
-            town="",
-            postal_code="",
-            departement_code=departement if territory else "",
-            uai=uai,
-            kind_label=SchoolKind(kind).label,
-        ),
     )
 
 
@@ -217,15 +207,7 @@ def write(formations: dict, mefs: dict, schools: dict, offers: dict, report: Rep
                 school = School.objects.get(uai=uai)
                 school.name = schools[uai].name[:300]
                 school.slug = slugify(school.name)[:120] or uai.lower()
-                school.search_text = school_search_text(
-                    name=school.name,
-                    town=school.town,
-                    postal_code=school.postal_code,
-                    departement_code=school.departement_code,
-                    uai=uai,
-                    kind_label=school.get_kind_display(),
-                )
-                school.save(update_fields=["name", "slug", "search_text"])
+                school.save(update_fields=["name", "slug"])
                 report.written["School (nommés)"] += 1
 
     with transaction.atomic():
@@ -252,7 +234,7 @@ def write(formations: dict, mefs: dict, schools: dict, offers: dict, report: Rep
         Offer.objects.bulk_create(objects, batch_size=500, ignore_conflicts=True)
         report.written["Offer (créées)"] += Offer.objects.count() - before
         refresh_offer_counts()
-    forget_vocabulary()
+        catalog_changed.send(sender=Formation)  # the search index follows (guidance.search)
 
 
 def sync_from_api(client, *, progress: bool = True) -> Report:

@@ -191,14 +191,6 @@ class Sector(models.TextChoices):
     UNKNOWN = "inconnu", "Non renseigné"
 
 
-class SchoolQuerySet(models.QuerySet):
-    def lycees(self):
-        return self.exclude(kind__in=[SchoolKind.CFA, SchoolKind.OTHER])
-
-    def cfas(self):
-        return self.filter(kind=SchoolKind.CFA)
-
-
 class School(models.Model):
     uai = models.CharField(max_length=8, unique=True)
     name = models.CharField(max_length=300)
@@ -215,8 +207,6 @@ class School(models.Model):
     longitude = models.FloatField(null=True, blank=True)
     siret = models.CharField(max_length=14, blank=True)
     search_text = models.TextField(blank=True, default="")
-
-    objects = SchoolQuerySet.as_manager()
 
     class Meta:
         verbose_name = "établissement"

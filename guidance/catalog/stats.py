@@ -50,9 +50,9 @@ def compute() -> Stats:
     popular = (
         Formation.objects.exclude(field_code="")
         .values("field_code")
-        .annotate(offers=Sum("offer_count"), label=Max("field_label"))
-        .filter(offers__gt=0)
-        .order_by("-offers", "label")[:POPULAR_FIELDS]
+        .annotate(offered=Sum("offer_count"), label=Max("field_label"))
+        .filter(offered__gt=0)
+        .order_by("-offered", "label")[:POPULAR_FIELDS]
     )
     return Stats(
         diploma_counts=diploma_counts,

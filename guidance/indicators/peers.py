@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
-from guidance.catalog.text import DIPLOMA_TYPES
+from guidance.catalog.labels import DIPLOMA_TYPES
 from guidance.inserjeunes.errors import InserJeunesError
 from guidance.inserjeunes.territories import REGIONS
 

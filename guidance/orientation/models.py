@@ -10,6 +10,9 @@ from django.db import models
 class CodedLabel(models.Model):
     """A referential entry named by its code and label (each table sets their lengths)."""
 
+    code: str  # each concrete table declares the field (its length)
+    label: str
+
     class Meta:
         abstract = True
         ordering = ["code"]

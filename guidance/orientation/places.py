@@ -7,7 +7,7 @@ Public interface:
   it ends or starts with.
 - `place_rank(place, postal_code, town, departement_code) -> int`: 0 same postal code, 1 same commune, 2 same
   département, 3 elsewhere
-  (`guidance.catalog.search.search_schools(..., use_place=True)` orders schools with it).
+  (`guidance.search.engine.search_schools(..., use_place=True)` orders schools with it).
 
 Homonymous communes (there are 10 "Saint-Martin"…): the most populous is understood, and `PlaceMatch.homonyms`
 says how many others share the name, so a page can say so.
@@ -17,8 +17,9 @@ import re
 import time
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
-from guidance.catalog.text import fold
+from guidance.catalog.labels import fold
 from guidance.inserjeunes.territories import DEPARTEMENTS, REGIONS
 
 _POSTAL_RE = re.compile(r"^(?:[0-8][0-9]|9[0-8])[0-9]{3}$")
@@ -144,7 +145,7 @@ def _index_for(version: object) -> _Index:
     return _Index([CommunePlace(c, n, d, r, tuple(p), pop) for c, n, d, r, p, pop in rows.iterator(chunk_size=5000)])
 
 
-_checked: dict[str, object] = {"at": -10.0, "version": None}
+_checked: dict[str, Any] = {"at": -10.0, "version": None}
 
 
 def _index() -> _Index:

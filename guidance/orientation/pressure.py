@@ -15,7 +15,7 @@ from fractions import Fraction
 from guidance.orientation.models import AdmissionPressure, PressureSource, WishKind
 
 _YEARS = {PressureSource.AFFELNET_2022: "2022", PressureSource.PARCOURSUP_2024: "2024"}
-LIMITS = {
+LIMITS: dict[str, str] = {
     PressureSource.AFFELNET_2022: (
         "Une seule année (campagne Affelnet 2022, entrée après la 3e). Seuls les premiers vœux sont comptés : "
         "d’autres élèves ont pu demander cette formation en 2e ou 3e vœu. Les places sont celles de la carte "
@@ -28,7 +28,7 @@ LIMITS = {
 }
 
 
-_SINGULAR = {WishKind.FIRST: "premier vœu", WishKind.CONFIRMED: "vœu confirmé"}
+_SINGULAR: dict[str, str] = {WishKind.FIRST: "premier vœu", WishKind.CONFIRMED: "vœu confirmé"}
 
 
 def _number(value: int) -> str:

@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from guidance.pagecache.models import Generation
 from guidance.pagecache.purge import purge
@@ -12,6 +14,6 @@ class GenerationAdmin(ReadOnlyAdmin):
     actions = ["purge_pages"]
 
     @admin.action(description="Vider le cache des pages (toutes les pages seront recalculées)")
-    def purge_pages(self, request, queryset):
+    def purge_pages(self, request: HttpRequest, queryset: QuerySet[Generation]) -> None:
         purge()
         self.message_user(request, "Cache des pages vidé.", messages.SUCCESS)

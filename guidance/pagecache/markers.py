@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import contextvars
 import functools
+from collections.abc import Callable
+from typing import Any, cast
+
+from django.http import HttpRequest, HttpResponseBase
 
 RESPONSE_MARK = "_pagecache_opt_in"
 VIEW_MARK = "pagecache_opt_in"
@@ -19,17 +23,17 @@ VIEW_MARK = "pagecache_opt_in"
 _uncacheable: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("pagecache_uncacheable", default=None)
 
 
-def cache_page_view(view):
+def cache_page_view[View: Callable[..., HttpResponseBase]](view: View) -> View:
     """Let the page cache keep this view's answers (see `guidance.pagecache.middleware` for the rules)."""
 
     @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         response = view(request, *args, **kwargs)
         setattr(response, RESPONSE_MARK, True)
         return response
 
     setattr(wrapper, VIEW_MARK, True)
-    return wrapper
+    return cast(View, wrapper)
 
 
 def mark_uncacheable(reason: str) -> None:
@@ -39,7 +43,7 @@ def mark_uncacheable(reason: str) -> None:
         reasons.append(reason)
 
 
-def watch() -> contextvars.Token:
+def watch() -> contextvars.Token[list[str] | None]:
     """Start noting reasons for the current request (the middleware calls it)."""
     return _uncacheable.set([])
 
@@ -48,5 +52,5 @@ def reasons() -> list[str]:
     return list(_uncacheable.get() or ())
 
 
-def unwatch(token: contextvars.Token) -> None:
+def unwatch(token: contextvars.Token[list[str] | None]) -> None:
     _uncacheable.reset(token)

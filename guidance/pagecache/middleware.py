@@ -28,12 +28,14 @@ import logging
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
-from django.core.cache import caches
+from django.core.cache import BaseCache, caches
 from django.db import DatabaseError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 
@@ -64,7 +66,7 @@ class Entry:
     # are made to be framed; XFrameOptionsMiddleware would otherwise add DENY to the hit).
     frameable: bool = False
 
-    def variant(self, request) -> tuple[bytes, str, bool]:
+    def variant(self, request: HttpRequest) -> tuple[bytes, str, bool]:
         """(body, ETag, compressed) for this request: gzip when the client accepts it and we have it."""
         if self.gzipped is not None and _accepts_gzip(request):
             return self.gzipped, f'{self.etag[:-1]}-gz"', True
@@ -75,16 +77,16 @@ _GZIP_MIN_BYTES = 1024
 _GZIP_RE = re.compile(r"(?:^|,)\s*gzip\s*(?:;\s*q\s*=\s*(?P<q>[\d.]+))?\s*(?:,|$)", re.I)
 
 
-def _accepts_gzip(request) -> bool:
+def _accepts_gzip(request: HttpRequest) -> bool:
     match = _GZIP_RE.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
-    return bool(match) and (match.group("q") is None or float(match.group("q") or 0) > 0)
+    return match is not None and (match.group("q") is None or float(match.group("q") or 0) > 0)
 
 
-def page_cache():
+def page_cache() -> BaseCache:
     return caches[settings.PAGECACHE_ALIAS]
 
 
-def page_key(request, generation: str) -> str:
+def page_key(request: HttpRequest, generation: str) -> str:
     """The cache key of the answer to `request` under `generation` (fragment and full page apart)."""
     meta = request.META
     variant = "|".join(
@@ -98,7 +100,7 @@ def page_key(request, generation: str) -> str:
     return f"page:{generation}:{hashlib.blake2b(variant.encode(), digest_size=16).hexdigest()}"
 
 
-def _eligible_request(request) -> bool:
+def _eligible_request(request: HttpRequest) -> bool:
     if request.method not in ("GET", "HEAD") or "HTTP_AUTHORIZATION" in request.META:
         return False
     cookies = request.COOKIES
@@ -108,7 +110,7 @@ def _eligible_request(request) -> bool:
     return not any(name in cookies for name in personal)
 
 
-def refusal(request, response) -> str:
+def refusal(request: HttpRequest, response: HttpResponseBase) -> str:
     """Why `response` may not be stored ('' when it may)."""
     if not getattr(response, markers.RESPONSE_MARK, False):
         return "view not opted in"
@@ -137,10 +139,10 @@ class PageCacheMiddleware:
     """Placed right after WhiteNoise. The look-up happens once the URL is resolved (`process_view`), for views
     marked `@cache_page_view` only: other views (healthz, admin…) cost nothing, not even the generation read."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: Any) -> HttpResponseBase:
         if not settings.PAGECACHE_ENABLED or not _eligible_request(request):
             return self.get_response(request)
         request._pagecache_key = None
@@ -162,7 +164,9 @@ class PageCacheMiddleware:
             return response
         return self._serve(request, entry, "miss", response)
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def process_view(
+        self, request: Any, view_func: Callable[..., Any], view_args: object, view_kwargs: object
+    ) -> HttpResponseBase | None:
         if not hasattr(request, "_pagecache_key") or not getattr(view_func, markers.VIEW_MARK, False):
             return None
         try:
@@ -182,11 +186,11 @@ class PageCacheMiddleware:
         if entry is None:
             return None
         response = self._serve(request, entry, "hit")
-        response._pagecache_served = True
+        response._pagecache_served = True  # type: ignore[attr-defined]  # read by __call__ below
         return response
 
     @staticmethod
-    def _entry(response) -> Entry:
+    def _entry(response: Any) -> Entry:
         patch_vary_headers(response, (*HTMX_VARY, "Accept-Encoding"))
         if "Cache-Control" not in response:
             response["Cache-Control"] = settings.PAGECACHE_CACHE_CONTROL
@@ -202,7 +206,7 @@ class PageCacheMiddleware:
         return Entry(response.status_code, headers, body, etag, last_modified, gzipped, frameable)
 
     @staticmethod
-    def _serve(request, entry: Entry, outcome: str, response=None):
+    def _serve(request: HttpRequest, entry: Entry, outcome: str, response: Any = None) -> HttpResponseBase:
         body, etag, compressed = entry.variant(request)
         replayed = response is None
         if replayed:
@@ -219,7 +223,11 @@ class PageCacheMiddleware:
             response["Content-Encoding"] = "gzip"
         response["ETag"] = etag
         response["X-Page-Cache"] = outcome
-        return get_conditional_response(request, etag=etag, last_modified=entry.last_modified, response=response)
+        # Never None when given a response: that response, or a 304 / 412 in its stead.
+        return (
+            get_conditional_response(request, etag=etag, last_modified=entry.last_modified, response=response)
+            or response
+        )
 
     @staticmethod
     def _read(key: str) -> Entry | None:

@@ -1,12 +1,14 @@
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from guidance.web.shortlist import MAX_ITEMS, current_selection
 
 
-def site(request):
+def site(request: HttpRequest) -> dict[str, Any]:
     return {"SITE_NAME": settings.SITE_NAME, "SITE_TAGLINE": settings.SITE_TAGLINE}
 
 
@@ -16,7 +18,7 @@ class Shortlist:
     max_items: int = MAX_ITEMS
 
 
-def shortlist(request):
+def shortlist(request: HttpRequest) -> dict[str, Any]:
     """`shortlist.count` for the header: read from the cookie only when a template shows it (lazy), so a response
     that never shows it does not vary on the cookie."""
     return {"shortlist": SimpleLazyObject(lambda: Shortlist(len(current_selection(request))))}

@@ -15,11 +15,12 @@ Every code goes through the parsers of `guidance.inserjeunes.codes` before it is
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 
@@ -132,14 +133,14 @@ COOKIE_MAX_AGE = 365 * 24 * 3600  # a year: a family chooses over months
 _SEPARATOR = "|"  # allowed in a cookie value (RFC 6265 cookie-octet), never in a token
 
 
-def current_selection(request) -> list[Item]:
+def current_selection(request: HttpRequest) -> list[Item]:
     """The visitor's selection (the `selection` cookie), [] when there is none or it cannot be read.
 
     The one place a page reads the cookie: it marks the request so that `SelectionVaryMiddleware` adds
     `Vary: Cookie` to the response whose HTML depends on it (caches keep one copy per selection, and the page
     cache bypasses requests that carry the cookie).
     """
-    request._selection_read = True
+    setattr(request, "_selection_read", True)  # noqa: B010 (a mark on the request, read by the middleware)
     cached = getattr(request, "_selection", None)
     if cached is not None:
         return list(cached)
@@ -148,7 +149,7 @@ def current_selection(request) -> list[Item]:
         items = parse_items([token for token in raw.split(_SEPARATOR) if token]) if raw else []
     except InvalidItem:
         items = []  # a cookie we cannot read (an old format, edited by hand) starts a new selection
-    request._selection = tuple(items)
+    setattr(request, "_selection", tuple(items))  # noqa: B010 (memo for the rest of this request)
     return items
 
 
@@ -170,10 +171,10 @@ def store_selection(response, items: Sequence[Item]) -> None:
 class SelectionVaryMiddleware:
     """`Vary: Cookie` on every response whose page read the selection (`current_selection`)."""
 
-    def __init__(self, get_response) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if getattr(request, "_selection_read", False):
             patch_vary_headers(response, ("Cookie",))
@@ -207,7 +208,7 @@ class CompareLinks:
         return MAX_ITEMS
 
 
-def compare_links(request, candidates: Sequence[tuple[Item, str]]) -> CompareLinks:
+def compare_links(request: HttpRequest, candidates: Sequence[tuple[Item, str]]) -> CompareLinks:
     """For a page that offers `candidates` [(item, label)…]: an add or remove button each, from the selection."""
     items = current_selection(request)
     full = len(items) >= MAX_ITEMS

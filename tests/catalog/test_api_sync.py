@@ -9,7 +9,7 @@ from guidance.catalog.api_sync import OLDEST_YEAR, every_millesime, sync_from_ap
 from guidance.catalog.models import Formation, Mef, Offer, School, SchoolKind, Source, Voie
 from guidance.inserjeunes.client import InserJeunesClient
 from guidance.inserjeunes.codes import Millesime
-from tests.conftest import BASE_URL
+from tests.support import BASE_URL
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@ import pytest
 
 from guidance.indicators import service
 from guidance.inserjeunes.client import reset_client
-from tests.conftest import BASE_URL
+from tests.support import BASE_URL
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,6 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from guidance.catalog.importers import run_import
 from guidance.catalog.models import Formation, Mef, Offer, School, Voie
 from guidance.indicators import bulk
 from guidance.indicators.management.commands.indicators_warm import formation_questions, offer_questions
@@ -28,11 +27,11 @@ from guidance.inserjeunes.codes import (
 )
 from guidance.inserjeunes.results import Meta, Page
 from guidance.pagecache import generations
-from guidance.pagecache.testing import reset_for_tests as reset_page_cache
 from guidance.replica.app import create_app
 from guidance.replica.dataset import load_dataset
 from tests.factories import make_offer, make_school
 from tests.inserjeunes.conftest import payload
+from tests.support import reset_for_tests as reset_page_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -68,10 +67,9 @@ class Replica:
 
 
 @pytest.fixture
-def replica(settings):
+def replica(settings, imported):
     settings.INSERJEUNES_API_URL = ""
     settings.INSERJEUNES_API_KEY = ""
-    run_import(OPENDATA)
     replica = Replica()
     _offer_the_schools_with_figures(replica.dataset)
     client_module._client = InserJeunesClient(

@@ -9,11 +9,9 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
-from guidance.catalog.importers import run_import
 from guidance.catalog.models import Formation
 from guidance.indicators import peers
 from guidance.inserjeunes.client import reset_client
-from tests.factories import FIXTURE_DIR
 
 ROOT = Path(settings.OPENDATA_DIR) if settings.OPENDATA_DIR else None
 pytestmark = pytest.mark.skipif(not ROOT or not ROOT.is_dir(), reason="OPENDATA_DIR absent")
@@ -122,8 +120,8 @@ def test_peers_are_fetched_once_then_cached(monkeypatch):
 
 
 @pytest.fixture
-def catalogue(db):
-    run_import(FIXTURE_DIR)
+def catalogue(imported):
+    return imported
 
 
 def test_sort_by_outcome_and_alternatives(catalogue):

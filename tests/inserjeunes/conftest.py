@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from guidance.inserjeunes.client import InserJeunesClient
-from tests.conftest import BASE_URL
+from tests.support import BASE_URL
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "inserjeunes"
 API_KEY = "secret-key-never-logged"

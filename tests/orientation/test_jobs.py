@@ -3,15 +3,14 @@
 import pytest
 
 from guidance.catalog.models import Formation
-from guidance.catalog.search import search_formations
 from guidance.orientation.jobs import (
     FRANCE_TRAVAIL_URL,
     ONISEP_CREDIT,
-    gender_root,
     jobs_for_formation,
-    match_job_words,
     onisep_formation,
 )
+from guidance.search.engine import search_formations
+from guidance.search.jobs import gender_root, match_job_words
 from tests.orientation.conftest import fixture_rows
 
 pytestmark = pytest.mark.django_db

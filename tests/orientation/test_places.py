@@ -5,8 +5,8 @@ import json
 import pytest
 
 from guidance.catalog.models import Offer, School
-from guidance.catalog.search import search_formations, search_schools
 from guidance.orientation.places import parse_place, place_key, place_rank, split_place
+from guidance.search.engine import search_formations, search_schools
 from tests.factories import FIXTURE_DIR
 
 pytestmark = pytest.mark.django_db
@@ -102,7 +102,7 @@ def test_a_school_query_matching_as_typed_is_unchanged(imported):
 
 
 def test_schools_near_a_commune_by_name(imported):
-    from guidance.catalog.search import schools_near
+    from guidance.search.engine import schools_near
 
     place = parse_place("toulouse")
     ids = schools_near(place)

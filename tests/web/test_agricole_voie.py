@@ -7,9 +7,9 @@ import pytest
 from guidance.catalog.models import Voie
 from guidance.inserjeunes.client import reset_client
 from guidance.web.figures.wording import AGRICOLE_LABEL, MESSAGES, MissingCause
-from tests.conftest import BASE_URL, HTMX
 from tests.factories import make_formation, make_offer, make_school
 from tests.inserjeunes.conftest import payload
+from tests.support import BASE_URL, HTMX
 from tests.web.html import parse
 
 CFD, MEF, UAI = "40031212", "23830031212", "0750508X"  # the codes of the recorded answers

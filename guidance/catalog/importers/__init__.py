@@ -6,14 +6,13 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import Count
 
-from guidance.catalog.backends import analyze_tables, ensure_sqlite_index
 from guidance.catalog.importers.base import Report
 from guidance.catalog.importers.bcn import import_formations
 from guidance.catalog.importers.indicators import import_indicators, read_indicators
 from guidance.catalog.importers.offers import import_offers, offer_uais, read_offers
 from guidance.catalog.importers.schools import import_schools
 from guidance.catalog.models import Formation, ImportRun, Offer
-from guidance.catalog.query import forget_vocabulary
+from guidance.catalog.signals import catalog_changed
 from guidance.orientation.importers import import_orientation
 
 IMPORT_NAME = "opendata"
@@ -72,7 +71,6 @@ def run_import(root: Path) -> Report:
     Formations come first (the other sources refer to them); schools are created for every UAI any file names.
     """
     check_dir(root)
-    ensure_sqlite_index()
     report = Report()
     with transaction.atomic():
         bcn = import_formations(root, report)
@@ -86,8 +84,7 @@ def run_import(root: Path) -> Report:
     with transaction.atomic():
         import_indicators(indicator_rows, school_ids, report)
     import_orientation(root, report)  # jobs ↔ diplomas, communes, admission pressure (needs the MEFs above)
-    analyze_tables()
-    forget_vocabulary()
+    catalog_changed.send(sender=Formation)  # the search index follows (guidance.search)
     ImportRun.objects.update_or_create(
         name=IMPORT_NAME, defaults={"fingerprint": fingerprint(root), "summary": report.as_dict()}
     )

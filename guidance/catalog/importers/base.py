@@ -5,10 +5,13 @@ import io
 import re
 import zipfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from django.db import connection
+from django.db.models import Field, Model
 from tqdm import tqdm
 
 BATCH_SIZE = 500
@@ -146,13 +149,41 @@ def parse_rate(value: str, what: str) -> float | None:
         raise RowRejected(f"{what} non numérique") from None
 
 
-def upsert(model, objects: list, unique_fields: list[str], update_fields: list[str]) -> int:
-    """Insert or update `objects` on their natural key (one statement per batch, on SQLite and PostgreSQL)."""
-    for start in range(0, len(objects), BATCH_SIZE):
-        model.objects.bulk_create(
-            objects[start : start + BATCH_SIZE],
-            update_conflicts=True,
-            unique_fields=unique_fields,
-            update_fields=update_fields,
-        )
+def upsert(model: type[Model], objects: list, unique_fields: list[str], update_fields: list[str]) -> int:
+    """Insert or update `objects` on their natural key (`INSERT … ON CONFLICT … DO UPDATE`, SQLite and PostgreSQL)."""
+    return insert_rows(model, objects, unique_fields=unique_fields, update_fields=update_fields)
+
+
+def insert_rows(
+    model: type[Model], objects: list, *, unique_fields: Sequence[str] = (), update_fields: Sequence[str] = ()
+) -> int:
+    """Insert `objects` (new instances: their id comes from the database) as one prepared statement run over every
+    row, with `ON CONFLICT (unique_fields) DO UPDATE` of `update_fields` when given.
+
+    What `bulk_create` would write, without compiling its SQL again for each batch: the open-data import writes a
+    few hundred thousand rows, and that compilation was most of its time. No signal is sent (as with bulk_create).
+    """
+    if not objects:
+        return 0
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    by_name = {f.name: f for f in fields}
+    quote = connection.ops.quote_name
+
+    def column(field: "Field[Any, Any]") -> str:
+        return quote(str(field.column))
+
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(meta.db_table), ", ".join(column(f) for f in fields), ", ".join(["%s"] * len(fields))
+    )
+    if unique_fields:
+        target = ", ".join(column(by_name[name]) for name in unique_fields)
+        columns = [column(by_name[name]) for name in update_fields]
+        sql += f" ON CONFLICT ({target}) DO UPDATE SET " + ", ".join(f"{c} = EXCLUDED.{c}" for c in columns)
+    with connection.cursor() as cursor:
+        for start in range(0, len(objects), BATCH_SIZE):
+            batch = objects[start : start + BATCH_SIZE]
+            cursor.executemany(
+                sql, [[f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in batch]
+            )
     return len(objects)

@@ -9,9 +9,8 @@ from pathlib import Path
 from django.utils.text import slugify
 
 from guidance.catalog.importers.base import Report, RowRejected, parse_bcn_mefstat11, read_dicts, upsert
-from guidance.catalog.indexing import formation_search_text
+from guidance.catalog.labels import DIPLOMA_TYPES, AccentRestorer, sentence_case
 from guidance.catalog.models import Formation, Mef
-from guidance.catalog.text import DIPLOMA_TYPES, AccentRestorer, sentence_case
 from guidance.inserjeunes.codes import InvalidCode, parse_cfd, parse_mefstat11
 
 # Acronyms kept in capitals inside labels (the rest of a BCN label goes to sentence case).
@@ -252,15 +251,15 @@ def _duration(mefs: list[MefRow], ij_mefstat11: set[str]) -> int | None:
     """Length of the usual cursus: the one InserJeunes follows, else the most common among the cursus' final
     years (a CAP exists in 1, 2 and 3 years; the middle one is the usual path)."""
     finals = [m for m in mefs if m.is_final]
-    published = sorted({m.duration for m in finals if m.mefstat11 in ij_mefstat11})
+    published = sorted({m.duration for m in finals if m.mefstat11 in ij_mefstat11 and m.duration is not None})
     if published:
         return published[len(published) // 2]
     counts = Counter(m.duration for m in finals if m.closed_on is None) or Counter(m.duration for m in finals)
     if not counts:
         return None
     best = max(counts.values())
-    candidates = sorted(duration for duration, count in counts.items() if count == best)
-    return candidates[len(candidates) // 2]
+    candidates = sorted(duration for duration, count in counts.items() if count == best and duration is not None)
+    return candidates[len(candidates) // 2] if candidates else None
 
 
 def import_formations(root: Path, report: Report) -> BcnData:
@@ -302,7 +301,6 @@ def import_formations(root: Path, report: Report) -> BcnData:
         mefs = data.mefs_by_cfd.get(cfd, [])
         former, new = continuity.get(cfd, ([], []))
         family = families.get(cfd, "")
-        finals = tuple(m.mefstat11 for m in mefs if m.is_final or m.mefstat11 in data.ij_mefstat11)
         formations.append(
             Formation(
                 cfd=cfd,
@@ -324,18 +322,12 @@ def import_formations(root: Path, report: Report) -> BcnData:
                 has_figures_scolaire=cfd in final_cfd_with_figures,
                 has_figures_apprentissage=cfd in data.ij_cfds,
                 has_figures=cfd in final_cfd_with_figures or cfd in data.ij_cfds,
-                search_text=formation_search_text(
-                    label=label,
-                    diploma_type=diploma_type,
-                    specialty=specialty,
-                    field_label=fields.get(field_code, ""),
-                    family_label=family,
-                    codes=(cfd, *finals),
-                ),
             )
         )
         data.cfds.add(cfd)
-    update = [f.name for f in Formation._meta.concrete_fields if f.name not in {"id", "cfd", "offer_count"}]
+    # search_text is the search's to derive (guidance.search.indexing, after the import).
+    kept = {"id", "cfd", "offer_count", "search_text"}
+    update = [f.name for f in Formation._meta.concrete_fields if f.name not in kept]
     report.written["Formation"] += upsert(Formation, formations, ["cfd"], update)
 
     ids = dict(Formation.objects.values_list("cfd", "pk"))

@@ -121,9 +121,9 @@ def _depp_rows(path: Path, report: Report) -> list[IndicatorRow]:
             uai = parse_uai(cells[0]).value
             population = Population.APPRENTIS
             if has_population:
-                population = _POPULATIONS.get(cells[3])
-                if population is None:
+                if cells[3] not in _POPULATIONS:
                     raise RowRejected("population inconnue")
+                population = _POPULATIONS[cells[3]]
             offset = 3 + has_population
             values = {name: parse_rate(cells[offset + i], name) for i, name in enumerate(layout)}
         except (InvalidCode, RowRejected) as error:

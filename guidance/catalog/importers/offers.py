@@ -14,7 +14,7 @@ from guidance.catalog.models import Formation, Offer, SchoolKind, Source, Voie
 from guidance.inserjeunes.codes import InvalidCode, parse_uai
 
 FOLDER = "offre_formation_affelnet_parcoursup"
-_PRIORITY = {Source.PARCOURSUP_2024: 0, Source.AFFELNET_2022: 1, Source.CONSTAT_2020: 2}
+_PRIORITY: dict[str, int] = {Source.PARCOURSUP_2024: 0, Source.AFFELNET_2022: 1, Source.CONSTAT_2020: 2}
 
 
 @dataclass

@@ -16,9 +16,8 @@ from tqdm import tqdm
 
 from guidance.catalog.importers.base import Report, RowRejected, read_dicts, read_zip_member, upsert
 from guidance.catalog.importers.indicators import IndicatorRow
-from guidance.catalog.indexing import school_search_text
+from guidance.catalog.labels import fold
 from guidance.catalog.models import School, SchoolKind, Sector
-from guidance.catalog.text import fold
 from guidance.inserjeunes.codes import InvalidCode, departement_of_uai, parse_uai
 from guidance.inserjeunes.territories import ACADEMIES, DEPARTEMENTS, REGIONS
 
@@ -233,16 +232,9 @@ def import_schools(
                 latitude=draft.get("latitude", None),
                 longitude=draft.get("longitude", None),
                 siret=draft.get("siret")[:14],
-                search_text=school_search_text(
-                    name=name,
-                    town=town,
-                    postal_code=postal_code,
-                    departement_code=departement if territory else "",
-                    uai=uai,
-                    kind_label=SchoolKind(kind).label,
-                ),
             )
         )
-    update = [f.name for f in School._meta.concrete_fields if f.name not in {"id", "uai"}]
+    # search_text is the search's to derive (guidance.search.indexing, after the import).
+    update = [f.name for f in School._meta.concrete_fields if f.name not in {"id", "uai", "search_text"}]
     report.written["School"] += upsert(School, objects, ["uai"], update)
     return dict(School.objects.values_list("uai", "pk"))

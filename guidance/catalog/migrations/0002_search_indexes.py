@@ -1,4 +1,4 @@
-"""Full-text search structures, per database backend (see guidance/catalog/search.py and backends.py).
+"""Full-text search structures, per database backend (see guidance/search/engine.py and backends.py).
 
 SQLite: FTS5 external-content tables over `search_text`, kept in sync by triggers (re-created after every migrate
 by `backends.ensure_sqlite_index`, since SQLite table rebuilds drop triggers). PostgreSQL: the `unaccent` and

@@ -12,6 +12,7 @@ from guidance.catalog.importers.base import Report
 from guidance.orientation.importers.jobs import import_jobs
 from guidance.orientation.importers.places import import_communes
 from guidance.orientation.importers.pressure import import_pressure
+from guidance.orientation.places import forget_index as forget_places
 
 
 def import_orientation(root: Path, report: Report) -> None:
@@ -19,7 +20,4 @@ def import_orientation(root: Path, report: Report) -> None:
     for step in (import_jobs, import_communes, import_pressure):
         with transaction.atomic():
             step(root, report)
-    from guidance.orientation import jobs, places
-
-    jobs.forget_index()
-    places.forget_index()
+    forget_places()

@@ -2,13 +2,13 @@
 
 from pathlib import Path
 
-from guidance.catalog.importers.base import BATCH_SIZE, Report, RowRejected, read_dicts
+from guidance.catalog.importers.base import Report, RowRejected, insert_rows, read_dicts
 
 
 def replace_all(model, objects: list, report: Report) -> None:
     """The table holds exactly `objects` afterwards (idempotent: the same file gives the same rows)."""
     deleted, _ = model.objects.all().delete()
-    model.objects.bulk_create(objects, batch_size=BATCH_SIZE)
+    insert_rows(model, objects)
     report.written[model.__name__] += len(objects)
     if deleted > len(objects):
         report.deleted[model.__name__] += deleted - len(objects)

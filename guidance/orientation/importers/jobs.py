@@ -9,7 +9,6 @@ import re
 from pathlib import Path
 
 from guidance.catalog.importers.base import Report, RowRejected
-from guidance.catalog.text import index_words
 from guidance.orientation.importers.common import missing, replace_all, rows
 from guidance.orientation.models import (
     FormationJob,
@@ -33,12 +32,6 @@ def _rome(value: str) -> str:
     if not _ROME_RE.match(code):
         raise RowRejected("code ROME invalide", value)
     return code
-
-
-def job_words(*labels: str) -> str:
-    """Folded, stemmed words of a job title, both genders ("Plombier / Plombière" → "plombier plombiere")."""
-    seen = dict.fromkeys(word for label in labels for word in index_words(label))
-    return " ".join(seen)
 
 
 def _import_referential(folder: Path, report: Report) -> set[str]:
@@ -98,8 +91,7 @@ def _import_titles(folder: Path, report: Report, known: set[str]) -> None:
                 label=long_label,
                 short_label=short_label,
                 rome_code=code,
-                is_main=row["classification"] == "PRINCIPALE",
-                search_words=job_words(long_label),  # the short label abbreviates ("Garçon / Serveuse…")
+                is_main=row["classification"] == "PRINCIPALE",  # search_words: indexed by guidance.search
             )
         )
     replace_all(JobTitle, objects, report)

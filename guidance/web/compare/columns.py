@@ -3,7 +3,7 @@
 A school × formation pair shows the school's figure, else the region's, else France's, labelled as a fallback,
 through the same fallback chain (`figures.questions`) and presenters as the school pages. A formation shows
 France's figure, or the chosen region's with France as the fallback. The table rows and the CSV export read the
-same `Cell` values (`figures.export`: `ROWS`, `cell`), so the file always says what the page says.
+same `Cell` values (`reuse.export`: `ROWS`, `cell`), so the file always says what the page says.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from django.urls import reverse
 
 from guidance.catalog.models import Formation, Mef, Offer, School, Voie
 from guidance.inserjeunes.codes import Certification, Region
-from guidance.web.figures.export import ROWS, Cell, cell
 from guidance.web.figures.models import FigureChain, FigurePanel, ScopeKind
 from guidance.web.figures.present import unasked_chain, voie_named
 from guidance.web.figures.questions import Answers, PlaceChain, place_chain
 from guidance.web.figures.wording import voie_label_of
+from guidance.web.reuse.export import ROWS, Cell, cell
 from guidance.web.shortlist import FormationItem, Item, PairItem, compare_query, without_item
 
 

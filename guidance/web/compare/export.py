@@ -1,11 +1,11 @@
-"""The CSV export of a comparison: the shared serializer (`figures.export`) over the columns the page shows, one
+"""The CSV export of a comparison: the shared serializer (`reuse.export`) over the columns the page shows, one
 block per item, so the file has the columns of every other export and the same `cell` values as the table."""
 
 from collections.abc import Sequence
 
 from guidance.web.compare.columns import Column, Row
 from guidance.web.compare.rows import ChoiceCell
-from guidance.web.figures.export import Block, csv_text, extra_line
+from guidance.web.reuse.export import Block, csv_text, extra_line
 
 
 def blocks(compared: Sequence[Column]) -> list[Block]:

@@ -1,7 +1,9 @@
 """The GET form of the compare page and of its CSV export: `?item=…&item=…&region=`.
 
-Invalid forms make the views answer the 400 page with `http.first_error(form)`.
+Invalid forms make the views answer the 400 page (`forms.require_valid`).
 """
+
+from typing import cast
 
 from django import forms
 
@@ -31,10 +33,9 @@ class CompareForm(forms.Form):
         label="Région des chiffres des formations",
         required=False,
         choices=[],
-        error_messages={"invalid_choice": "Cette région n’existe pas."},
         widget=forms.Select(attrs={"class": "fr-select"}),
     )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", "Toute la France"), *regions_by_name()]
+        cast(forms.ChoiceField, self.fields["region"]).choices = [("", "Toute la France"), *regions_by_name()]

@@ -6,13 +6,13 @@ Fields: `action` = add | remove | keep | clear, `item` (one token; several for k
 
 from urllib.parse import urlsplit
 
-from django.http import HttpResponseForbidden, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from guidance.web.http import bad_request
+from guidance.web.http import BadRequest
 from guidance.web.shortlist import (
     MAX_ITEMS,
     InvalidItem,
@@ -33,7 +33,7 @@ class SeeOther(HttpResponseRedirect):
     status_code = 303
 
 
-def _is_cross_site(request) -> bool:
+def _is_cross_site(request: HttpRequest) -> bool:
     """What the browser says about where the form was sent from: `Sec-Fetch-Site` when it sends it (modern
     browsers), else `Origin`. Neither header (old browsers, curl) is not refused: the effect is harmless."""
     fetch_site = request.headers.get("Sec-Fetch-Site")
@@ -46,7 +46,7 @@ def _is_cross_site(request) -> bool:
     return origin == "null"
 
 
-def _next_url(request) -> str:
+def _next_url(request: HttpRequest) -> str:
     target = request.POST.get("next", "")
     safe = target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -60,12 +60,12 @@ def _next_url(request) -> str:
 # browser says where they come from (`_is_cross_site`), and the cookie is SameSite=Lax.
 @csrf_exempt
 @require_POST
-def selection(request):
+def selection(request: HttpRequest) -> HttpResponse:
     if _is_cross_site(request):
         return HttpResponseForbidden("Cette action n’est acceptée que depuis les pages du site.")
     action = request.POST.get("action", "")
     if action not in ACTIONS:
-        return bad_request(request, "Cette action sur votre sélection n’existe pas.")
+        raise BadRequest("Cette action sur votre sélection n’existe pas.")
     items = current_selection(request)
     try:
         if action == "keep":
@@ -77,14 +77,13 @@ def selection(request):
             if action == "remove":
                 items = without_item(items, item)
             elif item not in items and len(items) >= MAX_ITEMS:
-                return bad_request(
-                    request,
+                raise BadRequest(
                     f"Votre sélection compte déjà {MAX_ITEMS} éléments : retirez-en un avant d’en ajouter un autre.",
                 )
             else:
                 items = with_item(items, item)
     except InvalidItem as error:
-        return bad_request(request, error.message)
+        raise BadRequest(error.message) from None
     response = SeeOther(_next_url(request))
     store_selection(response, items)
     return response

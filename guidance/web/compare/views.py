@@ -2,8 +2,9 @@
 catalogue and the service (one `get_many`), the template or the CSV writer (`export`) shows the same cells."""
 
 import functools
+from collections.abc import Callable
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
@@ -13,21 +14,15 @@ from guidance.web.compare import columns as compare
 from guidance.web.compare.export import compare_csv_text
 from guidance.web.compare.forms import CompareForm
 from guidance.web.compare.rows import choice_rows
-from guidance.web.http import bad_request, first_error
+from guidance.web.forms import require_valid
+from guidance.web.http import BadRequest
 from guidance.web.shortlist import MAX_ITEMS, PairItem, compare_query, current_selection
 
 
-class _BadAddress(Exception):
-    def __init__(self, message: str) -> None:
-        self.message = message
-        super().__init__(message)
-
-
-def _read(request) -> tuple[CompareForm, list[compare.Column], Region | None]:
-    """The form, the columns and the region of the address. Raises `_BadAddress` (a 400 page) when it is wrong."""
+def _read(request: HttpRequest) -> tuple[CompareForm, list[compare.Column], Region | None]:
+    """The form, the columns and the region of the address. Raises `BadRequest` (a 400 page) when it is wrong."""
     form = CompareForm(request.GET)
-    if not form.is_valid():
-        raise _BadAddress(first_error(form))
+    require_valid(form)
     region = region_from_code(form.cleaned_data["region"]) if form.cleaned_data["region"] else None
     # An address with items is a comparison of its own (a share link); without, the visitor's selection.
     if "item" not in request.GET:
@@ -37,7 +32,7 @@ def _read(request) -> tuple[CompareForm, list[compare.Column], Region | None]:
     try:
         return form, compare.build_columns(form.cleaned_data["item"], region), region
     except compare.UnknownItem as error:
-        raise _BadAddress(error.message) from None
+        raise BadRequest(error.message) from None
 
 
 def _known(items: list) -> list:
@@ -50,22 +45,21 @@ def _known(items: list) -> list:
     return [i for i in items if i.cfd in cfds and (not isinstance(i, PairItem) or i.uai in uais)]
 
 
-def _reads_the_address(view):
-    """Calls `view(request, form, columns, region)` with the address read, or answers its 400 page."""
+def _reads_the_address(view: Callable[..., HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
+    """Calls `view(request, form, columns, region)` with the address read (a 400 page when it is wrong)."""
 
     @functools.wraps(view)
-    def wrapped(request):
-        try:
-            return view(request, *_read(request))
-        except _BadAddress as error:
-            return bad_request(request, error.message)
+    def wrapped(request: HttpRequest) -> HttpResponse:
+        return view(request, *_read(request))
 
     return wrapped
 
 
 @require_safe
 @_reads_the_address
-def compare_page(request, form: CompareForm, columns: list[compare.Column], region: Region | None):
+def compare_page(
+    request: HttpRequest, form: CompareForm, columns: list[compare.Column], region: Region | None
+) -> HttpResponse:
     items = [c.item for c in columns]
     query = compare_query(items, region.code if region else "")
     selection = current_selection(request)
@@ -88,7 +82,9 @@ def compare_page(request, form: CompareForm, columns: list[compare.Column], regi
 
 @require_safe
 @_reads_the_address
-def compare_csv(request, _form, columns: list[compare.Column], region: Region | None):
+def compare_csv(
+    request: HttpRequest, _form: CompareForm, columns: list[compare.Column], region: Region | None
+) -> HttpResponse:
     """`;`-separated, UTF-8 with a BOM (spreadsheet software reads the accents right), one line per item and rate."""
     response = HttpResponse(
         "\ufeff" + compare_csv_text(columns, choice_rows(columns, region)), content_type="text/csv; charset=utf-8"

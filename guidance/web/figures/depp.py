@@ -18,7 +18,7 @@ from guidance.web.figures.wording import (
     value_added_sentence,
 )
 
-POPULATION_ORDER = {Population.ENSEMBLE: 0, Population.SCOLAIRE: 1, Population.APPRENTIS: 2}
+POPULATION_ORDER: dict[str, int] = {Population.ENSEMBLE: 0, Population.SCOLAIRE: 1, Population.APPRENTIS: 2}
 
 
 @dataclass(frozen=True)

@@ -166,9 +166,9 @@ class FigurePanel:
             "taux_rupture_contrats": self.contract_breaks,
         }
         return tuple(
-            Count(key, label, values[key], is_percent=key.startswith("taux_"))
+            Count(key, label, value, is_percent=key.startswith("taux_"))
             for key, label in COUNT_LABELS
-            if values[key] is not None
+            if (value := values[key]) is not None
         )
 
     @property

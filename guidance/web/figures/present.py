@@ -128,9 +128,12 @@ def _horizons(figures: CertificationFigures) -> tuple[Horizon, ...]:
 def _salaries(figures: CertificationFigures) -> Salaries | None:
     if not figures.has_salaries:  # never for a small cohort (see results._Stats.has_salaries)
         return None
+    median = _int(figures.salaire_12_mois_q2)
+    if median is None:  # has_salaries says there is one
+        return None
     return Salaries(
         q1=_int(figures.salaire_12_mois_q1),
-        median=_int(figures.salaire_12_mois_q2),
+        median=median,
         q3=_int(figures.salaire_12_mois_q3),
     )
 
@@ -278,7 +281,7 @@ def present(
         is_stale=bool(result.is_stale),
         notes=_notes(figures),
     )
-    common = {"source": source, "millesimes": links}
+    common: dict[str, Any] = {"source": source, "millesimes": links}
     if figures is not None and isinstance(figures, CertificationFigures):
         return _panel_from_figures(figures, scope=scope, scope_kind=scope_kind, voie=voie, common=common)
     cause = absence_cause(result.absence) or MissingCause.NO_DATA

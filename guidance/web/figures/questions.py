@@ -126,12 +126,12 @@ class Answers:
                 self._results[question] = result
 
     def ask_chains(self, chains: Iterable[PlaceChain | None], *, france_if_needed: bool = False) -> None:
-        chains = [chain for chain in chains if chain is not None]
+        known = [chain for chain in chains if chain is not None]
         if not france_if_needed:
-            self.ask(q for chain in chains for q in chain.questions)
+            self.ask(q for chain in known for q in chain.questions)
             return
-        self.ask(q for chain in chains for q in chain.questions[:-1])
-        self.ask(chain.questions[-1] for chain in chains if not any(self._ok(q) for q in chain.questions[:-1]))
+        self.ask(q for chain in known for q in chain.questions[:-1])
+        self.ask(chain.questions[-1] for chain in known if not any(self._ok(q) for q in chain.questions[:-1]))
 
     def _ok(self, question: Question) -> bool:
         result = self._results.get(question)

@@ -50,7 +50,7 @@ def cursus_labels(
             if len(certs) == 1:
                 labels[cert] = base
             elif distinct:
-                labels[cert] = f"{base}, cursus en {years} an{'s' if years > 1 else ''}"
+                labels[cert] = f"{base}, cursus en {years} an{'s' if (years or 0) > 1 else ''}"
             else:
                 labels[cert] = f"{base} ({cert.code})"
     return labels

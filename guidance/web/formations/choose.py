@@ -10,6 +10,7 @@ why when there is nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from django.urls import reverse
 
@@ -25,6 +26,7 @@ from guidance.orientation.jobs import (
     jobs_for_formation,
     onisep_formation,
 )
+from guidance.web.figures.models import FigurePanel
 from guidance.web.figures.wording import millesime_source, position_source
 from guidance.web.formations.page import FormationFigures, VoiePanels
 
@@ -89,7 +91,7 @@ class VoieChoice:
         )
 
 
-def _shown(voie: VoiePanels) -> tuple[str, object] | None:
+def _shown(voie: VoiePanels) -> tuple[str, FigurePanel] | None:
     """The (code, panel) of the first regional panel of a voie that has figures."""
     for code, panel in zip(voie.codes, voie.region, strict=False):
         if panel.has_figures and panel.millesime is not None:
@@ -97,7 +99,9 @@ def _shown(voie: VoiePanels) -> tuple[str, object] | None:
     return None
 
 
-def voie_choices(formation: Formation, figures: FormationFigures, region: Region | None) -> tuple[VoieChoice, ...]:
+def voie_choices(
+    formation: Formation, figures: FormationFigures | None, region: Region | None
+) -> tuple[VoieChoice, ...]:
     """Per voie with regional panels: the position of its rates and up to 5 better-placed formations."""
     if region is None or figures is None:
         return ()
@@ -131,6 +135,8 @@ def _choice(formation, voie: VoiePanels, code: str, millesime: str, region: Regi
 
 
 def _alternative(ranked: peers.RankedFormation, region: Region) -> Alternative:
-    formation = ranked.formation
+    # peers ranks the catalogue's formations, and lists as alternatives only those with a figure.
+    formation = cast(Formation, ranked.formation)
+    figure = cast(peers.PeerFigure, ranked.figure)
     url = reverse("web:formation", kwargs={"cfd": formation.cfd}) + f"?region={region.code}"
-    return Alternative(formation, url, ranked.figure.taux_en_emploi_6_mois, ranked.figure.nb_annee_term)
+    return Alternative(formation, url, cast(int, figure.taux_en_emploi_6_mois), figure.nb_annee_term)

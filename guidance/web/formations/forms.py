@@ -1,30 +1,19 @@
 """GET forms of the formation search and formation pages: they validate the query string before anything reaches
-the catalogue or the service. A form that is not valid makes the view answer a 400 page with `error_message(form)`.
+the catalogue or the service. A form that is not valid makes the view answer a 400 page with
+`forms.require_valid(form)`.
 """
+
+from typing import cast
 
 from django import forms
 
 from guidance.catalog.models import Level, Voie
-from guidance.catalog.search import field_choices
 from guidance.inserjeunes.codes import InvalidCode, Millesime, parse_millesime
 from guidance.inserjeunes.territories import DEPARTEMENTS, REGIONS, regions_by_name
-from guidance.web.http import BadgeForm, EmbedForm, PageField
+from guidance.search.engine import field_choices
+from guidance.web.forms import PageField
+from guidance.web.reuse.embed import BadgeForm, EmbedForm
 
-FIELD_NAMES = {
-    "q": "recherche",
-    "niveau": "niveau",
-    "voie": "voie",
-    "domaine": "domaine",
-    "region": "région",
-    "departement": "département",
-    "millesime": "promotion",
-    "page": "page",
-    "layout": "présentation (layout)",
-    "theme": "thème",
-    "direction": "direction",
-    "tri": "tri",
-    "minimum": "minimum",
-}
 # `?tri=` of the formation search within a region: the outcome the results are ordered by (peers.MEASURES keys).
 SORTS = {"emploi": "taux_en_emploi_6_mois", "poursuite": "taux_en_formation"}
 
@@ -36,16 +25,6 @@ def departement_choices(region_code: str | None = None) -> list[tuple[str, str]]
         for code, (name, _academie, region) in sorted(DEPARTEMENTS.items())
         if region_code is None or region == region_code
     ]
-
-
-def error_message(form: forms.Form) -> str:
-    """One French sentence naming the parameters of the address that we could not read."""
-    names = [FIELD_NAMES.get(name, name) for name in form.errors]
-    advice = "Vérifiez le lien, ou refaites votre recherche."
-    if len(names) == 1:
-        return f"Le paramètre « {names[0]} » de l’adresse n’est pas valide. {advice}"
-    joined = ", ".join(f"« {name} »" for name in names)
-    return f"Les paramètres {joined} de l’adresse ne sont pas valides. {advice}"
 
 
 def _select(label: str, empty: str, choices) -> forms.ChoiceField:
@@ -95,8 +74,8 @@ class FormationSearchForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # Only the fields present in the catalogue (one query), and the regions by name.
-        self.fields["domaine"].choices = [("", "Tous les domaines"), *field_choices()]
-        self.fields["region"].choices = [("", "Toute la France"), *regions_by_name()]
+        cast(forms.ChoiceField, self.fields["domaine"]).choices = [("", "Tous les domaines"), *field_choices()]
+        cast(forms.ChoiceField, self.fields["region"]).choices = [("", "Toute la France"), *regions_by_name()]
 
     @property
     def has_filters(self) -> bool:
@@ -126,9 +105,12 @@ class FormationPageForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", "Choisir une région"), *regions_by_name()]
+        cast(forms.ChoiceField, self.fields["region"]).choices = [("", "Choisir une région"), *regions_by_name()]
         region = self.data.get("region") if self.data.get("region") in REGIONS else None
-        self.fields["departement"].choices = [("", "Tous les départements"), *departement_choices(region)]
+        cast(forms.ChoiceField, self.fields["departement"]).choices = [
+            ("", "Tous les départements"),
+            *departement_choices(region),
+        ]
 
     def clean_millesime(self) -> Millesime | None:
         raw = self.cleaned_data["millesime"]
@@ -143,15 +125,13 @@ class FormationPageForm(forms.Form):
 class _PlaceOptions(forms.Form):
     """The region (empty: France) and the promotion of a formation's embed or badge, validated like the page's."""
 
-    region = forms.ChoiceField(
-        required=False, choices=[], error_messages={"invalid_choice": "Cette région n’existe pas."}
-    )
+    region = forms.ChoiceField(required=False, choices=[])
     millesime = FormationPageForm.base_fields["millesime"]
     clean_millesime = FormationPageForm.clean_millesime
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", "France"), *regions_by_name()]
+        cast(forms.ChoiceField, self.fields["region"]).choices = [("", "France"), *regions_by_name()]
 
 
 class FormationEmbedForm(_PlaceOptions, EmbedForm):

@@ -221,7 +221,8 @@ def _latest_millesime(result: IndicatorResult) -> str | None:
 def _shown_millesime(answers: Answers, questions: Iterable[Question], asked: Millesime | None) -> str | None:
     """The millésime of the French figures shown: the one their records carry (which may be the other form of the
     one asked), else the one asked (the page then says there are no figures for it)."""
-    found = newest_first(answers[q].figures.millesime for q in questions if answers[q].figures is not None)
+    figures = [answers[q].figures for q in questions]
+    found = newest_first(f.millesime for f in figures if f is not None)
     return found[0] if found else (str(asked) if asked else None)
 
 
@@ -271,7 +272,7 @@ def plan_offer_rows(
     for offer in offers:
         cert = offer_certification(formation, offer, certifications)
         chain = place_chain(cert, school=offer.school, millesime=millesime) if cert else None
-        label = labels.get(cert) or VOIE_LABELS.get(offer.voie, offer.voie)
+        label = (labels.get(cert) if cert else None) or VOIE_LABELS.get(offer.voie, offer.voie)
         plans.append(OfferPlan(offer, chain, label))
     answers.plan(q for plan in plans if plan.chain for q in plan.chain.questions)
     return plans

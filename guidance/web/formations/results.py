@@ -7,14 +7,16 @@ voie of the search or the voie scolaire); this module only says what was done, o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from django.core.paginator import Page, Paginator
 
 from guidance.catalog.models import Formation, Voie
-from guidance.catalog.search import FormationResults
 from guidance.indicators import peers
 from guidance.inserjeunes.codes import InvalidCode, Region, region_from_code
+from guidance.search.engine import FormationResults
 from guidance.web.figures.headline import Headline, headlines
 from guidance.web.figures.wording import VOIE_LABELS, millesime_source
 
@@ -47,7 +49,7 @@ def search_region(data: dict, results: FormationResults) -> Region | None:
 
 def order_by_outcome(
     results: FormationResults, region: Region | None, *, voie: str, measure: str, minimum: int | None
-) -> tuple[list[Formation], dict[int, int], OutcomeOrder]:
+) -> tuple[list[Formation], dict[int, int | None], OutcomeOrder]:
     """The results ordered by their regional `measure` (highest first, without a figure last), at least
     `minimum` when given. Returns the formations, {formation id: rate}, and what the page says."""
     label = peers.MEASURES[measure][1]
@@ -62,19 +64,26 @@ def order_by_outcome(
     ordered = [by_id[pk] for pk in results.ids if pk in by_id]
     voie = voie or Voie.SCOLAIRE.value
     ranked = peers.sort_by_outcome(ordered, region.code, voie, millesime, measure, minimum)
-    rates = {r.formation.pk: r.figure.value(measure) for r in ranked if r.figure is not None}
+    # peers ranks the formations given: the catalogue's.
+    rates = {cast(Formation, r.formation).pk: r.figure.value(measure) for r in ranked if r.figure is not None}
     with_minimum = f", {minimum} % au moins" if minimum is not None else ""
     sentence = (
         f"Classées selon la part « {label} » {peers.region_words(region.code)}, {VOIE_LABELS[voie].lower()}"
         f"{with_minimum} : la plus haute d’abord, celles sans chiffre publié à la fin."
     )
     source = f"{millesime_source(peers.SOURCE, millesime)}."
-    return [r.formation for r in ranked], rates, OutcomeOrder(sentence, source, "", label)
+    return [cast(Formation, r.formation) for r in ranked], rates, OutcomeOrder(sentence, source, "", label)
 
 
 def cards_page(
-    objects, number: int, per_page: int, *, region: Region | None, voie: str | None, rates: dict[int, int]
-) -> tuple[Page, list[Card]]:
+    objects: Sequence[Formation],
+    number: int,
+    per_page: int,
+    *,
+    region: Region | None,
+    voie: str | None,
+    rates: dict[int, int | None],
+) -> tuple[Page[Formation], list[Card]]:
     """The page asked and its cards, each with its headline figure (the page's questions in one round)."""
     page = objects.page(number, per_page) if isinstance(objects, FormationResults) else None
     if page is None:

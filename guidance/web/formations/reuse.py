@@ -6,20 +6,18 @@ second computation. The embed and the badge show, per voie, the place asked (the
 has no figures, France labelled as the fallback (`present.chain_of`, the rule of every page).
 """
 
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from guidance.catalog.models import Formation
-from guidance.inserjeunes.codes import region_from_code
+from guidance.inserjeunes.codes import parse_cfd, region_from_code
 from guidance.pagecache.markers import cache_page_view
-from guidance.web.figures.badge import badge
-from guidance.web.figures.export import Block, csv_text, evolution_dict, json_document, numbered
 from guidance.web.figures.models import EmbedEntry
 from guidance.web.figures.present import chain_of
 from guidance.web.figures.questions import Answers
 from guidance.web.figures.wording import ATTRIBUTION, LICENCE_URL
-from guidance.web.formations.forms import FormationBadgeForm, FormationEmbedForm, FormationPageForm, error_message
+from guidance.web.formations.forms import FormationBadgeForm, FormationEmbedForm, FormationPageForm
 from guidance.web.formations.page import (
     FormationFigures,
     build_formation_figures,
@@ -27,13 +25,25 @@ from guidance.web.formations.page import (
     page_certifications,
     plan_offer_rows,
 )
-from guidance.web.formations.views import _canonical, _parse_cfd_or_404, schools_page_of
-from guidance.web.http import EXPORT_CACHE_CONTROL, EmbedError, bad_request, csv_response, embeddable
+from guidance.web.formations.views import _canonical, schools_page_of
+from guidance.web.forms import require_valid
+from guidance.web.http import code_or_404
+from guidance.web.reuse.badge import badge
+from guidance.web.reuse.embed import embeddable
+from guidance.web.reuse.export import (
+    EXPORT_CACHE_CONTROL,
+    Block,
+    csv_response,
+    csv_text,
+    evolution_dict,
+    json_document,
+    numbered,
+)
 
 
 def _formation_or_404(cfd: str) -> Formation:
     # No redirect to the canonical spelling: a frame or an <img> shows the figures of any spelling of the code.
-    cert = _parse_cfd_or_404(cfd)
+    cert = code_or_404(parse_cfd, cfd)
     return get_object_or_404(Formation.objects.prefetch_related("mefs"), cfd=cert.code)
 
 
@@ -52,12 +62,10 @@ def entries(figures: FormationFigures, voie: str = "") -> list[EmbedEntry]:
     return found
 
 
-def _read(request, cfd: str, form_class):
+def _read(request: HttpRequest, cfd: str, form_class: type[FormationEmbedForm | FormationBadgeForm]):
     formation = _formation_or_404(cfd)
     form = form_class(request.GET)
-    if not form.is_valid():
-        raise EmbedError(error_message(form))
-    data = form.cleaned_data
+    data = require_valid(form)
     region = region_from_code(data["region"]) if data["region"] else None
     figures = build_formation_figures(
         formation, page_certifications(formation), region=region, millesime=data["millesime"], answers=Answers()
@@ -67,7 +75,7 @@ def _read(request, cfd: str, form_class):
 
 @cache_page_view
 @embeddable()
-def formation_embed(request, cfd: str):
+def formation_embed(request: HttpRequest, cfd: str) -> HttpResponse:
     formation, data, region, figures = _read(request, cfd, FormationEmbedForm)
     query = f"?region={region.code}" if region else ""
     context = {
@@ -84,7 +92,7 @@ def formation_embed(request, cfd: str):
 
 @cache_page_view
 @embeddable(badge=True)
-def formation_badge(request, cfd: str):
+def formation_badge(request: HttpRequest, cfd: str) -> HttpResponse:
     formation, data, region, figures = _read(request, cfd, FormationBadgeForm)
     title = f"{formation.label} — {region.nom if region else 'France'} : que deviennent les jeunes ?"
     drawn = badge(
@@ -118,13 +126,11 @@ def blocks(formation: Formation, figures: FormationFigures, offer_rows) -> list[
 
 @cache_page_view
 @require_safe
-def formation_export(request, cfd: str, format: str):
+def formation_export(request: HttpRequest, cfd: str, format: str) -> HttpResponse:
     """`export.json` / `export.csv`: the figures of `/formations/<cfd>/` for the same query string."""
     formation = _formation_or_404(cfd)
     form = FormationPageForm(request.GET)
-    if not form.is_valid():
-        return bad_request(request, error_message(form))
-    data = form.cleaned_data
+    data = require_valid(form)
     region = region_from_code(data["region"]) if data["region"] else None
     certifications = page_certifications(formation)
     schools_page = schools_page_of(formation, data, region)

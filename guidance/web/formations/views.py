@@ -1,21 +1,23 @@
 """Formation search and formation pages. Thin: forms validate the query string, `search_formations` finds,
 `formations.page` asks the service and presents; the templates render (fragments for HTMX requests)."""
 
+from collections.abc import Sequence
+
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from guidance.catalog import stats
 from guidance.catalog.models import Formation, Level, Offer, Voie
-from guidance.catalog.search import search_formations
-from guidance.inserjeunes.codes import InvalidCode, parse_cfd, region_from_code
+from guidance.inserjeunes.codes import parse_cfd, region_from_code
 from guidance.inserjeunes.territories import DEPARTEMENTS
 from guidance.pagecache.markers import cache_page_view
+from guidance.search.engine import search_formations
 from guidance.web.figures.questions import Answers
 from guidance.web.formations.choose import formation_jobs, voie_choices
-from guidance.web.formations.forms import FormationPageForm, FormationSearchForm, error_message
+from guidance.web.formations.forms import FormationPageForm, FormationSearchForm
 from guidance.web.formations.page import (
     build_formation_figures,
     build_offer_rows,
@@ -23,7 +25,9 @@ from guidance.web.formations.page import (
     plan_offer_rows,
 )
 from guidance.web.formations.results import cards_page, order_by_outcome, search_region
-from guidance.web.http import bad_request, page_or_fragment, reuse_links, wants_fragment
+from guidance.web.forms import require_valid
+from guidance.web.http import HtmxRequest, code_or_404, page_or_fragment, wants_fragment
+from guidance.web.reuse.links import reuse_links
 from guidance.web.shortlist import ADD_LABELS, FormationItem, compare_links
 
 RESULTS_PER_PAGE = 20
@@ -40,11 +44,9 @@ LEVEL_SHORTCUTS = (
 
 @cache_page_view
 @page_or_fragment
-def search(request):
+def search(request: HttpRequest) -> HttpResponse:
     form = FormationSearchForm(request.GET)
-    if not form.is_valid():
-        return bad_request(request, error_message(form))
-    data = form.cleaned_data
+    data = require_valid(form)
     results = search_formations(
         data["q"],
         niveau=data["niveau"] or None,
@@ -54,7 +56,9 @@ def search(request):
         use_place=True,
     )
     region = search_region(data, results)
-    objects, rates, order, count = results, {}, None, results.count
+    objects: Sequence[Formation] = results
+    rates: dict[int, int | None] = {}
+    order, count = None, results.count
     voie = data["voie"] or None
     if form.wants_outcome_order:
         ordered, rates, order = order_by_outcome(
@@ -96,38 +100,29 @@ def _canonical(cfd: str) -> str:
     return reverse("web:formation", kwargs={"cfd": cfd})
 
 
-def _redirect_canonical(request, cfd: str) -> HttpResponsePermanentRedirect:
+def _redirect_canonical(request: HttpRequest, cfd: str) -> HttpResponsePermanentRedirect:
     query = request.META.get("QUERY_STRING", "")
     return HttpResponsePermanentRedirect(_canonical(cfd) + (f"?{query}" if query else ""))
 
 
-def _parse_cfd_or_404(raw: str):
-    try:
-        return parse_cfd(raw)
-    except InvalidCode:
-        raise Http404("CFD invalide") from None
-
-
 @cache_page_view
 @require_safe
-def formation_redirect(request, cfd: str, rest: str = ""):
+def formation_redirect(request: HttpRequest, cfd: str, rest: str = "") -> HttpResponse:
     """Old or decorated addresses (`/formations/<cfd>/<slug>/`, lower-case CFD) → the canonical page."""
-    cert = _parse_cfd_or_404(cfd)
+    cert = code_or_404(parse_cfd, cfd)
     get_object_or_404(Formation.objects.only("pk"), cfd=cert.code)
     return _redirect_canonical(request, cert.code)
 
 
 @cache_page_view
 @page_or_fragment
-def formation(request, cfd: str):
-    cert = _parse_cfd_or_404(cfd)
+def formation(request: HtmxRequest, cfd: str) -> HttpResponse:
+    cert = code_or_404(parse_cfd, cfd)
     if cfd != cert.code:
         return formation_redirect(request, cfd)
     formation = get_object_or_404(Formation.objects.prefetch_related("mefs"), cfd=cert.code)
     form = FormationPageForm(request.GET)
-    if not form.is_valid():
-        return bad_request(request, error_message(form))
-    data = form.cleaned_data
+    data = require_valid(form)
     region = region_from_code(data["region"]) if data["region"] else None
     millesime = data["millesime"]
     certifications = page_certifications(formation)
@@ -186,6 +181,7 @@ def formation(request, cfd: str):
         )
         return render(request, "formations/ecoles_fragment.html", context)
     # The region changes the schools' figures too: the devenir fragment brings their list along, out of band.
+    assert figures is not None  # asked for every fragment but the schools'
     places = f"la France et la région {region.nom}" if region else "la France"
     context["announcement"] = f"Chiffres affichés pour {places} : {figures.leavers_sentence}."
     return render(request, "formations/devenir_fragment.html", context)
@@ -204,7 +200,7 @@ def schools_page_of(formation: Formation, data: dict, region):
     return Paginator(offers, SCHOOLS_PER_PAGE).get_page(data["page"] or 1)
 
 
-def _json_ld(request, formation: Formation) -> dict:
+def _json_ld(request: HttpRequest, formation: Formation) -> dict:
     data = {
         "@context": "https://schema.org",
         "@type": "EducationalOccupationalProgram",

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from guidance.web.http import SearchField
+from guidance.web.forms import SearchField
 
 
 class HomeSearchForm(forms.Form):

@@ -3,7 +3,10 @@
 Items are plain value lists (code only), so a sitemap page of thousands of URLs is one light query.
 """
 
+from typing import Any
+
 from django.contrib.sitemaps import Sitemap
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from guidance.catalog.models import Formation, School
@@ -17,11 +20,11 @@ class _CodeSitemap(Sitemap):
 
     limit = URLS_PER_SITEMAP
     changefreq = "monthly"
-    model = None
+    model: type[Formation] | type[School]
     code = url_name = ""
 
-    def items(self):
-        return self.model.objects.order_by(self.code).values_list(self.code, flat=True)
+    def items(self) -> QuerySet[Any, str]:
+        return self.model._default_manager.order_by(self.code).values_list(self.code, flat=True)
 
     def location(self, item: str) -> str:
         return reverse(self.url_name, kwargs={self.code: item})

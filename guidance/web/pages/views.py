@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.models import Max
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
@@ -11,12 +11,13 @@ from django.views.decorators.http import require_safe
 
 from guidance.catalog import stats
 from guidance.catalog.models import ImportRun, SchoolIndicators
-from guidance.catalog.search import search_formations, search_schools
 from guidance.indicators.models import CacheEntry
 from guidance.inserjeunes.codes import InvalidCode, parse_millesime
 from guidance.pagecache.markers import cache_page_view
+from guidance.search.engine import search_formations, search_schools
 from guidance.web.figures.wording import SHARE_LABELS, leavers_sentence
-from guidance.web.http import bad_request, first_error, page_or_fragment, wants_fragment
+from guidance.web.forms import require_valid
+from guidance.web.http import page_or_fragment, wants_fragment
 from guidance.web.pages.forms import HomeSearchForm
 
 STATIC_PAGES = {"accessibilite", "mentions_legales", "donnees_personnelles", "plan_du_site"}
@@ -46,10 +47,9 @@ DIPLOMA_ORDER = (
 
 @cache_page_view
 @page_or_fragment
-def home(request):
+def home(request: HttpRequest) -> HttpResponse:
     form = HomeSearchForm(request.GET)
-    if not form.is_valid():
-        return bad_request(request, first_error(form))
+    require_valid(form)
     query = form.cleaned_data["q"]
     preview = _preview(query) if query else None
     if wants_fragment(request):
@@ -71,7 +71,7 @@ def _preview(query: str) -> dict:
     formations = search_formations(query, use_place=True)
     schools = search_schools(query, use_place=True)
     return {
-        "formation_place": formations.place.region_sentence if formations.place_region else "",
+        "formation_place": formations.place.region_sentence if formations.place and formations.place_region else "",
         "school_place": schools.place.departement_sentence if schools.place else "",
         "formations": formations[:PREVIEW_SIZE],
         "formation_total": formations.count,
@@ -91,7 +91,7 @@ def field_shortcuts() -> list[dict]:
     return sorted(stats.current().top_fields, key=lambda item: item["label"])
 
 
-def _website_json_ld(request) -> dict:
+def _website_json_ld(request: HttpRequest) -> dict:
     home = request.build_absolute_uri(reverse("web:home"))
     return {
         "@context": "https://schema.org",
@@ -109,7 +109,7 @@ def _website_json_ld(request) -> dict:
 
 @cache_page_view
 @require_safe
-def comprendre(request):
+def comprendre(request: HttpRequest) -> HttpResponse:
     return render(request, "web/comprendre.html", {"freshness": data_freshness()})
 
 
@@ -135,7 +135,7 @@ def data_freshness() -> dict:
 
 @require_safe
 @cache_control(public=True, max_age=86400)
-def robots_txt(request):
+def robots_txt(request: HttpRequest) -> HttpResponse:
     sitemap = request.build_absolute_uri(reverse("web:sitemap"))
     lines = [
         "User-agent: *",
@@ -151,7 +151,7 @@ def robots_txt(request):
 
 @cache_page_view
 @require_safe
-def static_page(request, page: str):
+def static_page(request: HttpRequest, page: str) -> HttpResponse:
     if page not in STATIC_PAGES:
         raise Http404
     return render(request, f"web/pages/{page}.html")
@@ -159,7 +159,7 @@ def static_page(request, page: str):
 
 @never_cache
 @require_safe
-def healthz(request):
+def healthz(request: HttpRequest) -> HttpResponse:
     """200 when the database answers a trivial query, 503 otherwise. Never touches the upstream API."""
     try:
         with connection.cursor() as cursor:

@@ -1,14 +1,14 @@
 """GET forms of the school pages: they validate query strings before anything is searched.
 
 A value a visitor could not have picked from our own forms (an unknown region, a page "abc") makes the form
-invalid; the views answer it with the 400 page and the form's own message, never with a 500.
+invalid; the views answer it with the 400 page (`forms.require_valid`), never with a 500.
 """
 
 from django import forms
 
 from guidance.catalog.models import SchoolKind, Sector, Voie
 from guidance.inserjeunes.territories import regions_by_name
-from guidance.web.http import PageField, SearchField
+from guidance.web.forms import PageField, SearchField
 
 REGION_CHOICES = [("", "Toutes les régions"), *regions_by_name()]
 
@@ -21,19 +21,16 @@ class SchoolSearchForm(forms.Form):
         label="Région",
         required=False,
         choices=REGION_CHOICES,
-        error_messages={"invalid_choice": "Cette région n’existe pas."},
     )
     type = forms.ChoiceField(
         label="Type d’établissement",
         required=False,
         choices=[("", "Tous les types"), *SchoolKind.choices],
-        error_messages={"invalid_choice": "Ce type d’établissement n’existe pas."},
     )
     secteur = forms.ChoiceField(
         label="Public ou privé",
         required=False,
         choices=[("", "Public et privé"), (Sector.PUBLIC.value, "Public"), (Sector.PRIVE.value, "Privé")],
-        error_messages={"invalid_choice": "Le secteur doit être « public » ou « prive »."},
     )
     page = PageField(widget=forms.NumberInput)
 
@@ -52,8 +49,4 @@ class SchoolSearchForm(forms.Form):
 class VoieForm(forms.Form):
     """`?voie=` of the school × formation page: one voie, or both when empty."""
 
-    voie = forms.ChoiceField(
-        required=False,
-        choices=[("", "Les deux voies"), *Voie.choices],
-        error_messages={"invalid_choice": "La voie doit être « scolaire » ou « apprentissage »."},
-    )
+    voie = forms.ChoiceField(required=False, choices=[("", "Les deux voies"), *Voie.choices])

@@ -6,32 +6,26 @@ panels, no second computation. The embed and the badge show, per voie, the schoo
 its region's then France's, labelled as the fallback (`present.chain_of`, the rule of every page).
 """
 
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from guidance.catalog.models import Formation, School
+from guidance.inserjeunes.codes import parse_cfd, parse_uai
 from guidance.pagecache.markers import cache_page_view
-from guidance.web.figures.badge import badge
 from guidance.web.figures.depp import depp_panel
-from guidance.web.figures.export import Block, csv_text, json_document, numbered
 from guidance.web.figures.models import EmbedEntry
 from guidance.web.figures.present import chain_of
 from guidance.web.figures.wording import ATTRIBUTION, BY_SPECIALITY, LICENCE_URL
-from guidance.web.http import (
-    EXPORT_CACHE_CONTROL,
-    BadgeForm,
-    EmbedError,
-    EmbedForm,
-    bad_request,
-    csv_response,
-    embeddable,
-    first_error,
-)
+from guidance.web.forms import require_valid
+from guidance.web.http import code_or_404
+from guidance.web.reuse.badge import badge
+from guidance.web.reuse.embed import BadgeForm, EmbedForm, embeddable
+from guidance.web.reuse.export import EXPORT_CACHE_CONTROL, Block, csv_response, csv_text, json_document, numbered
 from guidance.web.schools.forms import VoieForm
 from guidance.web.schools.page import VoieBlock, pair_blocks
-from guidance.web.schools.views import _cfd_or_404, _uai_or_404, pair_or_404, school_figures, school_or_404
+from guidance.web.schools.views import pair_or_404, school_figures, school_or_404
 
 
 def _panels(block: VoieBlock):
@@ -43,14 +37,15 @@ def entries(blocks: list[VoieBlock]) -> list[EmbedEntry]:
     return [EmbedEntry(block.voie_label, chain=chain_of(_panels(block)), panels=_panels(block)) for block in blocks]
 
 
-def _read_pair(request, uai: str, cfd: str, form_class) -> tuple[School, Formation, dict, list[VoieBlock]]:
-    school, formation = pair_or_404(_uai_or_404(uai).value, _cfd_or_404(cfd))
+def _read_pair(
+    request: HttpRequest, uai: str, cfd: str, form_class: type[EmbedForm | BadgeForm | VoieForm]
+) -> tuple[School, Formation, dict, list[VoieBlock]]:
+    school, formation = pair_or_404(code_or_404(parse_uai, uai).value, code_or_404(parse_cfd, cfd).code)
     form = form_class(request.GET)
-    if not form.is_valid():
-        raise EmbedError(first_error(form))
+    require_valid(form)
     blocks, _ = pair_blocks(school, formation, form.cleaned_data["voie"])
     if not blocks:
-        raise EmbedError("Cette formation n’est pas proposée par cet établissement.", status=404)
+        raise Http404("Cette formation n’est pas proposée par cet établissement.")
     return school, formation, form.cleaned_data, blocks
 
 
@@ -64,7 +59,7 @@ def _place(school: School) -> str:
 
 @cache_page_view
 @embeddable()
-def school_formation_embed(request, uai: str, cfd: str):
+def school_formation_embed(request: HttpRequest, uai: str, cfd: str) -> HttpResponse:
     school, formation, data, blocks = _read_pair(request, uai, cfd, EmbedForm)
     context = {
         "heading": formation.label,
@@ -80,7 +75,7 @@ def school_formation_embed(request, uai: str, cfd: str):
 
 @cache_page_view
 @embeddable(badge=True)
-def school_formation_badge(request, uai: str, cfd: str):
+def school_formation_badge(request: HttpRequest, uai: str, cfd: str) -> HttpResponse:
     school, formation, data, blocks = _read_pair(request, uai, cfd, BadgeForm)
     title = f"{formation.label} — {_place(school)} : que deviennent les jeunes ?"
     theme, direction = data["theme"] or "dsfr", data["direction"] or "horizontal"
@@ -88,7 +83,9 @@ def school_formation_badge(request, uai: str, cfd: str):
     return render(request, "embeds/badge.svg", {"badge": drawn}, content_type="image/svg+xml; charset=utf-8")
 
 
-def _answer(request, blocks: list[Block], *, title: str, page: str, filename: str, format: str):
+def _answer(
+    request: HttpRequest, blocks: list[Block], *, title: str, page: str, filename: str, format: str
+) -> HttpResponse:
     if format == "csv":
         response = csv_response(csv_text(blocks), filename)
     else:
@@ -104,14 +101,9 @@ def _answer(request, blocks: list[Block], *, title: str, page: str, filename: st
 
 @cache_page_view
 @require_safe
-def school_formation_export(request, uai: str, cfd: str, format: str):
+def school_formation_export(request: HttpRequest, uai: str, cfd: str, format: str) -> HttpResponse:
     """`export.json` / `export.csv` of `/etablissements/<uai>/formations/<cfd>/`: every panel, in the page's order."""
-    try:
-        school, formation, _data, voie_blocks = _read_pair(request, uai, cfd, VoieForm)
-    except EmbedError as error:
-        if error.status == 400:
-            return bad_request(request, error.message)
-        raise Http404(error.message) from None
+    school, formation, _data, voie_blocks = _read_pair(request, uai, cfd, VoieForm)
     blocks = numbered(
         Block(0, formation.label, formation.cfd, panel, school=school.display_name, uai=school.uai)
         for block in voie_blocks
@@ -129,13 +121,11 @@ def school_formation_export(request, uai: str, cfd: str, format: str):
 
 @cache_page_view
 @require_safe
-def school_export(request, uai: str, format: str):
+def school_export(request: HttpRequest, uai: str, format: str) -> HttpResponse:
     """`export.json` / `export.csv` of `/etablissements/<uai>/`: the DEPP indicators, then every training's figure."""
-    code = _uai_or_404(uai)
-    school = school_or_404(code)
+    school = school_or_404(code_or_404(parse_uai, uai))
     form = VoieForm(request.GET)
-    if not form.is_valid():
-        return bad_request(request, first_error(form))
+    require_valid(form)
     _offers, rows, indicators = school_figures(school, form.cleaned_data["voie"])
     whole = "Ensemble des formations de l’établissement"
     found = [Block(0, whole, "", depp_panel(row, school), school.display_name, school.uai) for row in indicators]

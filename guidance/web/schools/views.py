@@ -1,17 +1,19 @@
 """School search, school page and school × formation page. Thin: parse, ask the catalogue and the service, render."""
 
 from django.db.models import Count, Prefetch
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from guidance.catalog.models import Formation, Mef, Offer, School, Voie
-from guidance.catalog.search import kind_choices, search_schools
-from guidance.inserjeunes.codes import InvalidCode, Uai, parse_cfd, parse_uai
+from guidance.inserjeunes.codes import Uai, parse_cfd, parse_uai
 from guidance.pagecache.markers import cache_page_view
+from guidance.search.engine import kind_choices, search_schools
 from guidance.web.figures.depp import depp_panel, headline_indicator, indicator_rows
 from guidance.web.figures.wording import VOIE_LABELS
-from guidance.web.http import bad_request, first_error, page_or_fragment, reuse_links, wants_fragment
+from guidance.web.forms import require_valid
+from guidance.web.http import code_or_404, page_or_fragment, wants_fragment
+from guidance.web.reuse.links import reuse_links
 from guidance.web.schools.forms import SchoolSearchForm, VoieForm
 from guidance.web.schools.page import offer_rows, pair_blocks
 from guidance.web.shortlist import ADD_LABELS, PairItem, compare_links
@@ -19,17 +21,10 @@ from guidance.web.shortlist import ADD_LABELS, PairItem, compare_links
 RESULTS_PER_PAGE = 20
 
 
-def _canonical_redirect(request, url: str):
+def _canonical_redirect(request: HttpRequest, url: str) -> HttpResponse:
     """301 to the canonical (upper-case) address, keeping the query string."""
     query = request.GET.urlencode()
     return redirect(f"{url}?{query}" if query else url, permanent=True)
-
-
-def _uai_or_404(raw: str) -> Uai:
-    try:
-        return parse_uai(raw)
-    except InvalidCode:
-        raise Http404("UAI invalide") from None
 
 
 def school_or_404(code: Uai) -> School:
@@ -40,20 +35,11 @@ def school_or_404(code: Uai) -> School:
     return school
 
 
-def _cfd_or_404(raw: str) -> str:
-    try:
-        return parse_cfd(raw).code
-    except InvalidCode:
-        raise Http404("CFD invalide") from None
-
-
 @cache_page_view
 @page_or_fragment
-def school_search(request):
+def school_search(request: HttpRequest) -> HttpResponse:
     form = SchoolSearchForm(request.GET, kind_choices=kind_choices())
-    if not form.is_valid():
-        return bad_request(request, first_error(form))
-    data = form.cleaned_data
+    data = require_valid(form)
     results = search_schools(
         data["q"],
         region=data["region"] or None,
@@ -97,14 +83,13 @@ def school_figures(school: School, voie: str = ""):
 
 @cache_page_view
 @page_or_fragment
-def school_detail(request, uai: str):
-    code = _uai_or_404(uai)
+def school_detail(request: HttpRequest, uai: str) -> HttpResponse:
+    code = code_or_404(parse_uai, uai)
     if code.value != uai:
         return _canonical_redirect(request, reverse("web:school_detail", kwargs={"uai": code.value}))
     school = school_or_404(code)
     form = VoieForm(request.GET)
-    if not form.is_valid():
-        return bad_request(request, first_error(form))
+    require_valid(form)
     voie = form.cleaned_data["voie"]
 
     all_offers, rows, indicators = school_figures(school, voie)
@@ -145,17 +130,16 @@ def pair_or_404(uai: str, cfd: str) -> tuple[School, Formation]:
 
 @cache_page_view
 @page_or_fragment
-def school_formation(request, uai: str, cfd: str):
-    code = _uai_or_404(uai)
-    cfd_code = _cfd_or_404(cfd)
+def school_formation(request: HttpRequest, uai: str, cfd: str) -> HttpResponse:
+    code = code_or_404(parse_uai, uai)
+    cfd_code = code_or_404(parse_cfd, cfd).code
     if code.value != uai or cfd_code != cfd:
         return _canonical_redirect(
             request, reverse("web:school_formation", kwargs={"uai": code.value, "cfd": cfd_code})
         )
     school, formation = pair_or_404(code.value, cfd_code)
     form = VoieForm(request.GET)
-    if not form.is_valid():
-        return bad_request(request, first_error(form))
+    require_valid(form)
     voie = form.cleaned_data["voie"]
     blocks, offered = pair_blocks(school, formation, voie)
     if not blocks:
@@ -184,7 +168,7 @@ def school_formation(request, uai: str, cfd: str):
     return render(request, template, context)
 
 
-def school_json_ld(request, school: School) -> dict:
+def school_json_ld(request: HttpRequest, school: School) -> dict:
     """schema.org EducationalOrganization for a school page."""
     url = request.build_absolute_uri(reverse("web:school_detail", kwargs={"uai": school.uai}))
     data = {
@@ -212,7 +196,7 @@ def school_json_ld(request, school: School) -> dict:
     return data
 
 
-def school_formation_json_ld(request, school: School, formation: Formation) -> dict:
+def school_formation_json_ld(request: HttpRequest, school: School, formation: Formation) -> dict:
     """schema.org EducationalOccupationalProgram taught by the school (its provider)."""
     url = request.build_absolute_uri(reverse("web:school_formation", kwargs={"uai": school.uai, "cfd": formation.cfd}))
     provider = school_json_ld(request, school)

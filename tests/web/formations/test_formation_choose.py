@@ -9,8 +9,8 @@ import pytest
 from guidance.catalog.models import Formation
 from guidance.indicators import peers
 from guidance.orientation.jobs import ONISEP_CREDIT, jobs_for_formation, onisep_formation
-from tests.conftest import HTMX
 from tests.factories import regional_rows
+from tests.support import HTMX
 from tests.web.html import parse, split_oob
 
 pytestmark = pytest.mark.django_db

@@ -15,9 +15,9 @@ from django.conf import settings
 
 from guidance.catalog.models import Formation
 from guidance.inserjeunes.client import reset_client
-from tests.conftest import BASE_URL, HTMX
 from tests.factories import make_formation
 from tests.inserjeunes.conftest import payload
+from tests.support import BASE_URL, HTMX
 from tests.web.html import parse
 
 # CAP Cuisine in the BCN (`CUISINE (CAP)`, opened 2016): the apprentissage figures of the open data are its CFD's.

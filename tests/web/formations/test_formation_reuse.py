@@ -14,6 +14,7 @@ from guidance.inserjeunes.parsing import parse_certification, parse_regional
 from guidance.inserjeunes.territories import REGIONS
 from guidance.web.figures import questions
 from guidance.web.figures.wording import ATTRIBUTION, MESSAGES, MissingCause
+from guidance.web.forms import FIELD_MESSAGES
 from tests.factories import make_formation, real_bac_pro, smallest_apprentissage_cohort
 from tests.web.html import panel_figures, parse
 
@@ -129,7 +130,8 @@ def test_bad_options_are_a_400_inside_the_frame(client, bac_pro, query):
     assert "frame-ancestors *" in response["Content-Security-Policy"] and "X-Frame-Options" not in response
     tree = parse(response.content)
     assert tree.find("h1").text == "Demande incorrecte"
-    assert "n’est pas valide" in tree.find("p", data_status="400").text
+    (name,) = query
+    assert FIELD_MESSAGES[name] in tree.find("p", data_status="400").text
     assert tree.find("header") is None  # the embed's own page, not the site's
 
 

@@ -4,8 +4,8 @@ import pytest
 
 from guidance.catalog.models import Formation
 from guidance.web.figures.wording import SHARE_LABELS
-from tests.conftest import HTMX
 from tests.factories import make_formation, make_school
+from tests.support import HTMX
 from tests.web.html import inner_html, parse
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ import pytest
 
 from guidance.catalog.models import School
 from guidance.orientation.models import AdmissionPressure
-from tests.conftest import HTMX
 from tests.orientation.conftest import fixture_rows
+from tests.support import HTMX
 from tests.web.html import parse
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from guidance.inserjeunes.territories import REGIONS
 from guidance.web.figures import questions
 from guidance.web.figures.depp import IndicatorRow
 from guidance.web.figures.wording import MESSAGES, MissingCause
-from tests.conftest import HTMX
 from tests.factories import make_formation, make_offer, make_school, real_bac_pro
+from tests.support import HTMX
 from tests.web.html import inner_html, parse
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from guidance.inserjeunes.results import CertificationFigures, RegionalFigures, 
 from guidance.inserjeunes.territories import REGIONS
 from guidance.web.figures import questions
 from guidance.web.figures.wording import MESSAGES, MissingCause
-from tests.conftest import HTMX
 from tests.factories import make_formation, make_offer, make_school
+from tests.support import HTMX
 from tests.web.html import inner_html, parse
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,8 @@
 import pytest
 
 from guidance.catalog.models import SchoolKind, Sector
-from tests.conftest import HTMX
 from tests.factories import make_school
+from tests.support import HTMX
 from tests.web.html import inner_html, parse
 
 pytestmark = pytest.mark.django_db
@@ -114,9 +114,9 @@ def test_pagination_links_keep_the_query_and_clamp_past_the_end(client):
         ({"region": "99"}, "Cette région n’existe pas."),
         ({"type": "ecole"}, "Ce type d’établissement n’existe pas."),
         ({"secteur": "autre"}, "Le secteur doit être"),
-        ({"page": "abc"}, "Le numéro de page doit être un nombre entier."),
-        ({"page": "0"}, "Le numéro de page commence à 1."),
-        ({"page": "-1"}, "Le numéro de page commence à 1."),
+        ({"page": "abc"}, "Le numéro de page doit être un nombre entier, à partir de 1."),
+        ({"page": "0"}, "Le numéro de page doit être un nombre entier, à partir de 1."),
+        ({"page": "-1"}, "Le numéro de page doit être un nombre entier, à partir de 1."),
         ({"q": "x" * 101}, "La recherche est trop longue"),
     ],
 )

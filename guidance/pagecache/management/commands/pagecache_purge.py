@@ -9,6 +9,6 @@ from guidance.pagecache.purge import purge
 class Command(BaseCommand):
     help = "Vide le cache des pages rendues (toutes les instances du site, dans la seconde)."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: object, **options: object) -> None:
         purge()
         self.stdout.write(self.style.SUCCESS(f"Cache des pages vidé (génération {generations.current()})."))

@@ -15,19 +15,21 @@ corrections from the catalogue's own vocabulary); the database only finds candid
 (SQLite FTS5, PostgreSQL tsvector + unaccent, see `backends.py`); candidates are then scored in Python
 (`scoring.py`), so the order is the same on both databases.
 
-Job words: the words are also looked up among the ROME job titles (`guidance.orientation.jobs`): "cariste" adds
-the diplomas Certif Info declares for the job, ranked with the diploma's own words (see `scoring.JOB_WEIGHT`).
+Job words: the words are also looked up among the ROME job titles (`jobs.py`, over the tables of
+`guidance.orientation`): "cariste" adds the diplomas Certif Info declares for the job, ranked with the diploma's
+own words (see `scoring.JOB_WEIGHT`).
 Places (`use_place=True`): a commune, postal code or département the query starts or ends with is understood
 (`guidance.orientation.places.split_place`); formations are then narrowed to its région, schools ordered by it.
 The results say what was understood (`.place`, `.place_region`, `.words`) so a page can offer to widen.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any, overload
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q
+from django.db import models
+from django.db.models import Q, QuerySet
 
-from guidance.catalog.backends import match_ids
 from guidance.catalog.models import (
     Formation,
     Level,
@@ -37,12 +39,13 @@ from guidance.catalog.models import (
     Sector,
     Voie,
 )
-from guidance.catalog.query import parse_formation_query, parse_school_query
-from guidance.catalog.scoring import FormationCandidate, SchoolCandidate, rank_formations, rank_schools
-from guidance.catalog.text import DIPLOMA_TOKENS
 from guidance.inserjeunes.territories import REGIONS
-from guidance.orientation.jobs import match_job_words
 from guidance.orientation.places import PlaceMatch, place_rank, split_place
+from guidance.search.backends import match_ids
+from guidance.search.jobs import match_job_words
+from guidance.search.query import ParsedQuery, parse_formation_query, parse_school_query
+from guidance.search.scoring import FormationCandidate, SchoolCandidate, rank_formations, rank_schools
+from guidance.search.text import DIPLOMA_TOKENS
 
 __all__ = [
     "FormationResults",
@@ -59,10 +62,10 @@ __all__ = [
 ]
 
 
-class _Results(Sequence):
+class _Results(Sequence[Any]):
     """Ids in relevance order; instances are loaded only for the slice asked for."""
 
-    model = None
+    model: type[models.Model]
     select_related: tuple[str, ...] = ()
 
     def __init__(
@@ -86,32 +89,36 @@ class _Results(Sequence):
         return len(self.ids)
 
     @property
-    def count(self) -> int:
+    def count(self) -> int:  # type: ignore[override]  # a number, like QuerySet.count() (Paginator reads either)
         return len(self.ids)
 
     def __bool__(self) -> bool:
         return bool(self.ids)
 
-    def __getitem__(self, index):
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Any]: ...
+    def __getitem__(self, index: int | slice) -> Any:
         if isinstance(index, slice):
             return self._load(self.ids[index])
         return self._load([self.ids[index]])[0]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         # Load in chunks so iterating over everything stays a handful of queries.
         for start in range(0, len(self.ids), 500):
             yield from self._load(self.ids[start : start + 500])
 
-    def _load(self, ids: list[int]) -> list:
+    def _load(self, ids: list[int]) -> list[Any]:
         if not ids:
             return []
-        queryset = self.model.objects.all()
+        queryset = self.model._default_manager.all()
         if self.select_related:  # select_related() without fields is deprecated (Django 6.1)
             queryset = queryset.select_related(*self.select_related)
         by_id = queryset.in_bulk(ids)
         return [by_id[pk] for pk in ids if pk in by_id]
 
-    def page(self, number, per_page: int = 20) -> Page:
+    def page(self, number: int | str | None, per_page: int = 20) -> Page[Any]:
         """A Django Page of instances; out-of-range numbers give the last page, junk gives the first."""
         return Paginator(self, per_page).get_page(number)
 
@@ -157,7 +164,7 @@ def search_formations(
     place_region = ""
     if place is not None and not region:
         region = place_region = place.region_code
-    context = {"words": words, "place": place, "place_region": place_region}
+    context: dict[str, Any] = {"words": words, "place": place, "place_region": place_region}
 
     queryset = Formation.objects.all()
     if niveau:
@@ -174,8 +181,8 @@ def search_formations(
     elif voie:
         # With no region, a formation exists in a voie when schools offer it so or figures exist for it.
         figures = Q(has_figures_scolaire=True) if voie == Voie.SCOLAIRE else Q(has_figures_apprentissage=True)
-        offered = Offer.objects.filter(voie=voie).values("formation_id")
-        queryset = queryset.filter(Q(pk__in=offered) | figures)
+        in_voie = Offer.objects.filter(voie=voie).values("formation_id")
+        queryset = queryset.filter(Q(pk__in=in_voie) | figures)
 
     parsed = parse_formation_query(words)
     if parsed.is_empty:
@@ -193,7 +200,10 @@ def search_formations(
         typed_types = tuple(group for group in parsed.groups if group[0].word in DIPLOMA_TOKENS)
         leading = match_ids(queryset.filter(cfd__in=list(job.cfds)), "formation", typed_types)
         rows.update((row[0], row) for row in leading.values_list(*columns) if row[0] not in rows)
-    candidates = [FormationCandidate(*row[:-1], job_strength=job.cfds.get(row[-1], 0.0)) for row in rows.values()]
+    candidates = [
+        FormationCandidate(pk, label, text, level, figures_, closed_on, offers, diploma, job.cfds.get(cfd, 0.0))
+        for pk, label, text, level, figures_, closed_on, offers, diploma, cfd in rows.values()
+    ]
     return FormationResults(rank_formations(candidates, parsed), q, job_titles=job.titles, **context)
 
 
@@ -230,7 +240,7 @@ def search_schools(
         ):
             words, place = split.words, split.place
     parsed = parse_school_query(words)
-    context = {"words": words, "place": place}
+    context: dict[str, Any] = {"words": words, "place": place}
     if place is not None:
         return SchoolResults(schools_near(place, parsed, queryset), q, **context)
     if parsed.is_empty:
@@ -245,11 +255,13 @@ def search_schools(
     return SchoolResults(rank_schools(candidates, parsed), q, **context)
 
 
-def _school_matches(queryset, parsed) -> bool:
+def _school_matches(queryset: QuerySet[School], parsed: ParsedQuery) -> bool:
     return not parsed.is_empty and match_ids(queryset, "school", parsed.expression).exists()
 
 
-def schools_near(place: PlaceMatch, parsed=None, queryset=None) -> list[int]:
+def schools_near(
+    place: PlaceMatch, parsed: ParsedQuery | None = None, queryset: QuerySet[School] | None = None
+) -> list[int]:
     """Ids of the schools of the place's département (matching `parsed`, the other words, when given): those of
     its postal code first, then of the commune by name, then the rest of the département, each by relevance."""
     parsed = parsed or parse_school_query("")

@@ -13,6 +13,8 @@ import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from django.http import HttpResponse
+
 from guidance.web.figures.models import Evolution, FigurePanel
 from guidance.web.figures.wording import (
     ATTRIBUTION,
@@ -242,3 +244,15 @@ def evolution_dict(evolution: Evolution) -> dict:
             for row in evolution.rows
         ],
     }
+
+
+# --- As downloads -------------------------------------------------------------------------------------------------
+
+EXPORT_CACHE_CONTROL = "public, max-age=3600"
+
+
+def csv_response(text: str, filename: str) -> HttpResponse:
+    """A `;`-separated export, UTF-8 with a BOM (spreadsheet software reads the accents right), as a download."""
+    response = HttpResponse("\ufeff" + text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from guidance.catalog.query import ParsedQuery, Term
-from guidance.catalog.text import DIPLOMA_ALIASES, fold, index_words
+from guidance.catalog.labels import fold
+from guidance.search.query import ParsedQuery, Term
+from guidance.search.text import DIPLOMA_ALIASES, index_words
 
 SECTION_SEPARATOR = " | "
 

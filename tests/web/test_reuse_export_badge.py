@@ -1,15 +1,15 @@
-"""The shared serializer (figures/export.py) and the badge layout (figures/badge.py) on hand-built view models."""
+"""The shared serializer (web/reuse/export.py) and the badge layout (web/reuse/badge.py) on hand-built view models."""
 
 import xml.etree.ElementTree as ET
 
 from django.template.loader import render_to_string
 
 from guidance.inserjeunes.codes import Millesime
-from guidance.web.figures.badge import badge
-from guidance.web.figures.export import Block, cell, csv_text, json_document, numbered
 from guidance.web.figures.models import EmbedEntry, FigurePanel, ScopeKind, SourceLine
 from guidance.web.figures.present import chain_of, missing, shares
 from guidance.web.figures.wording import ATTRIBUTION, MESSAGES, MissingCause
+from guidance.web.reuse.badge import badge
+from guidance.web.reuse.export import Block, cell, csv_text, json_document, numbered
 
 SVG = "{http://www.w3.org/2000/svg}"
 

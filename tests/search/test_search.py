@@ -4,7 +4,7 @@ import pytest
 from django.core.paginator import Paginator
 
 from guidance.catalog.models import Formation, Offer, School, SchoolKind, Sector, Voie
-from guidance.catalog.search import (
+from guidance.search.engine import (
     field_choices,
     kind_choices,
     level_choices,
@@ -184,7 +184,7 @@ def test_sqlite_index_is_repaired_after_a_table_rebuild(imported, is_postgres):
         pytest.skip("SQLite FTS5 only")
     from django.db import connection
 
-    from guidance.catalog.backends import ensure_sqlite_index
+    from guidance.search.backends import ensure_sqlite_index
 
     # What a SQLite ALTER TABLE (new table, copy, drop, rename) does to the sync triggers.
     with connection.cursor() as cursor:

@@ -8,7 +8,7 @@ Words reaching SQL are only [0-9a-z]+ (see `text.words`) and are passed as param
 
 from django.db import connection
 
-from guidance.catalog.query import Term
+from guidance.search.query import Term
 
 _TABLES = {"formation", "school"}
 

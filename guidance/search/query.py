@@ -10,9 +10,13 @@ import time
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
-from guidance.catalog.jobs import RELATED_WORDS
-from guidance.catalog.text import DIPLOMA_ALIASES, DIPLOMA_TOKENS, STOPWORDS, stem, words
+from django.db.models import Count, Max
+
+from guidance.catalog.models import Formation, ImportRun
+from guidance.search.jobs import RELATED_WORDS
+from guidance.search.text import DIPLOMA_ALIASES, DIPLOMA_TOKENS, STOPWORDS, stem, words
 
 _UAI_RE = re.compile(r"^[0-9]{7}[a-z]$")
 _ALIAS_RES = [
@@ -96,10 +100,6 @@ class Vocabulary:
             for variant in _deletions(word) | {word}:
                 self.deletes.setdefault(variant, set()).add(word)
 
-    def has_word(self, word: str) -> bool:
-        index = bisect_left(self.sorted, word)
-        return index < len(self.sorted) and self.sorted[index] == word
-
     def has_prefix(self, prefix: str) -> bool:
         index = bisect_left(self.sorted, prefix)
         return index < len(self.sorted) and self.sorted[index].startswith(prefix)
@@ -120,8 +120,6 @@ def _deletions(word: str) -> set[str]:
 
 @lru_cache(maxsize=2)
 def _vocabulary_for(version: tuple) -> Vocabulary:
-    from guidance.catalog.models import Formation
-
     all_words: set[str] = set()
     for text in Formation.objects.values_list("search_text", flat=True).iterator(chunk_size=2000):
         all_words.update(text.split())
@@ -129,7 +127,7 @@ def _vocabulary_for(version: tuple) -> Vocabulary:
 
 
 _VERSION_TTL = 5.0  # seconds between two checks that the catalogue did not change under this process
-_checked: dict[str, object] = {"at": -_VERSION_TTL, "version": None}
+_checked: dict[str, Any] = {"at": -_VERSION_TTL, "version": None}
 
 
 def formation_vocabulary() -> Vocabulary:
@@ -138,10 +136,6 @@ def formation_vocabulary() -> Vocabulary:
     The version check (two small queries) runs at most every few seconds; saves and imports made in this process
     forget the vocabulary at once (`forget_vocabulary`).
     """
-    from django.db.models import Count, Max
-
-    from guidance.catalog.models import Formation, ImportRun
-
     now = time.monotonic()
     if _checked["version"] is None or now - _checked["at"] > _VERSION_TTL:
         stats = Formation.objects.aggregate(n=Count("pk"), last=Max("pk"))
@@ -153,17 +147,3 @@ def formation_vocabulary() -> Vocabulary:
 def forget_vocabulary() -> None:
     _checked["version"] = None
     _vocabulary_for.cache_clear()
-
-
-def _clear_vocabulary(**kwargs) -> None:
-    forget_vocabulary()
-
-
-def connect_signals() -> None:
-    """Forget the vocabulary when a formation is saved or deleted one by one (bulk imports bump ImportRun)."""
-    from django.db.models.signals import post_delete, post_save
-
-    from guidance.catalog.models import Formation
-
-    post_save.connect(_clear_vocabulary, sender=Formation, dispatch_uid="catalog_vocabulary_save")
-    post_delete.connect(_clear_vocabulary, sender=Formation, dispatch_uid="catalog_vocabulary_delete")

@@ -1,0 +1,71 @@
+"""The GET fields every area shares, and the one message of a 400: what is wrong with an address, worded once per
+parameter whatever the page (`FIELD_MESSAGES`).
+
+A form that reads a query string is invalid when a value could not come from our own pages (an unknown region, a
+page "abc"): `require_valid(form)` then raises `http.BadRequest(invalid_address(form))`, answered with the styled 400
+page (or an embed's own).
+"""
+
+from typing import Any
+
+from django import forms
+
+from guidance.web.http import BadRequest
+
+# One sentence per parameter of our addresses, the same on every page (French, for visitors).
+FIELD_MESSAGES = {
+    "q": "La recherche est trop longue ({max_length} caractères au plus).",
+    "page": "Le numéro de page doit être un nombre entier, à partir de 1.",
+    "region": "Cette région n’existe pas.",
+    "departement": "Ce département n’existe pas.",
+    "niveau": "Ce niveau de formation n’existe pas.",
+    "voie": "La voie doit être « scolaire » ou « apprentissage ».",
+    "domaine": "Ce domaine de formation n’existe pas.",
+    "tri": "Le tri doit être « emploi » ou « poursuite ».",
+    "minimum": "Le minimum doit être un nombre entier de 0 à 100.",
+    "millesime": "La promotion doit s’écrire AAAA ou AAAA_AAAA, avec deux années qui se suivent.",
+    "layout": "La présentation (« layout ») doit être « compact » ou « full ».",
+    "theme": "Le thème doit être « dsfr », « light » ou « dark ».",
+    "direction": "La direction doit être « horizontal » ou « vertical ».",
+    "type": "Ce type d’établissement n’existe pas.",
+    "secteur": "Le secteur doit être « public » ou « prive ».",
+}
+ADVICE = "Vérifiez le lien, ou refaites votre recherche."
+
+
+def invalid_address(form: forms.Form) -> str:
+    """The 400 message of an invalid GET form: the sentence of each parameter that could not be read, then the
+    advice. A field absent from `FIELD_MESSAGES` words its own errors (`item=` of the compare page names the item)."""
+    sentences = []
+    for name, errors in form.errors.items():
+        if name in FIELD_MESSAGES:
+            field = form.fields.get(name)
+            sentences.append(FIELD_MESSAGES[name].format(max_length=getattr(field, "max_length", "")))
+        elif errors:
+            sentences.append(str(errors[0]))
+    if not sentences:
+        sentences.append("L’adresse n’est pas valide.")
+    return " ".join([*dict.fromkeys(sentences), ADVICE])
+
+
+def require_valid(form: forms.Form) -> dict[str, Any]:
+    """The cleaned data of a valid form; a 400 (`http.BadRequest`) saying what is wrong with the address otherwise."""
+    if not form.is_valid():
+        raise BadRequest(invalid_address(form))
+    return form.cleaned_data
+
+
+class SearchField(forms.CharField):
+    """`?q=` of a search box: free words, at most `max_length` characters (a longer one is a 400)."""
+
+    def __init__(self, label: str, max_length: int = 100, **kwargs: Any) -> None:
+        super().__init__(label=label, required=False, max_length=max_length, **kwargs)
+
+
+class PageField(forms.IntegerField):
+    """`?page=` of a list: not a whole number ≥ 1 is a 400; a page past the end is the views' to clamp to the last
+    (`Paginator.get_page`), since a shared link outlives the catalogue it was made from."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.HiddenInput)
+        super().__init__(required=False, min_value=1, **kwargs)

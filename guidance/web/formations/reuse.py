@@ -65,7 +65,7 @@ def _read(request, cfd: str, form_class):
     return formation, data, region, figures
 
 
-@cache_page_view
+@cache_page_view(params=FormationEmbedForm.base_fields)
 @embeddable()
 def formation_embed(request, cfd: str):
     formation, data, region, figures = _read(request, cfd, FormationEmbedForm)
@@ -82,7 +82,7 @@ def formation_embed(request, cfd: str):
     return render(request, "embeds/figures.html", context)
 
 
-@cache_page_view
+@cache_page_view(params=FormationBadgeForm.base_fields)
 @embeddable(badge=True)
 def formation_badge(request, cfd: str):
     formation, data, region, figures = _read(request, cfd, FormationBadgeForm)
@@ -116,7 +116,7 @@ def blocks(formation: Formation, figures: FormationFigures, offer_rows) -> list[
     return numbered(found)
 
 
-@cache_page_view
+@cache_page_view(params=FormationPageForm.base_fields)
 @require_safe
 def formation_export(request, cfd: str, format: str):
     """`export.json` / `export.csv`: the figures of `/formations/<cfd>/` for the same query string."""

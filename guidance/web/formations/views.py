@@ -38,7 +38,7 @@ LEVEL_SHORTCUTS = (
 )
 
 
-@cache_page_view
+@cache_page_view(params=FormationSearchForm.base_fields)
 @page_or_fragment
 def search(request):
     form = FormationSearchForm(request.GET)
@@ -108,7 +108,6 @@ def _parse_cfd_or_404(raw: str):
         raise Http404("CFD invalide") from None
 
 
-@cache_page_view
 @require_safe
 def formation_redirect(request, cfd: str, rest: str = ""):
     """Old or decorated addresses (`/formations/<cfd>/<slug>/`, lower-case CFD) → the canonical page."""
@@ -117,7 +116,8 @@ def formation_redirect(request, cfd: str, rest: str = ""):
     return _redirect_canonical(request, cert.code)
 
 
-@cache_page_view
+# The schools' list is a fragment of its own (`HX-Target: ecoles`); any other target gets the devenir.
+@cache_page_view(params=FormationPageForm.base_fields, targets=("ecoles",))
 @page_or_fragment
 def formation(request, cfd: str):
     cert = _parse_cfd_or_404(cfd)

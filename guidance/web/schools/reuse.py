@@ -62,7 +62,7 @@ def _place(school: School) -> str:
     return f"{school.display_name} ({school.town})" if school.town else school.display_name
 
 
-@cache_page_view
+@cache_page_view(params=EmbedForm.base_fields)
 @embeddable()
 def school_formation_embed(request, uai: str, cfd: str):
     school, formation, data, blocks = _read_pair(request, uai, cfd, EmbedForm)
@@ -78,7 +78,7 @@ def school_formation_embed(request, uai: str, cfd: str):
     return render(request, "embeds/figures.html", context)
 
 
-@cache_page_view
+@cache_page_view(params=BadgeForm.base_fields)
 @embeddable(badge=True)
 def school_formation_badge(request, uai: str, cfd: str):
     school, formation, data, blocks = _read_pair(request, uai, cfd, BadgeForm)
@@ -102,7 +102,7 @@ def _answer(request, blocks: list[Block], *, title: str, page: str, filename: st
     return response
 
 
-@cache_page_view
+@cache_page_view(params=VoieForm.base_fields)
 @require_safe
 def school_formation_export(request, uai: str, cfd: str, format: str):
     """`export.json` / `export.csv` of `/etablissements/<uai>/formations/<cfd>/`: every panel, in the page's order."""
@@ -127,7 +127,7 @@ def school_formation_export(request, uai: str, cfd: str, format: str):
     )
 
 
-@cache_page_view
+@cache_page_view(params=VoieForm.base_fields)
 @require_safe
 def school_export(request, uai: str, format: str):
     """`export.json` / `export.csv` of `/etablissements/<uai>/`: the DEPP indicators, then every training's figure."""

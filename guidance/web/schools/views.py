@@ -47,7 +47,7 @@ def _cfd_or_404(raw: str) -> str:
         raise Http404("CFD invalide") from None
 
 
-@cache_page_view
+@cache_page_view(params=SchoolSearchForm.base_fields)
 @page_or_fragment
 def school_search(request):
     form = SchoolSearchForm(request.GET, kind_choices=kind_choices())
@@ -95,7 +95,7 @@ def school_figures(school: School, voie: str = ""):
     return all_offers, offer_rows(school, shown), indicator_rows(school.indicators.all())
 
 
-@cache_page_view
+@cache_page_view(params=VoieForm.base_fields)
 @page_or_fragment
 def school_detail(request, uai: str):
     code = _uai_or_404(uai)
@@ -143,7 +143,7 @@ def pair_or_404(uai: str, cfd: str) -> tuple[School, Formation]:
     return school, formation
 
 
-@cache_page_view
+@cache_page_view(params=VoieForm.base_fields)
 @page_or_fragment
 def school_formation(request, uai: str, cfd: str):
     code = _uai_or_404(uai)

@@ -2,6 +2,7 @@
 and the HTMX fragment rule."""
 
 import functools
+import logging
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -10,6 +11,8 @@ from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
+from django.utils.csp import build_policy
+from django.utils.html import escape
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_safe
@@ -18,6 +21,8 @@ from django.views.decorators.vary import vary_on_headers
 from guidance.catalog.models import Voie
 from guidance.web.figures.badge import DIRECTIONS, THEMES
 from guidance.web.figures.wording import ATTRIBUTION, LICENCE, LICENCE_URL
+
+logger = logging.getLogger("guidance.web")
 
 
 def bad_request(request, message: str):
@@ -103,20 +108,49 @@ class BadgeForm(forms.Form):
 
 
 # --- Django's error handlers (guidance/urls.py) -----------------------------------------------------------------
+# They answer what failed before or around a view (a disallowed Host, a bad request line, a middleware's error), so
+# they must never fail themselves, and they carry the security headers on their own: the middleware that would add
+# them may be the one that raised, or sit below it (SecurityMiddleware asks the host first in production).
+
+_ERROR_TITLES = {400: "Demande incorrecte", 404: "Page introuvable"}
+
+
+def _with_security_headers(response: HttpResponse) -> HttpResponse:
+    """The site's framing, CSP and sniffing rules on an error answer (kept when a middleware already set them)."""
+    headers = response.headers
+    headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
+    headers.setdefault("Content-Security-Policy", build_policy(settings.SECURE_CSP))
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", settings.SECURE_REFERRER_POLICY)
+    headers.setdefault("Cross-Origin-Opener-Policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY)
+    return response
+
+
+def _error_page(request, template_name: str, status: int) -> HttpResponse:
+    """The styled page; should it fail to render (whatever the cause), a bare page that cannot fail."""
+    try:
+        response = render(request, template_name, {"error_message": ""}, status=status)
+    except Exception:
+        logger.exception("the %s page could not be rendered; a bare one is answered", status)
+        title = _ERROR_TITLES[status]
+        home = escape(settings.SITE_URL.rstrip("/") + "/")
+        body = f'<!DOCTYPE html><html lang="fr"><title>{title}</title><h1>{title}</h1><a href="{home}">Accueil</a>'
+        response = HttpResponse(body, status=status)
+    return _with_security_headers(response)
 
 
 def bad_request_handler(request, exception=None):
-    return render(request, "errors/400.html", status=400)
+    return _error_page(request, "errors/400.html", 400)
 
 
 def page_not_found(request, exception=None):
-    return render(request, "errors/404.html", status=404)
+    return _error_page(request, "errors/404.html", 404)
 
 
 def server_error(request):
     # No request context: context processors could touch the database or the session, which may be what failed.
     template = loader.get_template("errors/500.html")
-    return HttpResponseServerError(template.render({"SITE_NAME": settings.SITE_NAME}))
+    return _with_security_headers(HttpResponseServerError(template.render({"SITE_NAME": settings.SITE_NAME})))
 
 
 # --- Embeds: the only pages other sites may frame, and the badge images -----------------------------------------

@@ -3,7 +3,6 @@ catalogue and the service (one `get_many`), the template or the CSV writer (`exp
 
 import functools
 
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
@@ -13,7 +12,7 @@ from guidance.web.compare import columns as compare
 from guidance.web.compare.export import compare_csv_text
 from guidance.web.compare.forms import CompareForm
 from guidance.web.compare.rows import choice_rows
-from guidance.web.http import bad_request, first_error
+from guidance.web.http import bad_request, csv_response, first_error
 from guidance.web.shortlist import MAX_ITEMS, PairItem, compare_query, current_selection
 
 
@@ -89,9 +88,5 @@ def compare_page(request, form: CompareForm, columns: list[compare.Column], regi
 @require_safe
 @_reads_the_address
 def compare_csv(request, _form, columns: list[compare.Column], region: Region | None):
-    """`;`-separated, UTF-8 with a BOM (spreadsheet software reads the accents right), one line per item and rate."""
-    response = HttpResponse(
-        "\ufeff" + compare_csv_text(columns, choice_rows(columns, region)), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="comparaison.csv"'
-    return response
+    """One line per item and rate, then its choice rows; written as every export is (`csv_response`)."""
+    return csv_response(compare_csv_text(columns, choice_rows(columns, region)), "comparaison.csv")

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "guidance.indicators",
     "guidance.catalog",
     "guidance.orientation",
+    "guidance.opendata",
     "guidance.replica",
     "guidance.web",
     "guidance.pagecache",

@@ -84,6 +84,6 @@ def fixture_dir():
 @pytest.fixture
 def imported(db):
     """The catalogue and the orientation data imported from the small real-data sample; returns the report."""
-    from guidance.catalog.importers import run_import
+    from guidance.opendata.pipeline import run_import
 
     return run_import(FIXTURE_DIR)

@@ -10,7 +10,6 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from guidance.catalog.importers import run_import
 from guidance.catalog.models import Formation, Mef, Offer, School, Voie
 from guidance.indicators import bulk
 from guidance.indicators.management.commands.indicators_warm import formation_questions, offer_questions
@@ -27,6 +26,7 @@ from guidance.inserjeunes.codes import (
     parse_uai,
 )
 from guidance.inserjeunes.results import Meta, Page
+from guidance.opendata.pipeline import run_import
 from guidance.pagecache import generations
 from guidance.pagecache.testing import reset_for_tests as reset_page_cache
 from guidance.replica.app import create_app

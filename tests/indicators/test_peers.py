@@ -9,10 +9,10 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
-from guidance.catalog.importers import run_import
 from guidance.catalog.models import Formation
 from guidance.indicators import peers
 from guidance.inserjeunes.client import reset_client
+from guidance.opendata.pipeline import run_import
 from tests.factories import FIXTURE_DIR
 
 ROOT = Path(settings.OPENDATA_DIR) if settings.OPENDATA_DIR else None

@@ -1,7 +1,7 @@
 import pytest
 from django.core.cache import cache
 
-from guidance.catalog.importers import run_import
+from guidance.opendata.pipeline import run_import
 from tests.factories import FIXTURE_DIR
 
 

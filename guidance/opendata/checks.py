@@ -59,12 +59,7 @@ def check_sources(root: Path, previous: dict[str, int], *, allow_shrink: bool = 
             problems.append(f"{source.path} : {rule}")
             continue
         if before and count < before * (1 - SHRINK_LIMIT) and not allow_shrink:
-            lost = round(100 * (before - count) / before)
-            problems.append(
-                f"{source.path} : {_number(count)} lignes au lieu de {_number(before)} au dernier import (−{lost} %) ; "
-                f"une source qui perd plus de {round(SHRINK_LIMIT * 100)} % de ses lignes est refusée "
-                "(relancez avec --allow-shrink si c'est voulu)"
-            )
+            problems.append(f"{source.path} : {_shrunk(count, before)}")
             continue
         counts[source.path] = count
     if not problems and not any(path.startswith(f"{DEPP_FOLDER}/") for path in counts):
@@ -75,7 +70,17 @@ def check_sources(root: Path, previous: dict[str, int], *, allow_shrink: bool = 
     return counts
 
 
-def _number(value: int) -> str:
+def _shrunk(count: int, before: int) -> str:
+    lost = round(100 * (before - count) / before)
+    return (
+        f"{french_number(count)} lignes au lieu de {french_number(before)} au dernier import (−{lost} %) ; "
+        f"une source qui perd plus de {round(SHRINK_LIMIT * 100)} % de ses lignes est refusée "
+        "(relancez avec --allow-shrink si c'est voulu)"
+    )
+
+
+def french_number(value: int) -> str:
+    """12 183 (a narrow no-break space between thousands, as French writes them)."""
     return f"{value:,}".replace(",", "\u202f")
 
 

@@ -18,7 +18,7 @@ from guidance.catalog.importers import import_catalogue
 from guidance.catalog.importers.base import Report
 from guidance.catalog.models import ImportRun
 from guidance.catalog.query import forget_vocabulary
-from guidance.opendata.checks import ImportRefused, check_dir, check_sources
+from guidance.opendata.checks import ImportRefused, check_dir, check_sources, french_number
 from guidance.orientation import jobs, places
 from guidance.orientation.importers import import_orientation
 from guidance.pagecache import generations
@@ -61,7 +61,7 @@ def run_import(root: Path, *, allow_shrink: bool = False, say: Callable[[str], o
     say = say or (lambda line: None)
     before = fingerprint(root) if root.is_dir() else ""
     counts = check_sources(root, previous_counts(), allow_shrink=allow_shrink)
-    say(f"Sources vérifiées : {len(counts)} fichiers, {sum(counts.values())} lignes.")
+    say(f"Sources vérifiées : {len(counts)} fichiers, {french_number(sum(counts.values()))} lignes.")
     report = Report()
     try:
         with transaction.atomic():

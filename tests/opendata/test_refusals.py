@@ -6,7 +6,7 @@ import shutil
 import pytest
 from django.core.management import CommandError, call_command
 
-from guidance.catalog.models import Offer, Source
+from guidance.catalog.models import Offer, SchoolIndicators, Source
 from tests.opendata.sources import CONSTAT, copy_sample, database_rows, keep_lines, truncate
 
 pytestmark = pytest.mark.django_db
@@ -77,3 +77,29 @@ def test_a_file_without_an_expected_column_is_refused(imported, tmp_path):
     path.write_bytes(path.read_bytes().replace(b"Mef Bcp 11", b"Mef", 1))
     message = _refused(root)
     assert "constat_2020.csv" in message and "« Mef Bcp 11 »" in message
+
+
+def test_a_depp_file_read_last_time_and_now_gone_is_refused_unless_allowed(imported, tmp_path):
+    root = copy_sample(tmp_path)
+    gone = root / "inserjeunes_etablissements_depp" / "depp-2022-etablissements-2018_2019-pro.csv"
+    gone.unlink()
+    message = _refused(root)
+    assert "depp-2022-etablissements-2018_2019-pro.csv : fichier absent (il était là au dernier import)" in message
+
+    call_command("import_opendata", "--dir", str(root), "--allow-shrink", stdout=None, stderr=None)
+    assert not SchoolIndicators.objects.filter(millesime="2018_2019", population__in=["ensemble", "scolaire"]).exists()
+
+
+@pytest.mark.parametrize(
+    ("relative", "rule"),
+    [
+        ("communes/communes.json", "JSON illisible"),
+        ("etablissements_catalogue_apprentissage/catalogue_etablissement_apprentissage_20221010.zip", "ZIP illisible"),
+        ("formations_metiers_rome/unix_referentiel_code_rome_v460_utf8.csv", "fichier tronqué"),
+    ],
+)
+def test_a_json_a_zip_or_a_csv_cut_short_is_refused(imported, tmp_path, relative, rule):
+    root = copy_sample(tmp_path)
+    truncate(root / relative, 0.5)
+    message = _refused(root)
+    assert relative in message and rule in message

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "guidance.catalog",
     "guidance.orientation",
     "guidance.search",
+    "guidance.opendata",
     "guidance.replica",
     "guidance.web",
     "guidance.pagecache",
@@ -62,13 +63,15 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Right after WhiteNoise: a cached page skips everything below (its headers, CSP included, are stored).
     "guidance.pagecache.middleware.PageCacheMiddleware",
+    # Above everything that can answer on its own (CommonMiddleware's redirects, CSRF refusals, error pages), so
+    # every answer of the site carries the framing and CSP rules; a cached page is replayed through them too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # `Vary: Cookie` on the pages whose HTML shows the visitor's selection (guidance.web.shortlist).
     "guidance.web.shortlist.SelectionVaryMiddleware",

@@ -95,7 +95,7 @@ def _imported_sample(django_db_setup, django_db_blocker):
     """The open-data import of the small real-data sample, run once per session (as gip-inclusion/les-emplois loads
     its reference data in `django_db_setup`): its rows are read back and the import rolled back, so that the tests
     that do not ask for the sample start from an empty catalogue. Returns (rows by model, the import's report)."""
-    from guidance.catalog.importers import run_import
+    from guidance.opendata.pipeline import run_import
 
     with django_db_blocker.unblock(), transaction.atomic():
         report = run_import(FIXTURE_DIR)

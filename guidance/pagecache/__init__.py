@@ -1,12 +1,18 @@
 """The page cache: rendered pages of anonymous visitors, served from a cache shared by every app server.
 
 Pieces: `markers` (the `@cache_page_view` opt-in and `mark_uncacheable`), `middleware` (the rules of what is
-stored and how it is answered, ETag/304 included), `generations` (what makes every cached page stale at once),
-`pagecache_purge` and the admin action (an operator's purge).
+stored and how it is answered, ETag/304 included), `variant` (what in a request chooses its answer: the key),
+`generations` (what makes every cached page stale at once), `pagecache_purge` and the admin action (an operator's
+purge).
 
 Design choices:
 
-- **Opt-in per view** through a mark on the response, so it follows the view wherever the views move.
+- **Opt-in per view** through a mark on the response, so it follows the view wherever the views move; the view
+  declares the query parameters it reads and the HTMX targets it tells apart.
+- **Keys from the views' own reading** (`variant`): page or fragment as django-htmx reads the HX-* headers (decoded
+  when `…-URI-AutoEncoded` says so), the known parameters only (the others are dropped before the view runs),
+  never a raw header string: no spelling of a header can file one answer under another's key, and junk parameters
+  make no new entry. Redirects are never stored.
 - **Invalidation by generation, not by deletion**: a key holds the code version, the catalogue import counter,
   the figures counter and the purge counter. An import, a refresh that changed a stored answer, a deploy or a
   purge changes it; old entries become unreachable and age out (`PAGECACHE_TTL`, default 10 minutes, also bounds

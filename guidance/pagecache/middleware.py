@@ -2,14 +2,18 @@
 
 See the package docstring for the design; this module holds the rules:
 
-What is stored: a GET answer with status 200 or 301 of a view marked `@cache_page_view`, to a request without a
+What is stored: a GET answer with status 200 of a view marked `@cache_page_view`, to a request without a
 session, messages, shortlist cookie or Authorization (so never an admin's or a staff member's), whose response sets
 no cookie, is not `Cache-Control: private/no-store/no-cache`, varies on nothing but the htmx headers we key on,
 carries no CSP nonce, and during whose rendering nothing called `mark_uncacheable` (stale or unavailable figures).
+Redirects are not stored: many addresses lead to one page (case, spaces, old slugs), each would be an entry, and
+working one out costs a look-up.
 
-The key: generation (`generations.current()`) + whether `HX-Request`, `HX-History-Restore-Request` are set +
-`HX-Target` + the absolute URL with its query string. A fragment and a full page of one URL thus never share an
-entry, whichever is asked first.
+The key: generation (`generations.current()`) + the views' own decision for the request (`variant.htmx_decision`:
+page, or fragment and which one, as `request.htmx` reads the headers, encoded or not) + the absolute URL with the
+canonical query string (`variant.canonical_query`: only the parameters the view reads; the request is rewritten to
+it before the view runs). A fragment and a full page of one URL thus never share an entry, whichever is asked first
+and however its headers are spelled, and junk parameters or headers make no new entry.
 
 HTTP: every cacheable answer (hit or miss) gets a strong `ETag` (hash of the body), `Last-Modified` (when it was
 rendered), `Cache-Control` (`PAGECACHE_CACHE_CONTROL` unless the view set its own) and `Vary` on the htmx headers
@@ -25,7 +29,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import logging
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -39,12 +42,18 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 
-from guidance.pagecache import generations, markers
+from guidance.pagecache import generations, markers, variant
 
 logger = logging.getLogger("guidance.pagecache")
 
-CACHEABLE_STATUS = {200, 301}
-HTMX_VARY = ("HX-Request", "HX-Target", "HX-History-Restore-Request")
+CACHEABLE_STATUS = {200}
+# What the answer depends on, for caches downstream of us (a CDN): the htmx headers and their "URI-AutoEncoded"
+# companions, which change how django-htmx reads them.
+HTMX_VARY = tuple(
+    f"{name}{suffix}"
+    for name in ("HX-Request", "HX-Target", "HX-History-Restore-Request")
+    for suffix in ("", "-URI-AutoEncoded")
+)
 _ALLOWED_VARY = {name.lower() for name in HTMX_VARY}
 _REFUSED_CACHE_CONTROL = ("private", "no-store", "no-cache")
 # Headers that belong to one exchange, never replayed from the cache.
@@ -68,36 +77,23 @@ class Entry:
 
     def variant(self, request: HttpRequest) -> tuple[bytes, str, bool]:
         """(body, ETag, compressed) for this request: gzip when the client accepts it and we have it."""
-        if self.gzipped is not None and _accepts_gzip(request):
+        if self.gzipped is not None and variant.accepts_gzip(request):
             return self.gzipped, f'{self.etag[:-1]}-gz"', True
         return self.body, self.etag, False
 
 
 _GZIP_MIN_BYTES = 1024
-_GZIP_RE = re.compile(r"(?:^|,)\s*gzip\s*(?:;\s*q\s*=\s*(?P<q>[\d.]+))?\s*(?:,|$)", re.I)
-
-
-def _accepts_gzip(request: HttpRequest) -> bool:
-    match = _GZIP_RE.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
-    return match is not None and (match.group("q") is None or float(match.group("q") or 0) > 0)
 
 
 def page_cache() -> BaseCache:
     return caches[settings.PAGECACHE_ALIAS]
 
 
-def page_key(request: HttpRequest, generation: str) -> str:
-    """The cache key of the answer to `request` under `generation` (fragment and full page apart)."""
-    meta = request.META
-    variant = "|".join(
-        [
-            "hx" if meta.get("HTTP_HX_REQUEST") == "true" else "full",
-            "restore" if meta.get("HTTP_HX_HISTORY_RESTORE_REQUEST") == "true" else "",
-            meta.get("HTTP_HX_TARGET", ""),
-            request.build_absolute_uri(),
-        ]
-    )
-    return f"page:{generation}:{hashlib.blake2b(variant.encode(), digest_size=16).hexdigest()}"
+def page_key(request: HttpRequest, generation: str, targets: frozenset[str] = frozenset()) -> str:
+    """The cache key of the answer to `request` (its query string already canonical) under `generation`: the
+    views' decision (page or which fragment) and the absolute URL."""
+    chosen = f"{variant.htmx_decision(request, targets)}|{request.build_absolute_uri()}"
+    return f"page:{generation}:{hashlib.blake2b(chosen.encode(), digest_size=16).hexdigest()}"
 
 
 def _eligible_request(request: HttpRequest) -> bool:
@@ -174,7 +170,10 @@ class PageCacheMiddleware:
         except DatabaseError:  # the view answers for itself, uncached
             logger.warning("page cache generation unreadable", exc_info=True)
             return None
-        key = request._pagecache_key = page_key(request, generation)
+        # The view sees what the key says, and nothing else: unknown parameters never reach it.
+        variant.canonicalise(request, getattr(view_func, markers.PARAMS_MARK, frozenset()))
+        targets: frozenset[str] = getattr(view_func, markers.TARGETS_MARK, frozenset())
+        key = request._pagecache_key = page_key(request, generation, targets)
         entry = self._read(key)
         if entry is None:
             # Render once per process: the threads missing the same page meanwhile (a class opening it together)

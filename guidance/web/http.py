@@ -1,6 +1,7 @@
 """What every page area shares about HTTP: the one way to answer a 400 (`BadRequest`), the 404 of a malformed code
 (`code_or_404`), Django's styled 400/404/500 handlers, and the HTMX fragment rule."""
 
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
@@ -8,11 +9,15 @@ from django.core import exceptions
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
+from django.utils.csp import build_policy
+from django.utils.html import escape
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
 from guidance.inserjeunes.codes import InvalidCode
+
+logger = logging.getLogger("guidance.web")
 
 
 class BadRequest(exceptions.BadRequest):
@@ -67,17 +72,46 @@ def page_or_fragment(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
 
 
 # --- Django's error handlers (guidance/urls.py) -----------------------------------------------------------------
+# They answer what failed before or around a view (a disallowed Host, a bad request line, a middleware's error), so
+# they must never fail themselves, and they carry the security headers on their own: the middleware that would add
+# them may be the one that raised, or sit below it (SecurityMiddleware asks the host first in production).
+
+_ERROR_TITLES = {400: "Demande incorrecte", 404: "Page introuvable"}
+
+
+def _with_security_headers(response: HttpResponse) -> HttpResponse:
+    """The site's framing, CSP and sniffing rules on an error answer (kept when a middleware already set them)."""
+    headers = response.headers
+    headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
+    headers.setdefault("Content-Security-Policy", build_policy(settings.SECURE_CSP))  # type: ignore[arg-type]
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", settings.SECURE_REFERRER_POLICY)
+    headers.setdefault("Cross-Origin-Opener-Policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY)
+    return response
+
+
+def _error_page(request: HttpRequest, template_name: str, status: int) -> HttpResponse:
+    """The styled page; should it fail to render (whatever the cause), a bare page that cannot fail."""
+    try:
+        response = render(request, template_name, {"error_message": ""}, status=status)
+    except Exception:
+        logger.exception("the %s page could not be rendered; a bare one is answered", status)
+        title = _ERROR_TITLES[status]
+        home = escape(settings.SITE_URL.rstrip("/") + "/")
+        body = f'<!DOCTYPE html><html lang="fr"><title>{title}</title><h1>{title}</h1><a href="{home}">Accueil</a>'
+        response = HttpResponse(body, status=status)
+    return _with_security_headers(response)
 
 
 def bad_request_handler(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/400.html", status=400)
+    return _error_page(request, "errors/400.html", 400)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/404.html", status=404)
+    return _error_page(request, "errors/404.html", 404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     # No request context: context processors could touch the database or the session, which may be what failed.
     template = loader.get_template("errors/500.html")
-    return HttpResponseServerError(template.render({"SITE_NAME": settings.SITE_NAME}))
+    return _with_security_headers(HttpResponseServerError(template.render({"SITE_NAME": settings.SITE_NAME})))

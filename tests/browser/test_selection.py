@@ -7,7 +7,7 @@ import re
 import pytest
 from django.core.cache import cache
 
-from guidance.catalog.importers import run_import
+from guidance.opendata.pipeline import run_import
 from tests.browser.conftest import axe_violations
 from tests.factories import FIXTURE_DIR
 

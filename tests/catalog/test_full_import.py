@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from guidance.catalog.importers import run_import
 from guidance.catalog.models import Formation, Mef, Offer, School, SchoolKind, Source
+from guidance.opendata.pipeline import run_import
 
 ROOT = Path(settings.OPENDATA_DIR) if settings.OPENDATA_DIR else None
 pytestmark = [

@@ -1,14 +1,9 @@
 import shutil
-import time
-from io import StringIO
 
 import pytest
-from django.core.management import CommandError, call_command
 
-from guidance.catalog.importers import run_import
 from guidance.catalog.models import (
     Formation,
-    ImportRun,
     Mef,
     Offer,
     School,
@@ -19,6 +14,7 @@ from guidance.catalog.models import (
     Voie,
 )
 from guidance.inserjeunes.codes import Certification, CodeKind
+from guidance.opendata.pipeline import run_import
 
 pytestmark = pytest.mark.django_db
 
@@ -203,33 +199,3 @@ def test_malformed_rows_are_reported_and_skipped(db, fixture_dir, tmp_path):
     assert any("capacité non numérique" in line for line in report.lines())
     # The good rows of the same files are all there.
     assert Offer.objects.filter(source=Source.AFFELNET_2022).exists()
-
-
-def test_command_prints_summary_and_if_changed_skips_unchanged_files(db, fixture_dir, tmp_path):
-    root = _copy(fixture_dir, tmp_path)
-    out = StringIO()
-    call_command("import_opendata", "--dir", str(root), "--if-changed", stdout=out)
-    assert "Formation: 133 lignes écrites" in out.getvalue()
-    assert ImportRun.objects.get(name="opendata").summary["written"]["Formation"] == 133
-
-    out = StringIO()
-    started = time.monotonic()
-    call_command("import_opendata", "--dir", str(root), "--if-changed", stdout=out)
-    assert time.monotonic() - started < 0.5
-    assert "à jour" in out.getvalue()
-
-    _append(root / "offre_formation_constat_2020" / "constat_2020.csv", "2020;0310017A;23830025214;12")
-    out = StringIO()
-    call_command("import_opendata", "--dir", str(root), "--if-changed", stdout=out)
-    assert "Import terminé" in out.getvalue()
-
-
-def test_command_explains_a_missing_directory(db, tmp_path):
-    with pytest.raises(CommandError, match="introuvable"):
-        call_command("import_opendata", "--dir", str(tmp_path / "absent"))
-
-
-def test_command_defaults_to_opendata_dir_setting(db, settings, tmp_path):
-    settings.OPENDATA_DIR = str(tmp_path)
-    with pytest.raises(CommandError, match="Fichiers indispensables absents"):
-        call_command("import_opendata")

@@ -5,7 +5,8 @@ import shutil
 
 import pytest
 
-from guidance.catalog.importers import is_up_to_date, run_import
+from guidance.opendata.checks import ImportRefused
+from guidance.opendata.pipeline import is_up_to_date, run_import
 from guidance.orientation.models import (
     AdmissionPressure,
     Commune,
@@ -83,10 +84,10 @@ def test_a_changed_orientation_file_is_seen_by_if_changed(db, fixture_dir, tmp_p
     assert not is_up_to_date(root)
 
 
-def test_a_missing_orientation_folder_is_skipped_and_said(db, fixture_dir, tmp_path):
+def test_a_missing_orientation_folder_refuses_the_import(imported, fixture_dir, tmp_path):
     root = _copy(fixture_dir, tmp_path)
     shutil.rmtree(root / "communes")
-    report = run_import(root)
-    assert report.rejected[("communes/communes.json", "fichier absent, étape sautée")] == 1
-    assert Commune.objects.count() == 0
-    assert JobTitle.objects.exists()
+    communes = Commune.objects.count()
+    with pytest.raises(ImportRefused, match="communes/communes.json : fichier absent"):
+        run_import(root)
+    assert Commune.objects.count() == communes > 0  # the communes of the previous import are still there

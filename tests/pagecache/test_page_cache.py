@@ -6,7 +6,7 @@ from urllib.parse import parse_qsl
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -79,10 +79,10 @@ def test_a_fragment_is_never_served_to_a_full_page_request_nor_the_reverse(clien
     assert [_state(r) for r in full] == [_state(r) for r in fragment] == ["miss", "hit"]
     assert full[1].content == full[0].content and fragment[1].content == fragment[0].content
     assert b"<html" in full[1].content and b"<html" not in fragment[1].content
-    # Another target, or a history restore (which needs the whole page), is another entry.
+    # Another fragment (the schools' list) is another entry; a history restore needs the whole page: it gets its entry.
     assert _state(client.get(formation_url, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="ecoles")) == "miss"
     restore = client.get(formation_url, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
-    assert _state(restore) == "miss" and b"<html" in restore.content
+    assert _state(restore) == "hit" and restore.content == full[0].content
 
 
 def test_an_import_makes_the_next_view_show_the_new_catalogue(client, formation_url):
@@ -251,16 +251,21 @@ def test_a_response_that_varies_on_the_cookie_or_is_marked_uncacheable_is_not_st
     assert _states_for(degraded) == ["", ""]
 
 
-def test_only_200_and_301_are_stored_and_not_for_a_request_with_a_session():
+def test_only_200_is_stored_and_not_for_a_request_with_a_session():
     @cache_page_view
     def missing(request):
         return HttpResponse("nope", status=404)
+
+    @cache_page_view
+    def moved(request):  # the many addresses of one page (case, spaces, old slugs) would each be an entry
+        return HttpResponsePermanentRedirect("/there/")
 
     @cache_page_view
     def fine(request):
         return HttpResponse("hello")
 
     assert _states_for(missing) == ["", ""]
+    assert _states_for(moved) == ["", ""]
     assert _states_for(fine, HTTP_COOKIE="sessionid=abc") == ["", ""]
     assert _states_for(fine) == ["miss", "hit"]
 
@@ -351,3 +356,66 @@ def test_a_cached_embed_and_badge_keep_their_own_framing_and_content_headers(cli
         assert second["Content-Type"] == first["Content-Type"] and second.content == first.content
     page = client.get(formation_url)
     assert page["X-Frame-Options"] == "DENY" and "frame-ancestors 'none'" in page["Content-Security-Policy"]
+
+
+# --- What a request's key is made of (guidance.pagecache.variant) ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "accepted"),
+    [
+        ("gzip", True),
+        ("GZIP", True),
+        ("br, gzip;q=0.8", True),
+        ("gzip; q=1.000", True),
+        ("x-gzip", True),
+        ("*", True),
+        ("gzip;q=0, *", False),
+        ("gzip;q=0.000", False),
+        ("", False),
+        ("br", False),
+        ("identity", False),
+        ("gzip;q=1.2.3", False),
+        ("gzip;q=.", False),
+        ("gzip;q=", False),
+        ("gzip;q=1.5", False),
+        ("gzip;q=-1", False),
+        ("gzip;q=nan", False),
+        ("gzip;q=0.1234", False),
+        ("gzip;q=1.2.3, *;q=0.5", False),  # gzip named: its own weight counts, even unreadable
+        (",,;;=,gzip;;", True),
+        (",,;;=,gzip;;q", False),
+    ],
+)
+def test_accept_encoding_is_read_leniently(header, accepted):
+    from guidance.pagecache.variant import accepts_gzip
+
+    assert accepts_gzip(RequestFactory().get("/", HTTP_ACCEPT_ENCODING=header)) is accepted
+
+
+def test_the_key_holds_the_views_decision_and_the_known_parameters_only():
+    from guidance.pagecache.middleware import page_key
+    from guidance.pagecache.variant import canonicalise
+
+    def key(query="", targets=frozenset(), params=frozenset({"q", "page"}), **headers):
+        request = RequestFactory().get(f"/bare/{query}", **headers)
+        canonicalise(request, params)
+        return page_key(request, "g", targets), request
+
+    page, _ = key()
+    assert key("?utm_source=x")[0] == page
+    assert key("?q=a&junk=1&q=b")[0] == key("?q=b")[0] != page
+    assert key("?page=2&q=b")[0] == key("?q=b&page=2")[0]
+    _, request = key("?page=2&junk=<b>&q=a&q=b")
+    assert request.GET.dict() == {"page": "2", "q": "b"} and request.META["QUERY_STRING"] == "page=2&q=b"
+    fragment, _ = key(HTTP_HX_REQUEST="true")
+    assert fragment != page
+    assert key(HTTP_HX_REQUEST="%74rue", HTTP_HX_REQUEST_URI_AUTOENCODED="true")[0] == fragment
+    assert key(HTTP_HX_REQUEST="%74rue")[0] == page  # not said to be encoded: not htmx, as the views read it
+    restore = {"HTTP_HX_REQUEST": "true", "HTTP_HX_HISTORY_RESTORE_REQUEST": "true"}
+    assert key(**restore)[0] == page
+    assert key(HTTP_HX_REQUEST="true", HTTP_HX_TARGET="anything")[0] == fragment  # the view has one fragment
+    ecoles = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "ecoles"}
+    assert key(targets=frozenset({"ecoles"}), **ecoles)[0] != fragment
+    encoded = {**ecoles, "HTTP_HX_TARGET": "%65coles", "HTTP_HX_TARGET_URI_AUTOENCODED": "true"}
+    assert key(targets=frozenset({"ecoles"}), **encoded)[0] == key(targets=frozenset({"ecoles"}), **ecoles)[0]

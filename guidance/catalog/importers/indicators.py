@@ -103,6 +103,18 @@ class IndicatorRow:
     values: dict[str, float | None] = field(default_factory=dict)
 
 
+DEPP_GLOB = "depp-*-etablissements-*.csv"
+
+
+def depp_width(path: Path) -> int | None:
+    """Cells of every row of a DEPP per-school file, from its name (None: not a DEPP file name)."""
+    match = _DEPP_NAME.search(path.name)
+    if not match:
+        return None
+    millesime, track = match.groups()
+    return 3 + (track == "pro") + len(_LAYOUTS.get((millesime, track), _LATER_LAYOUT))
+
+
 def _depp_rows(path: Path, report: Report) -> list[IndicatorRow]:
     match = _DEPP_NAME.search(path.name)
     if not match:
@@ -110,7 +122,7 @@ def _depp_rows(path: Path, report: Report) -> list[IndicatorRow]:
     millesime, track = match.groups()
     layout = _LAYOUTS.get((millesime, track), _LATER_LAYOUT)
     has_population = track == "pro"
-    expected = 3 + has_population + len(layout)
+    expected = depp_width(path)
     rows = []
     for number, cells in read_csv(path):
         cells = [cell.strip() for cell in cells]
@@ -171,7 +183,7 @@ def read_indicators(root: Path, report: Report) -> list[IndicatorRow]:
     """Every per-school row, DEPP files first (oldest millésime first), then the CFA dataset."""
     rows: list[IndicatorRow] = []
     folder = root / "inserjeunes_etablissements_depp"
-    for path in sorted(folder.glob("depp-*-etablissements-*.csv")):
+    for path in sorted(folder.glob(DEPP_GLOB)):
         rows += _depp_rows(path, report)
     cfa = root / "inserjeunes_cfa" / "fr-en-inserjeunes-cfa.csv"
     if cfa.exists():

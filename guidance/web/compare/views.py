@@ -16,6 +16,7 @@ from guidance.web.compare.forms import CompareForm
 from guidance.web.compare.rows import choice_rows
 from guidance.web.forms import require_valid
 from guidance.web.http import BadRequest
+from guidance.web.reuse.export import csv_response
 from guidance.web.shortlist import MAX_ITEMS, PairItem, compare_query, current_selection
 
 
@@ -85,9 +86,5 @@ def compare_page(
 def compare_csv(
     request: HttpRequest, _form: CompareForm, columns: list[compare.Column], region: Region | None
 ) -> HttpResponse:
-    """`;`-separated, UTF-8 with a BOM (spreadsheet software reads the accents right), one line per item and rate."""
-    response = HttpResponse(
-        "\ufeff" + compare_csv_text(columns, choice_rows(columns, region)), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="comparaison.csv"'
-    return response
+    """One line per item and rate, then its choice rows; written as every export is (`csv_response`)."""
+    return csv_response(compare_csv_text(columns, choice_rows(columns, region)), "comparaison.csv")

@@ -73,7 +73,7 @@ def _read(request: HttpRequest, cfd: str, form_class: type[FormationEmbedForm | 
     return formation, data, region, figures
 
 
-@cache_page_view
+@cache_page_view(params=FormationEmbedForm.base_fields)
 @embeddable()
 def formation_embed(request: HttpRequest, cfd: str) -> HttpResponse:
     formation, data, region, figures = _read(request, cfd, FormationEmbedForm)
@@ -90,7 +90,7 @@ def formation_embed(request: HttpRequest, cfd: str) -> HttpResponse:
     return render(request, "embeds/figures.html", context)
 
 
-@cache_page_view
+@cache_page_view(params=FormationBadgeForm.base_fields)
 @embeddable(badge=True)
 def formation_badge(request: HttpRequest, cfd: str) -> HttpResponse:
     formation, data, region, figures = _read(request, cfd, FormationBadgeForm)
@@ -124,7 +124,7 @@ def blocks(formation: Formation, figures: FormationFigures, offer_rows) -> list[
     return numbered(found)
 
 
-@cache_page_view
+@cache_page_view(params=FormationPageForm.base_fields)
 @require_safe
 def formation_export(request: HttpRequest, cfd: str, format: str) -> HttpResponse:
     """`export.json` / `export.csv`: the figures of `/formations/<cfd>/` for the same query string."""

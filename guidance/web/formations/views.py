@@ -42,7 +42,7 @@ LEVEL_SHORTCUTS = (
 )
 
 
-@cache_page_view
+@cache_page_view(params=FormationSearchForm.base_fields)
 @page_or_fragment
 def search(request: HttpRequest) -> HttpResponse:
     form = FormationSearchForm(request.GET)
@@ -105,7 +105,6 @@ def _redirect_canonical(request: HttpRequest, cfd: str) -> HttpResponsePermanent
     return HttpResponsePermanentRedirect(_canonical(cfd) + (f"?{query}" if query else ""))
 
 
-@cache_page_view
 @require_safe
 def formation_redirect(request: HttpRequest, cfd: str, rest: str = "") -> HttpResponse:
     """Old or decorated addresses (`/formations/<cfd>/<slug>/`, lower-case CFD) → the canonical page."""
@@ -114,7 +113,8 @@ def formation_redirect(request: HttpRequest, cfd: str, rest: str = "") -> HttpRe
     return _redirect_canonical(request, cert.code)
 
 
-@cache_page_view
+# The schools' list is a fragment of its own (`HX-Target: ecoles`); any other target gets the devenir.
+@cache_page_view(params=FormationPageForm.base_fields, targets=("ecoles",))
 @page_or_fragment
 def formation(request: HtmxRequest, cfd: str) -> HttpResponse:
     cert = code_or_404(parse_cfd, cfd)

@@ -45,7 +45,7 @@ DIPLOMA_ORDER = (
 )
 
 
-@cache_page_view
+@cache_page_view(params=HomeSearchForm.base_fields)
 @page_or_fragment
 def home(request: HttpRequest) -> HttpResponse:
     form = HomeSearchForm(request.GET)

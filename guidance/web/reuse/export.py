@@ -150,17 +150,35 @@ def extra_line(block: Block, key: str, *, value: int | None, millesime: str, sou
             millesime, "", source, reason)  # fmt: skip
 
 
+# OWASP's rule against CSV injection: a cell starting with one of these is read as a formula by spreadsheet software
+# (`=HYPERLINK(…)`, `@SUM(…)`, `+cmd|…`, a tab or CR before any of them).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A text cell that would start a formula gets a leading `'` (shown as text, the value otherwise intact). Our
+    own numbers stay numbers: they are computed, never taken from a source's text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def csv_text(blocks: Sequence[Block], after: Callable[[Block], Iterable[tuple]] | None = None) -> str:
     """`;`-separated text, one line per block and rate (the view adds the BOM spreadsheet software needs), then
-    the lines `after(block)` gives about that block, if any."""
+    the lines `after(block)` gives about that block, if any. Every CSV export of the site is written here, every
+    cell through `spreadsheet_safe`."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
+
+    def write(line: Iterable[object]) -> None:
+        writer.writerow([spreadsheet_safe(value) for value in line])
+
+    write(CSV_HEADER)
     for block in blocks:
         for key, _label in ROWS:
-            writer.writerow(_line(block, key))
-        if after is not None:
-            writer.writerows(after(block))
+            write(_line(block, key))
+        for line in after(block) if after is not None else ():
+            write(line)
     return buffer.getvalue()
 
 

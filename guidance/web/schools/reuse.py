@@ -57,7 +57,7 @@ def _place(school: School) -> str:
     return f"{school.display_name} ({school.town})" if school.town else school.display_name
 
 
-@cache_page_view
+@cache_page_view(params=EmbedForm.base_fields)
 @embeddable()
 def school_formation_embed(request: HttpRequest, uai: str, cfd: str) -> HttpResponse:
     school, formation, data, blocks = _read_pair(request, uai, cfd, EmbedForm)
@@ -73,7 +73,7 @@ def school_formation_embed(request: HttpRequest, uai: str, cfd: str) -> HttpResp
     return render(request, "embeds/figures.html", context)
 
 
-@cache_page_view
+@cache_page_view(params=BadgeForm.base_fields)
 @embeddable(badge=True)
 def school_formation_badge(request: HttpRequest, uai: str, cfd: str) -> HttpResponse:
     school, formation, data, blocks = _read_pair(request, uai, cfd, BadgeForm)
@@ -99,7 +99,7 @@ def _answer(
     return response
 
 
-@cache_page_view
+@cache_page_view(params=VoieForm.base_fields)
 @require_safe
 def school_formation_export(request: HttpRequest, uai: str, cfd: str, format: str) -> HttpResponse:
     """`export.json` / `export.csv` of `/etablissements/<uai>/formations/<cfd>/`: every panel, in the page's order."""
@@ -119,7 +119,7 @@ def school_formation_export(request: HttpRequest, uai: str, cfd: str, format: st
     )
 
 
-@cache_page_view
+@cache_page_view(params=VoieForm.base_fields)
 @require_safe
 def school_export(request: HttpRequest, uai: str, format: str) -> HttpResponse:
     """`export.json` / `export.csv` of `/etablissements/<uai>/`: the DEPP indicators, then every training's figure."""

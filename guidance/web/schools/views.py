@@ -35,7 +35,7 @@ def school_or_404(code: Uai) -> School:
     return school
 
 
-@cache_page_view
+@cache_page_view(params=SchoolSearchForm.base_fields)
 @page_or_fragment
 def school_search(request: HttpRequest) -> HttpResponse:
     form = SchoolSearchForm(request.GET, kind_choices=kind_choices())
@@ -81,7 +81,7 @@ def school_figures(school: School, voie: str = ""):
     return all_offers, offer_rows(school, shown), indicator_rows(school.indicators.all())
 
 
-@cache_page_view
+@cache_page_view(params=VoieForm.base_fields)
 @page_or_fragment
 def school_detail(request: HttpRequest, uai: str) -> HttpResponse:
     code = code_or_404(parse_uai, uai)
@@ -128,7 +128,7 @@ def pair_or_404(uai: str, cfd: str) -> tuple[School, Formation]:
     return school, formation
 
 
-@cache_page_view
+@cache_page_view(params=VoieForm.base_fields)
 @page_or_fragment
 def school_formation(request: HttpRequest, uai: str, cfd: str) -> HttpResponse:
     code = code_or_404(parse_uai, uai)

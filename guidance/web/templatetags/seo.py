@@ -8,6 +8,8 @@ decode back to the same characters.
 import json
 
 from django import template
+from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import SafeString, mark_safe
 
@@ -25,8 +27,18 @@ def json_ld(data: object) -> SafeString:
 
 @register.simple_tag(takes_context=True)
 def absolute_url(context, path: str = "") -> str:
-    """`path` (default: the current path, without query string) as an absolute URL of this site."""
-    request = context["request"]
-    path = path or request.path
+    """`path` (default: the current path, without query string) as an absolute URL of this site: on the host asked
+    when it is one we serve, else on `SITE_URL` (the 400 page of a disallowed Host renders this tag too)."""
+    request = context.get("request")
+    path = path or (request.path if request is not None else "/")
     # Built by hand rather than with build_absolute_uri(): a path like `//other.host/` must stay a path.
-    return f"{request.scheme}://{request.get_host()}/{path.lstrip('/')}"
+    return f"{_origin(request)}/{path.lstrip('/')}"
+
+
+def _origin(request) -> str:
+    if request is not None:
+        try:
+            return f"{request.scheme}://{request.get_host()}"
+        except DisallowedHost:
+            pass
+    return settings.SITE_URL.rstrip("/")

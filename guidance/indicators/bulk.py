@@ -43,10 +43,12 @@ from django.utils import timezone
 
 from guidance.indicators import parsed, singleflight, store
 from guidance.indicators.questions import Question, QuestionKind
-from guidance.inserjeunes.client import API_PREFIX, Fetched, InserJeunesClient, get_client
+from guidance.indicators.upstream import get_client
+from guidance.inserjeunes.client import Fetched, InserJeunesClient
 from guidance.inserjeunes.codes import CodeKind, InvalidCode, Millesime, parse_millesime
 from guidance.inserjeunes.errors import BadRequest, InserJeunesError, NotFound, Unauthorized, Unavailable
 from guidance.inserjeunes.results import SMALL_COHORT_THRESHOLD
+from guidance.inserjeunes.routes import API_PREFIX
 from guidance.pagecache import generations
 
 logger = logging.getLogger("guidance.indicators")

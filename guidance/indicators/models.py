@@ -16,9 +16,6 @@ class CacheEntryQuerySet(models.QuerySet):
     def fetched_before(self, moment):
         return self.filter(fetched_at__lt=moment)
 
-    def of_millesime(self, millesime: str):
-        return self.filter(millesime=millesime)
-
 
 class CacheEntry(models.Model):
     key = models.CharField(max_length=1000, unique=True)  # path + sorted query string, never a secret

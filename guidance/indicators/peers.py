@@ -2,8 +2,10 @@
 
 Public interface:
 - `regional_peers(region, millesime) -> tuple[PeerFigure, ...] | None`: every certification of a region with its
-  own figures, from the API's authenticated list route `/regionales/{region}` (a few paginated calls; the offline
-  replica serves the same route), kept in Django's cache for a day. None when the API does not answer.
+  own figures, from the API's authenticated list route `/regionales/{region}` (a few pages, asked through the
+  indicators service like any figure: database cache, stale-if-error, single flight, circuit breaker, the page's
+  deadline, and the page kept out of the page cache when they are unavailable). The compact peer list is kept in
+  Django's cache for an hour when every page was fresh. None when the figures are unavailable.
 - `position(value, peer_values) -> Position`: pure: how many peers are lower, equal, higher.
 - `position_for(code, region, voie, millesime, measure) -> PositionReading | None`: the sentence a page shows;
   `no_position_reason(...)` says in French why there is none.
@@ -17,17 +19,24 @@ Only a certification's own figures count (`donnee_source.type == "self"`): the A
 the figures of its former code, which would count the same learners twice.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.cache import cache
 
+from guidance.catalog.models import Formation
 from guidance.catalog.text import DIPLOMA_TYPES
-from guidance.inserjeunes.errors import InserJeunesError
+from guidance.indicators import service
+from guidance.indicators.questions import IndicatorResult, Question
+from guidance.inserjeunes.codes import InvalidCode, parse_millesime, parse_region
+from guidance.inserjeunes.results import RegionalFigures, RegionalList
 from guidance.inserjeunes.territories import REGIONS
 
 MIN_PEERS = 10  # fewer peers with a figure than this: no position is said (a rank among 4 says nothing)
 MIN_COHORT = 20  # the API's own threshold: below 20 final-year learners it publishes no rate
-CACHE_TTL = 86_400  # a day: the figures change once a year (new millésime in December)
+CACHE_TTL = 3_600  # the compact list; its source pages stay in the service's cache (INSERJEUNES_CACHE_TTL)
+PAGE_SIZE = 500  # items per list page (~400 KB): a region's list is 1 to 4 pages
+MAX_PAGES = 40  # a list announcing more pages than this is not read (it would hold a page for nothing)
 MAX_ALTERNATIVES = 5
 SOURCE = "InserJeunes (MENJ-DEPP, DARES)"
 MEASURES = {
@@ -60,65 +69,80 @@ def _check(measure: str, voie: str) -> None:
         raise ValueError(f"unknown voie {voie!r}")
 
 
-def _whole(value) -> int | None:
+def _whole(value: float | None) -> int | None:
     return None if value is None else int(value)
+
+
+def _pages(results: Iterable[IndicatorResult]) -> list[RegionalList] | None:
+    """The list pages of `results`, None when one of them is unavailable."""
+    pages = [r.figures for r in results if r.ok and isinstance(r.figures, RegionalList)]
+    return pages if all(r.ok for r in results) else None
+
+
+def _peer(item: RegionalFigures) -> PeerFigure:
+    return PeerFigure(
+        code=item.code_certification,
+        cfd=item.code_formation_diplome or "",
+        filiere=item.filiere,
+        diploma_type=item.diplome.libelle if item.diplome else "",
+        label=item.libelle,
+        nb_annee_term=_whole(item.nb_annee_term),
+        taux_en_emploi_6_mois=_whole(item.taux_en_emploi_6_mois),
+        taux_en_formation=_whole(item.taux_en_formation),
+    )
 
 
 def regional_peers(region: str, millesime: str) -> tuple[PeerFigure, ...] | None:
     """Every certification of `region` (INSEE code) with its own figures for `millesime`; None when unavailable."""
-    from guidance.inserjeunes.client import get_client
-    from guidance.inserjeunes.codes import InvalidCode, parse_millesime, parse_region
-
     try:
         region_code, period = parse_region(region), parse_millesime(millesime)
     except InvalidCode:
         return None
     key = f"indicators:peers:{region_code.code}:{period}"
-    cached = cache.get(key)
+    cached: tuple[PeerFigure, ...] | None = cache.get(key)
     if cached is not None:
         return cached
-    try:
-        items = list(get_client().iter_regionales(region=region_code, millesimes=[period]))
-    except InserJeunesError:
+    first = service.get(Question.regional_list(region_code, period, page_size=PAGE_SIZE))
+    pages = _pages([first])
+    if not pages or pages[0].nombre_de_page > MAX_PAGES:
+        return None
+    rest = [
+        Question.regional_list(region_code, period, page=number, page_size=PAGE_SIZE)
+        for number in range(2, pages[0].nombre_de_page + 1)
+    ]
+    results = [first, *service.get_many(rest)] if rest else [first]
+    pages = _pages(results)
+    if pages is None:
         return None
     figures = tuple(
-        PeerFigure(
-            code=item.code_certification,
-            cfd=item.code_formation_diplome or "",
-            filiere=item.filiere,
-            diploma_type=item.diplome.libelle if item.diplome else "",
-            label=item.libelle,
-            nb_annee_term=_whole(item.nb_annee_term),
-            taux_en_emploi_6_mois=_whole(item.taux_en_emploi_6_mois),
-            taux_en_formation=_whole(item.taux_en_formation),
-        )
-        for item in items
+        _peer(item)
+        for page in pages
+        for item in page.items
         if item.millesime == str(period) and (item.donnee_source is None or item.donnee_source.type == "self")
     )
-    cache.set(key, figures, CACHE_TTL)
+    if not any(r.is_stale for r in results):  # stale pages are being refreshed: ask the service again next time
+        cache.set(key, figures, CACHE_TTL)
     return figures
 
 
 def latest_millesime(region: str) -> str | None:
     """The newest regional period the list route holds for `region` (its default when no millésime is asked: one
-    item of one page is enough), cached a day; None when the API does not answer or has nothing there."""
-    from guidance.inserjeunes.client import get_client
-    from guidance.inserjeunes.codes import InvalidCode, parse_region
-
+    item of one page is enough); None when the figures are unavailable or there are none there."""
     try:
         region_code = parse_region(region)
     except InvalidCode:
         return None
     key = f"indicators:peers:latest:{region_code.code}"
-    cached = cache.get(key)
+    cached: str | None = cache.get(key)
     if cached is not None:
         return cached or None
-    try:
-        first = next(iter(get_client().iter_regionales(region=region_code, page_size=1)), None)
-    except InserJeunesError:
+    result = service.get(Question.regional_list(region_code, page_size=1))
+    pages = _pages([result])
+    if pages is None:
         return None
-    value = first.millesime if first is not None else ""
-    cache.set(key, value, CACHE_TTL)
+    value = pages[0].items[0].millesime if pages[0].items else ""
+    if not result.is_stale:
+        cache.set(key, value, CACHE_TTL)
     return value or None
 
 
@@ -290,8 +314,6 @@ def alternatives(
 ) -> Alternatives:
     """Up to 5 formations of the same NSF field and level whose regional figure (same millésime, voie, measure
     and denominator) is higher than `formation`'s, each with a cohort of at least `MIN_COHORT` learners."""
-    from guidance.catalog.models import Formation
-
     _check(measure, voie)
     by_code = _by_code(region, voie, millesime)
     if by_code is None:

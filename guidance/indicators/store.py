@@ -21,8 +21,9 @@ from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from guidance.indicators.models import CacheEntry
-from guidance.inserjeunes.client import Fetched, UpstreamRequest
+from guidance.inserjeunes.client import Fetched
 from guidance.inserjeunes.errors import InserJeunesError, NotFound
+from guidance.inserjeunes.routes import UpstreamRequest
 
 logger = logging.getLogger("guidance.indicators")
 

@@ -378,14 +378,10 @@ def get_default_app() -> ReplicaApp:
             if _default_app is None:
                 from django.conf import settings
 
-                credentials = {}
-                if settings.INSERJEUNES_API_USERNAME and settings.INSERJEUNES_API_PASSWORD:
-                    credentials[settings.INSERJEUNES_API_USERNAME] = settings.INSERJEUNES_API_PASSWORD
                 _default_app = create_app(
                     load_dataset(settings.OPENDATA_DIR),
                     api_key=settings.REPLICA_API_KEY or None,
                     faults=FaultConfig.from_env(),
-                    credentials=credentials,
                     openapi_file=service_routes.default_openapi_file(settings.OPENDATA_DIR),
                 )
     return _default_app

@@ -263,11 +263,12 @@ def filiere_record(dataset: Dataset, stats: list[Stat], millesime: str) -> dict:
             if value is not None:
                 totals[index] = (totals[index] or 0) + value
     record.update(aggregate_stats(totals))
-    # A closing date only when the certifications share one; closed or not only when they share one CFD.
-    dates = {closed_on for code in codes if (closed_on := dataset.date_fermeture_of(code))}
-    if len(dates) == 1:
-        record["date_fermeture"] = iso_date(next(iter(dates)))
+    # Closing information only for the certifications of one CFD (a date when they share one), never for several
+    # CFDs asked together: upstream's tests ("on n'obtient pas les informations de fermeture", aggregated filières).
     if len(cfds) == 1:
+        dates = {closed_on for code in codes if (closed_on := dataset.date_fermeture_of(code))}
+        if len(dates) == 1:
+            record["date_fermeture"] = iso_date(next(iter(dates)))
         record["formation_fermee"] = len(dates) == 1 and next(iter(dates)) < date.today()
     return mask_small_cohort(record, unknown_is_small=True)
 

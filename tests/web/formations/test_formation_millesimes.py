@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 
 from guidance.catalog.models import Formation
-from guidance.inserjeunes.client import reset_client
+from guidance.indicators.upstream import reset_client
 from tests.conftest import BASE_URL, HTMX
 from tests.factories import make_formation
 from tests.inserjeunes.conftest import payload

@@ -5,7 +5,8 @@ the voie scolaire, CFD for apprentissage), regional ones in each region where it
 each offer: the figures of its certification in its school. Bounded concurrency and rate; resumable (fresh cache
 entries are skipped, so a second run goes on where the first stopped); a summary at the end.
 
-With a key (or a login) configured, or `--lists`, the authenticated list routes answer first, hundreds of figures per
+When the list routes answer us (through a gateway, or directly with a key; `--lists` / `--no-lists` to choose), the
+authenticated list routes answer first, hundreds of figures per
 call (`guidance.indicators.bulk`: which questions a list item may answer); what they do not cover goes on through
 the per-question path. One token bucket (`--rate`, calls per minute) paces list pages and single calls alike.
 """
@@ -15,13 +16,12 @@ import time
 from collections import Counter
 from contextlib import contextmanager
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from tqdm import tqdm
 
 from guidance.catalog.models import Formation, Mef, Offer
-from guidance.indicators import bulk, service
+from guidance.indicators import bulk, service, upstream
 from guidance.indicators.circuit import breaker
 from guidance.indicators.models import CacheEntry
 from guidance.inserjeunes.codes import InvalidCode, parse_region, parse_uai
@@ -105,7 +105,7 @@ class Command(BaseCommand):
         if options["rate"] <= 0 or options["batch_size"] < 1 or options["page_size"] < 1 or options["retries"] < 0:
             raise CommandError("--rate, --batch-size et --page-size doivent être positifs, --retries aussi")
         if options["lists"] is None:  # the lists need credentials: used by default when some are configured
-            options["lists"] = bool(settings.INSERJEUNES_API_KEY or settings.INSERJEUNES_API_USERNAME)
+            options["lists"] = upstream.lists_available()
 
         questions = formation_questions(kinds, options["all_regions"])
         if "school" in kinds:

@@ -271,7 +271,7 @@ class InserJeunesClient:
         if self._gateway:
             values += [self._gateway.client_secret, self._gateway.api_key]
         if self._tokens:
-            values.append(self._tokens.current() or "")
+            values += self._tokens.recent()
         return [value for value in values if value]
 
     # --- the gateway's token ---------------------------------------------------------------------------------

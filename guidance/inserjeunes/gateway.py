@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -78,6 +79,7 @@ class TokenCache:
         self._state = threading.Lock()
         self._fetching = threading.Lock()  # one token request at a time
         self._token: str | None = None
+        self._issued: deque[str] = deque(maxlen=8)  # the last tokens: an echo of a dropped one is redacted too
         self._renew_at = 0.0
         self._paused_until = float("-inf")
         self.requests = 0  # token requests sent by this process (the site's health page and tests read it)
@@ -110,6 +112,7 @@ class TokenCache:
                 raise
             with self._state:
                 self._token = issued.value
+                self._issued.append(issued.value)
                 self._renew_at = self._clock() + REFRESH_SHARE * issued.expires_in
             return issued.value
         finally:
@@ -121,7 +124,7 @@ class TokenCache:
             if self._token == token:
                 self._token = None
 
-    def current(self) -> str | None:
-        """The token held now, valid or not (errors are checked against it, so that none ever shows it)."""
+    def recent(self) -> list[str]:
+        """The last tokens received (errors are checked against them, so that none ever shows one)."""
         with self._state:
-            return self._token
+            return list(self._issued)

@@ -13,10 +13,10 @@ from django.utils import timezone
 from guidance.catalog.importers import run_import
 from guidance.catalog.models import Formation, Mef, Offer, School, Voie
 from guidance.indicators import bulk
+from guidance.indicators import upstream as upstream_module
 from guidance.indicators.management.commands.indicators_warm import formation_questions, offer_questions
 from guidance.indicators.models import CacheEntry
 from guidance.indicators.service import Question
-from guidance.indicators import upstream as upstream_module
 from guidance.indicators.upstream import REPLICA_ORIGIN
 from guidance.inserjeunes.client import Fetched, InserJeunesClient
 from guidance.inserjeunes.codes import (

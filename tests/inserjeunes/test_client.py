@@ -5,7 +5,6 @@ import httpx
 import pytest
 
 from guidance.inserjeunes.client import default_user_agent
-from guidance.inserjeunes.routes import filieres_request, national_request, regional_request, school_request
 from guidance.inserjeunes.codes import parse_certification, parse_millesime, parse_region, parse_uai
 from guidance.inserjeunes.errors import (
     BadRequest,
@@ -22,7 +21,8 @@ from guidance.inserjeunes.results import (
     SchoolFigures,
     UaiType,
 )
-from tests.inserjeunes.conftest import API_KEY, BASE_URL, payload
+from guidance.inserjeunes.routes import filieres_request, national_request, regional_request, school_request
+from tests.inserjeunes.conftest import API_KEY, payload
 
 CFD = parse_certification("CFD:40031212")
 MEF = parse_certification("23830031212")

@@ -236,7 +236,6 @@ class TestTerritoriesAsTheApiKnowsThem:
         assert {code: data["nom"] for code, data in self.upstream_regions().items()} == REGIONS
 
 
-
 @pytest.mark.parametrize(
     ("value", "expected"),
     [

@@ -96,9 +96,7 @@ def test_shares_that_round_above_100_are_clamped_in_the_drawing_but_not_in_the_t
 
 
 def test_small_cohort_hides_rates_and_salaries_and_keeps_the_cohort_size():
-    small = parse_certification(
-        _small(12, salaire_12_mois_q2=1500)
-    )
+    small = parse_certification(_small(12, salaire_12_mois_q2=1500))
 
     panel = presenters.present(_result(small, Absence.SMALL_COHORT), scope="France", scope_kind="france")
 

@@ -258,7 +258,9 @@ def _fetch_all(
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
     late = Unavailable(UnavailableCause.TIMEOUT, "page deadline passed")
-    return {key: future.result() if future.done() else late for key, future in futures.items()}
+    return {
+        key: late if future.cancelled() or not future.done() else future.result() for key, future in futures.items()
+    }
 
 
 def _read_entry(request: UpstreamRequest, entry: CacheEntry) -> parsed.Memoised:

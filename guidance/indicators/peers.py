@@ -59,7 +59,8 @@ class PeerFigure:
     taux_en_formation: int | None
 
     def value(self, measure: str) -> int | None:
-        return getattr(self, measure)
+        """The figure of `measure` (a key of `MEASURES`)."""
+        return self.taux_en_formation if measure == "taux_en_formation" else self.taux_en_emploi_6_mois
 
 
 def _check(measure: str, voie: str) -> None:
@@ -158,7 +159,7 @@ class Position:
         return self.lower + self.equal + self.higher
 
 
-def position(value: int, peer_values) -> Position:
+def position(value: int, peer_values: Iterable[int | None]) -> Position:
     """Where `value` stands among `peer_values` (the figure itself left out by the caller); None values ignored."""
     values = [v for v in peer_values if v is not None]
     return Position(
@@ -219,7 +220,7 @@ def _count(count: int, what: str) -> str:
     return f"{count} {'a' if count == 1 else 'ont'} {what}"
 
 
-def _same_group(figures, figure: PeerFigure) -> list[PeerFigure]:
+def _same_group(figures: Iterable[PeerFigure], figure: PeerFigure) -> list[PeerFigure]:
     return [
         f for f in figures if f.filiere == figure.filiere and f.diploma_type == figure.diploma_type and f is not figure
     ]
@@ -236,12 +237,13 @@ def position_for(
         return None
     filiere = _FILIERES[voie]
     own = next((f for f in figures if f.code == code and f.filiere == filiere), None)
-    if own is None or own.value(measure) is None:
+    own_value = own.value(measure) if own is not None else None
+    if own is None or own_value is None:
         return None
-    values = [f.value(measure) for f in _same_group(figures, own) if f.value(measure) is not None]
+    values = [v for f in _same_group(figures, own) if (v := f.value(measure)) is not None]
     if len(values) < MIN_PEERS:
         return None
-    return PositionReading(own, measure, position(own.value(measure), values), region, voie, millesime)
+    return PositionReading(own, measure, position(own_value, values), region, voie, millesime)
 
 
 def no_position_reason(
@@ -264,7 +266,7 @@ def no_position_reason(
     return ""
 
 
-def _figure_of(formation, by_code: dict[str, PeerFigure], voie: str, measure: str) -> PeerFigure | None:
+def _figure_of(formation: Formation, by_code: dict[str, PeerFigure], voie: str, measure: str) -> PeerFigure | None:
     """The formation's figure in `voie`: its CFD in apprentissage, its final-year MEFSTAT11 with the largest
     cohort among those with the figure in the voie scolaire."""
     codes = [cert.code for kind, cert in formation.certifications() if kind == voie]
@@ -281,12 +283,17 @@ def _by_code(region: str, voie: str, millesime: str) -> dict[str, PeerFigure] | 
 
 @dataclass(frozen=True, slots=True)
 class RankedFormation:
-    formation: object
+    formation: Formation
     figure: PeerFigure | None  # None: no regional figure in that voie and millésime
 
 
 def sort_by_outcome(
-    formations, region: str, voie: str, millesime: str, measure: str = "taux_en_emploi_6_mois", minimum=None
+    formations: Iterable[Formation],
+    region: str,
+    voie: str,
+    millesime: str,
+    measure: str = "taux_en_emploi_6_mois",
+    minimum: int | None = None,
 ) -> list[RankedFormation]:
     """`formations` by their regional figure, highest first, those without a figure last (in their given order);
     with `minimum`, only those whose figure is at least `minimum`. [] only when `formations` is empty; when the
@@ -294,11 +301,12 @@ def sort_by_outcome(
     _check(measure, voie)
     by_code = _by_code(region, voie, millesime) or {}
     ranked = [RankedFormation(f, _figure_of(f, by_code, voie, measure)) for f in formations]
+    # (figure, cohort, rank) of those with a figure (`_figure_of` only gives figures that have the measure)
+    scored = [(r.figure.value(measure) or 0, r.figure.nb_annee_term or 0, r) for r in ranked if r.figure is not None]
     if minimum is not None:
-        ranked = [r for r in ranked if r.figure is not None and r.figure.value(measure) >= minimum]
-    with_figures = sorted(
-        (r for r in ranked if r.figure), key=lambda r: (-r.figure.value(measure), -(r.figure.nb_annee_term or 0))
-    )
+        scored = [entry for entry in scored if entry[0] >= minimum]
+        ranked = []
+    with_figures = [r for _, _, r in sorted(scored, key=lambda entry: (-entry[0], -entry[1]))]
     return with_figures + [r for r in ranked if r.figure is None]
 
 
@@ -310,7 +318,7 @@ class Alternatives:
 
 
 def alternatives(
-    formation, region: str, voie: str, millesime: str, measure: str = "taux_en_emploi_6_mois"
+    formation: Formation, region: str, voie: str, millesime: str, measure: str = "taux_en_emploi_6_mois"
 ) -> Alternatives:
     """Up to 5 formations of the same NSF field and level whose regional figure (same millésime, voie, measure
     and denominator) is higher than `formation`'s, each with a cohort of at least `MIN_COHORT` learners."""
@@ -319,7 +327,8 @@ def alternatives(
     if by_code is None:
         return Alternatives((), None, "Les chiffres régionaux ne sont pas disponibles pour le moment.")
     own = _figure_of(formation, by_code, voie, measure)
-    if own is None:
+    own_value = own.value(measure) if own is not None else None
+    if own is None or own_value is None:
         return Alternatives((), None, "Cette formation n’a pas de chiffre publié dans cette région et cette voie.")
     if not formation.field_code or not formation.level:
         return Alternatives((), own, "Le domaine ou le niveau de cette formation n’est pas connu.")
@@ -333,7 +342,7 @@ def alternatives(
         for r in sort_by_outcome(same, region, voie, millesime, measure)
         if r.figure is not None
         and (r.figure.nb_annee_term or 0) >= MIN_COHORT
-        and r.figure.value(measure) > own.value(measure)
+        and (r.figure.value(measure) or 0) > own_value
     ]
     if not better:
         return Alternatives((), own, "Aucune formation du même domaine et du même niveau n’a un chiffre plus haut ici.")

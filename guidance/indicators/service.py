@@ -43,7 +43,6 @@ from guidance.indicators.questions import (  # noqa: F401 (re-exported: the serv
     Absence,
     IndicatorResult,
     Question,
-    QuestionKind,
 )
 from guidance.indicators.refresher import Refresher
 from guidance.indicators.store import Outcome
@@ -61,7 +60,7 @@ from guidance.inserjeunes.errors import (
     no_figures_from_body,
 )
 from guidance.inserjeunes.results import CertificationFigures, Figures
-from guidance.inserjeunes.routes import UpstreamRequest
+from guidance.inserjeunes.routes import QuestionKind, UpstreamRequest
 from guidance.pagecache import generations, markers
 
 logger = logging.getLogger("guidance.indicators")

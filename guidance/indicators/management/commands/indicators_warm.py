@@ -14,9 +14,11 @@ the per-question path. One token bucket (`--rate`, calls per minute) paces list 
 import logging
 import time
 from collections import Counter
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -71,7 +73,7 @@ def offer_questions() -> list[service.Question]:
 class Command(BaseCommand):
     help = "Remplit le cache des chiffres InserJeunes pour toutes les formations et offres du catalogue."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--kinds", default=",".join(KINDS), help=f"Questions à préparer, parmi {', '.join(KINDS)} (séparées par ,)."
         )
@@ -98,7 +100,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-progress", action="store_true", help="Sans barre de progression.")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: object, **options: Any) -> None:
         kinds = {k.strip() for k in options["kinds"].split(",") if k.strip()}
         if not kinds or not kinds <= set(KINDS):
             raise CommandError(f"--kinds: choisir parmi {', '.join(KINDS)}")
@@ -122,14 +124,18 @@ class Command(BaseCommand):
             if options["lists"]:
                 questions = self._from_lists(questions, options, limiter, summary)
             self._warm(questions, options, limiter, summary)
-        summary["durée (s)"] = round(time.monotonic() - started, 1)
         self.stdout.write(f"{total} question(s)")
         for label, count in sorted(summary.items()):
             if count:
                 self.stdout.write(f"  {label} : {count}")
+        self.stdout.write(f"  durée (s) : {time.monotonic() - started:.1f}")
 
     def _from_lists(
-        self, questions: list[service.Question], options: dict, limiter: bulk.RateLimiter, summary: Counter
+        self,
+        questions: list[service.Question],
+        options: dict[str, Any],
+        limiter: bulk.RateLimiter,
+        summary: Counter[str],
     ) -> list[service.Question]:
         """Store what the list routes answer; returns the questions left to `_warm` (fresh ones included, so they
         are counted as already cached there)."""
@@ -162,7 +168,11 @@ class Command(BaseCommand):
         return [q for q in questions if q.cache_key not in covered]
 
     def _warm(
-        self, questions: list[service.Question], options: dict, limiter: bulk.RateLimiter, summary: Counter
+        self,
+        questions: list[service.Question],
+        options: dict[str, Any],
+        limiter: bulk.RateLimiter,
+        summary: Counter[str],
     ) -> None:
         previous_mode = service.refresher.mode
         service.refresher.mode = "inline"  # expired entries are refreshed now, not in a background thread
@@ -197,7 +207,7 @@ def _fresh_keys(keys: list[str]) -> set[str]:
 
 
 @contextmanager
-def _quiet_calls(quiet: bool):
+def _quiet_calls(quiet: bool) -> Iterator[None]:
     """Below verbosity 2 the progress bar says enough: one log line per upstream call would drown it."""
     loggers = [logging.getLogger(name) for name in ("guidance.inserjeunes", "httpx")]
     levels = [logger.level for logger in loggers]
@@ -212,7 +222,7 @@ def _quiet_calls(quiet: bool):
 
 
 def _outcome(result: service.IndicatorResult) -> str:
-    if result.ok:
+    if result.ok or result.absence is None:
         return "chiffres obtenus"
     return {
         service.Absence.SMALL_COHORT: "moins de 20 jeunes",

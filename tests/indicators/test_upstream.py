@@ -1,12 +1,16 @@
 """The composition point chooses the upstream: the real API through the gateway or directly, or the replica in
 process (behind its stand-in gateway by default); every client it builds shares the circuit breaker."""
 
+from io import StringIO
+
 import httpx
 import pytest
 import respx
+from django.core.management import call_command
 
 from guidance.indicators import upstream
 from guidance.indicators.circuit import breaker
+from guidance.indicators.models import CacheEntry
 from guidance.indicators.upstream import get_client, lists_available, reset_client
 from guidance.inserjeunes.codes import parse_certification, parse_region
 from guidance.inserjeunes.errors import Unavailable, UnavailableCause
@@ -95,3 +99,14 @@ def test_every_client_shares_the_circuit_breaker(settings):
             call()
         assert excinfo.value.cause is UnavailableCause.CIRCUIT_OPEN
     assert client.token_requests == 0  # not even a token was asked
+
+
+@pytest.mark.django_db
+def test_indicators_warm_goes_through_the_stand_in_gateway(settings, imported):
+    settings.INSERJEUNES_API_URL = ""
+    out = StringIO()
+    call_command("indicators_warm", "--no-progress", "--kinds", "national", "--limit", "20", stdout=out)
+    client = get_client()
+    assert client.mode == "gateway" and client.token_requests == 1
+    assert "listes : pages lues" in out.getvalue()  # the private list routes answered through it too
+    assert CacheEntry.objects.filter(status=200).exists()

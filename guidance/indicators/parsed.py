@@ -49,7 +49,8 @@ def size_of(value: object) -> int:
     if isinstance(value, (tuple, frozenset, list)):
         return sys.getsizeof(value) + sum(size_of(item) for item in value)
     if dataclasses.is_dataclass(value):
-        return sys.getsizeof(value) + sum(size_of(getattr(value, f.name)) for f in dataclasses.fields(value))
+        own = sys.getsizeof(value) + (sys.getsizeof(vars(value)) if hasattr(value, "__dict__") else 0)
+        return own + sum(size_of(getattr(value, f.name)) for f in dataclasses.fields(value))
     return sys.getsizeof(value)
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import http.client
 import os
-import random
 import subprocess
 import sys
 import tempfile

@@ -26,7 +26,7 @@ from django.core.cache import cache
 
 from guidance.catalog.models import Formation
 from guidance.catalog.text import DIPLOMA_TYPES
-from guidance.indicators import service
+from guidance.indicators import service, upstream
 from guidance.indicators.questions import IndicatorResult, Question
 from guidance.inserjeunes.codes import InvalidCode, parse_millesime, parse_region
 from guidance.inserjeunes.results import RegionalFigures, RegionalList
@@ -99,6 +99,8 @@ def regional_peers(region: str, millesime: str) -> tuple[PeerFigure, ...] | None
         region_code, period = parse_region(region), parse_millesime(millesime)
     except InvalidCode:
         return None
+    if not upstream.lists_available():  # a private route: without credentials, a refusal is all we would get
+        return None
     key = f"indicators:peers:{region_code.code}:{period}"
     cached: tuple[PeerFigure, ...] | None = cache.get(key)
     if cached is not None:
@@ -132,6 +134,8 @@ def latest_millesime(region: str) -> str | None:
     try:
         region_code = parse_region(region)
     except InvalidCode:
+        return None
+    if not upstream.lists_available():
         return None
     key = f"indicators:peers:latest:{region_code.code}"
     cached: str | None = cache.get(key)

@@ -34,6 +34,7 @@ from guidance.inserjeunes import parsing, results
 from guidance.inserjeunes.bounded import phase_timeout, read_body, time_left
 from guidance.inserjeunes.codes import Certification, Millesime, Region, Uai
 from guidance.inserjeunes.errors import (
+    Forbidden,
     InserJeunesError,
     Unauthorized,
     Unavailable,
@@ -199,13 +200,17 @@ class InserJeunesClient:
 
     def _guarded[T](self, route: str, call: Callable[[], T]) -> T:
         """`call()` behind the guard: refused at once while it is open; timeouts, connection errors, 5xx, bad JSON
-        and refused credentials count as failures, any other answer (a 404, a 400) as a success."""
+        and refused credentials count as failures, any other answer (a 404, a 400, a 403 on one route) as a
+        success."""
         if self._guard is None:
             return call()
         if not self._guard.allow():
             raise Unavailable(UnavailableCause.CIRCUIT_OPEN, route=route)
         try:
             result = call()
+        except Forbidden:  # an answer about this route: the upstream is up
+            self._guard.record_success()
+            raise
         except (Unavailable, Unauthorized):
             self._guard.record_failure()
             raise
@@ -253,8 +258,10 @@ class InserJeunesClient:
                 raise Unavailable(UnavailableCause.MALFORMED, "JSON object expected", route=path, status=200)
             return Fetched(body, answer.etag)
         said = self._redacted(_json_or_none(answer.body))
-        if answer.status in (401, 403):
-            raise Unauthorized(body_message(said, answer.status), route=path)
+        if answer.status == 403:
+            raise Forbidden(body_message(said, 403), route=path)
+        if answer.status == 401:
+            raise Unauthorized(body_message(said, 401), route=path)
         raise error_for_status(answer.status, said, route=path)
 
     def _redacted(self, body: object) -> object:

@@ -97,6 +97,15 @@ class Unauthorized(InserJeunesError):
         super().__init__(message, route=route, status=401)
 
 
+class Forbidden(Unauthorized):
+    """403: our credentials are good but this route is not open to them (a gateway subscription without the private
+    list routes). An answer about one route, not a sign the upstream is down: it never opens the circuit."""
+
+    def __init__(self, message: str = "", *, route: str = "") -> None:
+        super().__init__(message, route=route)
+        self.status = 403
+
+
 class Unavailable(InserJeunesError):
     """No answer now: timeout, connection error, 5xx, rate limit, bad or truncated JSON. Never cached."""
 

@@ -130,6 +130,13 @@ def test_peers_are_asked_through_the_service_once_then_served_from_its_caches(up
     assert peers.regional_peers("zz", MILLESIME) is None  # not a region: no call, no figures
 
 
+def test_without_access_to_the_private_lists_peers_are_not_asked(upstream_calls, settings):
+    settings.INSERJEUNES_API_URL, settings.INSERJEUNES_API_KEY = "https://self-hosted.test", ""  # direct, no key
+    reset_client()
+    assert peers.regional_peers(REGION, MILLESIME) is None and peers.latest_millesime(REGION) is None
+    assert upstream_calls == []
+
+
 def test_peers_answer_nothing_while_the_circuit_is_open_and_the_page_is_not_cached(upstream_calls, settings):
     settings.INSERJEUNES_CIRCUIT_FAILURES = 1
     breaker.record_failure()

@@ -13,7 +13,7 @@ import respx
 
 from guidance.inserjeunes.client import InserJeunesClient
 from guidance.inserjeunes.codes import parse_certification
-from guidance.inserjeunes.errors import Unauthorized, Unavailable, UnavailableCause
+from guidance.inserjeunes.errors import Forbidden, Unauthorized, Unavailable, UnavailableCause
 from guidance.inserjeunes.gateway import COOL_DOWN, GatewayCredentials, TokenRefused
 from guidance.inserjeunes.routes import national_request
 from tests.inserjeunes.conftest import payload
@@ -239,4 +239,34 @@ def test_the_direct_mode_sends_its_key_on_authenticated_routes_only():
     assert listing.calls.last.request.headers["x-api-key"] == "direct-key"
     assert "authorization" not in listing.calls.last.request.headers
     assert client.mode == "direct" and json.loads(listing.calls.last.response.content)
+    client.close()
+
+
+class RecordingGuard:
+    def __init__(self) -> None:
+        self.log: list[str] = []
+
+    def allow(self) -> bool:
+        return True
+
+    def record_success(self) -> None:
+        self.log.append("success")
+
+    def record_failure(self) -> None:
+        self.log.append("failure")
+
+
+def test_a_route_refused_with_403_is_forbidden_not_retried_and_no_sign_of_an_outage(gateway, clock):
+    guard = RecordingGuard()
+    client = InserJeunesClient(API, gateway=CREDENTIALS, user_agent="tests", clock=clock, guard=guard)
+    token = gateway.post("/auth/token").mock(side_effect=_tokens("tok", "other"))
+    listing = gateway.get(LIST).mock(return_value=httpx.Response(403, json={"error": "forbidden"}))
+    gateway.get(NATIONAL).mock(return_value=httpx.Response(503))
+
+    with pytest.raises(Forbidden):
+        list(client.iter_certifications())
+    with pytest.raises(Unavailable):
+        client.national(CFD)
+    assert (token.call_count, listing.call_count) == (1, 1)  # the token is good: not renewed for a 403
+    assert guard.log == ["success", "failure"]  # only the 503 counts against the upstream
     client.close()

@@ -1,7 +1,9 @@
 """The composition point chooses the upstream: the real API through the gateway or directly, or the replica in
 process (behind its stand-in gateway by default); every client it builds shares the circuit breaker."""
 
+import ast
 from io import StringIO
+from pathlib import Path
 
 import httpx
 import pytest
@@ -110,3 +112,29 @@ def test_indicators_warm_goes_through_the_stand_in_gateway(settings, imported):
     assert client.mode == "gateway" and client.token_requests == 1
     assert "listes : pages lues" in out.getvalue()  # the private list routes answered through it too
     assert CacheEntry.objects.filter(status=200).exists()
+
+
+def _imports(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+
+
+def test_only_the_composition_point_imports_the_replica_and_the_ground_floor_imports_nothing_above():
+    root = Path(__file__).resolve().parents[2] / "guidance"
+    replica_users = {
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if "replica" not in path.relative_to(root).parts[:1]
+        and any(name == "guidance.replica" or name.startswith("guidance.replica.") for name in _imports(path))
+    }
+    assert replica_users == {"indicators/upstream.py"}
+    above = ("guidance.indicators", "guidance.replica", "guidance.catalog", "guidance.web", "guidance.orientation")
+    ground = {
+        str(path.relative_to(root)): sorted(name for name in _imports(path) if name.startswith(above))
+        for path in (root / "inserjeunes").rglob("*.py")
+    }
+    assert {path: names for path, names in ground.items() if names} == {}

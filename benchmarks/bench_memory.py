@@ -109,6 +109,8 @@ def main() -> None:
     env = _env(os.environ.get("BENCH_MEMORY_DB", f"sqlite:///{work / 'catalog.sqlite3'}"), port)
     # One worker, never recycled during the run: its memory is what is measured.
     env.update(GUNICORN_WORKERS="1", GUNICORN_MAX_REQUESTS="0", GUNICORN_MAX_REQUESTS_JITTER="0")
+    # The replica's private lists open, as the real API's are to the site: pages ask the regional peers too.
+    env.setdefault("REPLICA_API_KEY", "bench-replica-key")
     env["BENCH_MEMORY_REQUESTS"] = str(REQUESTS)
     _manage(env, "migrate", "--noinput")
     _manage(env, "import_opendata", "--if-changed")

@@ -53,11 +53,12 @@ def reset_client() -> None:
 
 
 def lists_available() -> bool:
-    """True when the authenticated list routes should answer us: through a gateway (ours or the real one), or
-    directly with a key."""
+    """True when the authenticated list routes should answer us: through the gateway, or directly with a key; in
+    process, when the replica has a key (its stand-in gateway opens them with it; production leaves it unset).
+    Asked without, they only answer refusals, which would count against the circuit."""
     if settings.INSERJEUNES_API_URL:
         return bool(settings.INSERJEUNES_CLIENT_ID or settings.INSERJEUNES_API_KEY)
-    return bool(settings.REPLICA_GATEWAY or settings.REPLICA_API_KEY)
+    return bool(settings.REPLICA_API_KEY)
 
 
 def _limits() -> dict[str, Any]:

@@ -138,3 +138,11 @@ def test_only_the_composition_point_imports_the_replica_and_the_ground_floor_imp
         for path in (root / "inserjeunes").rglob("*.py")
     }
     assert {path: names for path, names in ground.items() if names} == {}
+
+
+def test_in_process_the_lists_answer_only_when_the_replica_has_a_key(settings):
+    settings.INSERJEUNES_API_URL = ""
+    settings.REPLICA_API_KEY = ""  # as in production: the private routes of the replica stay closed
+    assert not lists_available()
+    settings.REPLICA_API_KEY = "k"
+    assert lists_available()

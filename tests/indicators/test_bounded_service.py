@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import httpx
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from guidance.indicators import budget, parsed
@@ -27,6 +28,14 @@ pytestmark = pytest.mark.django_db
 CFD = parse_certification("CFD:40031212")
 NATIONAL_PATH = "/api/inserjeunes/certifications/CFD:40031212"
 QUESTIONS = [Question.national(CFD, parse_millesime(str(year))) for year in range(2015, 2021)]
+
+
+@pytest.fixture(autouse=True)
+def _no_peers_kept():
+    """The compact peer lists are kept in Django's cache, which outlives a test: each test asks afresh."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

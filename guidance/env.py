@@ -70,6 +70,25 @@ def env_url(name: str, default: str = "") -> str:
     return value
 
 
+def url_origin(url: str) -> str:
+    """`https://host:port` of an URL ('' for '')."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if url else ""
+
+
+def env_requires(name: str, *needed: str) -> None:
+    """When `name` is set, every variable of `needed` must be set too: start-up stops, naming the missing ones."""
+    missing = [other for other in needed if not env_str(other)]
+    if env_str(name) and missing:
+        raise ImproperlyConfigured(f"{name} needs {', '.join(missing)} as well")
+
+
+def env_removed(name: str, instead: str) -> None:
+    """A variable that does nothing any more: set, it stops start-up rather than be silently ignored."""
+    if env_str(name):
+        raise ImproperlyConfigured(f"{name} is no longer supported: {instead}")
+
+
 def database_from_url(url: str, *, base_dir: Path) -> dict:
     """Django DATABASES['default'] from `sqlite:///path` or `postgres://user:pass@host:port/name?opt=v`."""
     parts = urlsplit(url)

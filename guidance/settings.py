@@ -12,8 +12,11 @@ from guidance.env import (
     env_float,
     env_int,
     env_list,
+    env_removed,
+    env_requires,
     env_str,
     env_url,
+    url_origin,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -194,7 +197,7 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-# --- Logging: one line per event on stderr; the API key never reaches a log (see inserjeunes.client) ---------
+# --- Logging: one line per event on stderr; no credential of the API reaches a log (see inserjeunes.client) ----
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -205,20 +208,41 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
 }
 
-# --- InserJeunes upstream -------------------------------------------------------------------------------------
-# Unset URL = the offline replica, served in process from OPENDATA_DIR (guidance.replica).
+# --- InserJeunes upstream (guidance.indicators.upstream chooses it) ------------------------------------------
+# Unset URL = the offline replica, served in process from OPENDATA_DIR (guidance.replica). Set: the data base, prefix
+# included (through the gateway: https://<gateway>/exposition-inserjeunes-insersup).
 INSERJEUNES_API_URL = env_url("INSERJEUNES_API_URL")
+# A client id = through the ministry's gateway (token for the id and secret, the key as x-Omogen-api-key); none =
+# directly, the key as x-api-key (a self-hosted trajectoires-pro).
+INSERJEUNES_CLIENT_ID = env_str("INSERJEUNES_CLIENT_ID")
+INSERJEUNES_CLIENT_SECRET = env_str("INSERJEUNES_CLIENT_SECRET")
 INSERJEUNES_API_KEY = env_str("INSERJEUNES_API_KEY")
-INSERJEUNES_API_USERNAME = env_str("INSERJEUNES_API_USERNAME")
-INSERJEUNES_API_PASSWORD = env_str("INSERJEUNES_API_PASSWORD")
+INSERJEUNES_TOKEN_URL = env_url(
+    "INSERJEUNES_TOKEN_URL", url_origin(INSERJEUNES_API_URL) + "/auth/token" if INSERJEUNES_API_URL else ""
+)
+env_requires("INSERJEUNES_CLIENT_ID", "INSERJEUNES_CLIENT_SECRET", "INSERJEUNES_API_KEY", "INSERJEUNES_API_URL")
+_NO_LOGIN = (
+    "the API's accounts and /auth/login were removed upstream (February 2026): set INSERJEUNES_CLIENT_ID, "
+    "INSERJEUNES_CLIENT_SECRET and INSERJEUNES_API_KEY (the gateway's)"
+)
+env_removed("INSERJEUNES_API_USERNAME", _NO_LOGIN)
+env_removed("INSERJEUNES_API_PASSWORD", _NO_LOGIN)
 INSERJEUNES_CACHE_TTL = env_int("INSERJEUNES_CACHE_TTL", 86400, minimum=0)
 INSERJEUNES_CONNECT_TIMEOUT = env_float("INSERJEUNES_CONNECT_TIMEOUT", 2.0, minimum=0.1)
 INSERJEUNES_READ_TIMEOUT = env_float("INSERJEUNES_READ_TIMEOUT", 5.0, minimum=0.1)
+# One whole call (connect, headers, every read of the body); all the upstream work of one page.
+INSERJEUNES_CALL_DEADLINE = env_float("INSERJEUNES_CALL_DEADLINE", 10.0, minimum=0.1)
+INSERJEUNES_PAGE_DEADLINE = env_float("INSERJEUNES_PAGE_DEADLINE", 2.0, minimum=0.1)
+INSERJEUNES_MAX_ANSWER_BYTES = env_int("INSERJEUNES_MAX_ANSWER_BYTES", 5_000_000, minimum=10_000)
 INSERJEUNES_MAX_CONCURRENCY = env_int("INSERJEUNES_MAX_CONCURRENCY", 4, minimum=1)
 INSERJEUNES_CIRCUIT_FAILURES = env_int("INSERJEUNES_CIRCUIT_FAILURES", 5, minimum=1)
 INSERJEUNES_CIRCUIT_COOLDOWN = env_int("INSERJEUNES_CIRCUIT_COOLDOWN", 60, minimum=1)
-# The replica's own key (for its authenticated list routes), when it is the upstream.
+# The per-process memo of parsed figures (guidance.indicators.parsed), in bytes.
+INSERJEUNES_MEMO_BYTES = env_int("INSERJEUNES_MEMO_BYTES", 32_000_000, minimum=0)
+# The replica's own key (for its authenticated list routes), when it is the upstream; in process, it is reached
+# through its stand-in gateway (guidance.replica.gateway) unless REPLICA_GATEWAY=0.
 REPLICA_API_KEY = env_str("REPLICA_API_KEY", "" if PRODUCTION else "replica-dev-key")
+REPLICA_GATEWAY = env_bool("REPLICA_GATEWAY", True)
 
 
 def _default_opendata_dir() -> str:

@@ -62,9 +62,9 @@ def upstream_calls(monkeypatch):
     calls = []
     original = service._fetch_one
 
-    def counting(request, etag):
+    def counting(request, etag, *rest):
         calls.append(request.key)
-        return original(request, etag)
+        return original(request, etag, *rest)
 
     monkeypatch.setattr(service, "_fetch_one", counting)
     return calls

@@ -112,3 +112,47 @@ def test_debug_is_off_in_development_unless_django_debug_asks_for_it():
     # `make run` must show the site as visitors get it: styled 404/500, not Django's debug pages.
     assert _debug_with({"DJANGO_ENV": "development"}) == "False"
     assert _debug_with({"DJANGO_ENV": "development", "DJANGO_DEBUG": "1"}) == "True"
+
+
+def _upstream_settings(env: dict) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "INSERJEUNES_"))}
+    code = "from django.conf import settings as s; print(s.INSERJEUNES_TOKEN_URL, s.INSERJEUNES_PAGE_DEADLINE)"
+    return subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_the_token_url_defaults_to_the_api_urls_origin():
+    gateway = "https://gw.example.org/exposition-inserjeunes-insersup"
+    result = _upstream_settings(
+        {
+            "INSERJEUNES_API_URL": gateway,
+            "INSERJEUNES_CLIENT_ID": "id",
+            "INSERJEUNES_CLIENT_SECRET": "s",
+            "INSERJEUNES_API_KEY": "k",
+        }
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == ["https://gw.example.org/auth/token", "2.0"]
+
+
+@pytest.mark.parametrize(
+    ("env", "said"),
+    [
+        ({"INSERJEUNES_CLIENT_ID": "id", "INSERJEUNES_API_URL": "https://gw.example.org"}, "INSERJEUNES_CLIENT_SECRET"),
+        ({"INSERJEUNES_API_USERNAME": "site"}, "/auth/login were removed"),
+        ({"INSERJEUNES_API_PASSWORD": "pw"}, "INSERJEUNES_CLIENT_ID"),
+        ({"INSERJEUNES_PAGE_DEADLINE": "soon"}, "INSERJEUNES_PAGE_DEADLINE must be a number"),
+        ({"INSERJEUNES_MAX_ANSWER_BYTES": "10"}, "at least 10000"),
+        ({"INSERJEUNES_TOKEN_URL": "ftp://gw.example.org"}, "INSERJEUNES_TOKEN_URL must be an http(s) URL"),
+    ],
+)
+def test_an_incomplete_or_obsolete_upstream_configuration_stops_start_up(env, said):
+    result = _upstream_settings(env)
+    assert result.returncode != 0
+    assert said in result.stderr

@@ -38,15 +38,18 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils import timezone
 
 from guidance.indicators import parsed, singleflight, store
-from guidance.indicators.questions import Question, QuestionKind
-from guidance.inserjeunes.client import API_PREFIX, Fetched, InserJeunesClient, get_client
+from guidance.indicators.questions import Question
+from guidance.indicators.upstream import get_client
+from guidance.inserjeunes.client import Fetched, InserJeunesClient
 from guidance.inserjeunes.codes import CodeKind, InvalidCode, Millesime, parse_millesime
 from guidance.inserjeunes.errors import BadRequest, InserJeunesError, NotFound, Unauthorized, Unavailable
-from guidance.inserjeunes.results import SMALL_COHORT_THRESHOLD
+from guidance.inserjeunes.results import SMALL_COHORT_THRESHOLD, CertificationFigures, Figures
+from guidance.inserjeunes.routes import API_PREFIX, QuestionKind
 from guidance.pagecache import generations
 
 logger = logging.getLogger("guidance.indicators")
@@ -115,19 +118,27 @@ class BulkReport:
     incomplete: list[str] = field(default_factory=list)  # lists given up (route, millésime)
 
 
-def _place(kind: str, item: dict) -> str | None:
+Item = dict[str, Any]  # one record of a list page, as received
+# The items of a list that may answer a group, by (code, place); and every millésime the list holds.
+Kept = tuple[dict[tuple[str, str], list[Item]], set[str]]
+Matched = dict[str, tuple[Question, Item]]
+
+
+def _place(kind: str, item: Item) -> str | None:
     if kind == QuestionKind.NATIONAL:
         return ""
     if kind == QuestionKind.REGIONAL:
         region = item.get("region")
-        return region.get("code") if isinstance(region, dict) else None
-    return item.get("uai")
+        code = region.get("code") if isinstance(region, dict) else None
+    else:
+        code = item.get("uai")
+    return code if isinstance(code, str) else None
 
 
 def _question_place(question: Question) -> str:
-    if question.kind == QuestionKind.REGIONAL:
+    if question.kind == QuestionKind.REGIONAL and question.region is not None:
         return question.region.code
-    if question.kind == QuestionKind.SCHOOL:
+    if question.kind == QuestionKind.SCHOOL and question.uai is not None:
         return question.uai.value
     return ""
 
@@ -178,10 +189,10 @@ def warm_from_lists(
     """Store what the list routes answer for `questions`; the report says what was covered and what is left."""
     client = client or get_client()
     report = BulkReport()
-    groups: dict[tuple[str, str], list[Question]] = defaultdict(list)
+    groups: dict[tuple[QuestionKind, str], list[Question]] = defaultdict(list)
     for question in questions:
         if eligible(question, final_year_mefs):
-            groups[(str(question.kind), str(question.millesime or ""))].append(question)
+            groups[(question.kind, str(question.millesime or ""))].append(question)
         else:
             report.left.append(question)
     unauthorized = False
@@ -216,7 +227,9 @@ def warm_from_lists(
     return report
 
 
-def _latest_year(client, limiter, latest_years: list[int], report: BulkReport) -> int | None:
+def _latest_year(
+    client: InserJeunesClient, limiter: RateLimiter, latest_years: list[int], report: BulkReport
+) -> int | None:
     """The API's latest year: from the lists read in this run, else one national record of the unfiltered list
     (which holds the latest millésime only)."""
     if latest_years:
@@ -233,13 +246,22 @@ def _latest_year(client, limiter, latest_years: list[int], report: BulkReport) -
     return max(years, default=None)
 
 
-def _read_list(client, limiter, kind, millesime, group, page_size, retries, report):
+def _read_list(
+    client: InserJeunesClient,
+    limiter: RateLimiter,
+    kind: QuestionKind,
+    millesime: str,
+    group: list[Question],
+    page_size: int,
+    retries: int,
+    report: BulkReport,
+) -> Kept | None:
     """The items of the list that may answer `group` (indexed by code and place), and every millésime listed;
     None when the list could not be read to its end or would cost more calls than the questions it may answer."""
     path, items_key = LISTS[kind]
     params = {"millesimes": millesime} if millesime else {}
     wanted = {(q.certs[0].code, _question_place(q)) for q in group}
-    kept: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    kept: dict[tuple[str, str], list[Item]] = defaultdict(list)
     seen: set[str] = set()
     page, pages = 1, 1
     while page <= pages:
@@ -276,7 +298,7 @@ def _read_list(client, limiter, kind, millesime, group, page_size, retries, repo
     return kept, seen
 
 
-def _match(kind, target, group, kept) -> dict[str, tuple[Question, dict]]:
+def _match(kind: QuestionKind, target: str, group: list[Question], kept: dict[tuple[str, str], list[Item]]) -> Matched:
     """The item of millésime `target` answering each question of `group`, by cache key (see the module docstring)."""
     variants = _variants(kind, target)
     matched = {}
@@ -301,12 +323,14 @@ def _match(kind, target, group, kept) -> dict[str, tuple[Question, dict]]:
     return matched
 
 
-def _is_small(item: dict) -> bool:
+def _is_small(item: Item) -> bool:
     nb = item.get("nb_annee_term")
     return isinstance(nb, (int, float)) and nb < SMALL_COHORT_THRESHOLD
 
 
-def _probe(client, limiter, kind, matched, report) -> dict[str, Fetched]:
+def _probe(
+    client: InserJeunesClient, limiter: RateLimiter, kind: QuestionKind, matched: Matched, report: BulkReport
+) -> dict[str, Fetched]:
     """Ask one matched record that is no small cohort on its single route; drop from `matched` the records that are
     no small cohort when its answer carries notes the item lacks (or when the probe fails: we cannot tell)."""
     key = next((k for k, (_, item) in matched.items() if not _is_small(item)), None)
@@ -316,26 +340,32 @@ def _probe(client, limiter, kind, matched, report) -> dict[str, Fetched]:
     request = question.upstream_request
     limiter.acquire()
     report.probes += 1
+    fetched: Fetched | None
     try:
         fetched = client.fetch(request)
-        single_notes = set(request.parse(fetched.payload).meta.messages)
+        single_notes = set(_notes(request.parse(fetched.payload)))
     except InserJeunesError:
         fetched, single_notes = None, {"?"}
-    if single_notes - set(request.parse(item).meta.messages):
+    if single_notes - set(_notes(request.parse(item))):
         report.with_notes.append(LISTS[kind][0])
         for other in [k for k, (_, i) in matched.items() if not _is_small(i)]:
             del matched[other]
-    if fetched is None:
+    if fetched is None or fetched.payload is None:
         return {}
     matched[key] = (question, fetched.payload)  # the single answer itself, stored as the service would
     return {key: fetched}
+
+
+def _notes(figures: Figures) -> tuple[str, ...]:
+    """The source's notes of a single record (the list routes answer records: never a filières view)."""
+    return figures.meta.messages if isinstance(figures, CertificationFigures) else ()
 
 
 def _without_meta(payload: object) -> object:
     return {k: v for k, v in payload.items() if k != "_meta"} if isinstance(payload, dict) else payload
 
 
-def _store(matched: dict[str, tuple[Question, dict]], report: BulkReport, probe: dict[str, Fetched]) -> None:
+def _store(matched: Matched, report: BulkReport, probe: dict[str, Fetched]) -> None:
     keys = list(matched)
     changed = False
     for start in range(0, len(keys), STORE_CHUNK):

@@ -5,24 +5,22 @@ and 400s never create a row; when they happen to a key we have, the row keeps it
 `last_error` (stale-if-error).
 """
 
+from __future__ import annotations
+
+from datetime import datetime
+
 from django.db import models
 from django.utils import timezone
 
 
-class CacheEntryQuerySet(models.QuerySet):
-    def expired(self, now=None):
-        return self.filter(expires_at__lte=now or timezone.now())
-
-    def fetched_before(self, moment):
+class CacheEntryQuerySet(models.QuerySet["CacheEntry"]):
+    def fetched_before(self, moment: datetime) -> CacheEntryQuerySet:
         return self.filter(fetched_at__lt=moment)
-
-    def of_millesime(self, millesime: str):
-        return self.filter(millesime=millesime)
 
 
 class CacheEntry(models.Model):
     key = models.CharField(max_length=1000, unique=True)  # path + sorted query string, never a secret
-    kind = models.CharField(max_length=16)  # national, regional, school, filieres
+    kind = models.CharField(max_length=16)  # a QuestionKind: national, regional, school, filieres, regional_list
     status = models.PositiveSmallIntegerField()  # 200 or 404
     payload = models.JSONField()  # the upstream body as received
     etag = models.CharField(max_length=200, blank=True)
@@ -49,5 +47,5 @@ class CacheEntry(models.Model):
     def __str__(self) -> str:
         return self.key
 
-    def is_fresh(self, now=None) -> bool:
+    def is_fresh(self, now: datetime | None = None) -> bool:
         return self.expires_at > (now or timezone.now())

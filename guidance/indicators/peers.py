@@ -2,8 +2,10 @@
 
 Public interface:
 - `regional_peers(region, millesime) -> tuple[PeerFigure, ...] | None`: every certification of a region with its
-  own figures, from the API's authenticated list route `/regionales/{region}` (a few paginated calls; the offline
-  replica serves the same route), kept in Django's cache for a day. None when the API does not answer.
+  own figures, from the API's authenticated list route `/regionales/{region}` (a few pages, asked through the
+  indicators service like any figure: database cache, stale-if-error, single flight, circuit breaker, the page's
+  deadline, and the page kept out of the page cache when they are unavailable). The compact peer list is kept in
+  Django's cache for an hour when every page was fresh. None when the figures are unavailable.
 - `position(value, peer_values) -> Position`: pure: how many peers are lower, equal, higher.
 - `position_for(code, region, voie, millesime, measure) -> PositionReading | None`: the sentence a page shows;
   `no_position_reason(...)` says in French why there is none.
@@ -17,17 +19,24 @@ Only a certification's own figures count (`donnee_source.type == "self"`): the A
 the figures of its former code, which would count the same learners twice.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.cache import cache
 
 from guidance.catalog.labels import DIPLOMA_TYPES
-from guidance.inserjeunes.errors import InserJeunesError
+from guidance.catalog.models import Formation
+from guidance.indicators import service, upstream
+from guidance.indicators.questions import IndicatorResult, Question
+from guidance.inserjeunes.codes import InvalidCode, parse_millesime, parse_region
+from guidance.inserjeunes.results import RegionalFigures, RegionalList
 from guidance.inserjeunes.territories import REGIONS
 
 MIN_PEERS = 10  # fewer peers with a figure than this: no position is said (a rank among 4 says nothing)
 MIN_COHORT = 20  # the API's own threshold: below 20 final-year learners it publishes no rate
-CACHE_TTL = 86_400  # a day: the figures change once a year (new millésime in December)
+CACHE_TTL = 3_600  # the compact list; its source pages stay in the service's cache (INSERJEUNES_CACHE_TTL)
+PAGE_SIZE = 500  # items per list page (~400 KB): a region's list is 1 to 4 pages
+MAX_PAGES = 40  # a list announcing more pages than this is not read (it would hold a page for nothing)
 MAX_ALTERNATIVES = 5
 SOURCE = "InserJeunes (MENJ-DEPP, DARES)"
 MEASURES = {
@@ -50,7 +59,8 @@ class PeerFigure:
     taux_en_formation: int | None
 
     def value(self, measure: str) -> int | None:
-        return getattr(self, measure)
+        """The figure of `measure` (a key of `MEASURES`)."""
+        return self.taux_en_formation if measure == "taux_en_formation" else self.taux_en_emploi_6_mois
 
 
 def _check(measure: str, voie: str) -> None:
@@ -60,65 +70,84 @@ def _check(measure: str, voie: str) -> None:
         raise ValueError(f"unknown voie {voie!r}")
 
 
-def _whole(value) -> int | None:
+def _whole(value: float | None) -> int | None:
     return None if value is None else int(value)
+
+
+def _pages(results: Iterable[IndicatorResult]) -> list[RegionalList] | None:
+    """The list pages of `results`, None when one of them is unavailable."""
+    pages = [r.figures for r in results if r.ok and isinstance(r.figures, RegionalList)]
+    return pages if all(r.ok for r in results) else None
+
+
+def _peer(item: RegionalFigures) -> PeerFigure:
+    return PeerFigure(
+        code=item.code_certification,
+        cfd=item.code_formation_diplome or "",
+        filiere=item.filiere,
+        diploma_type=item.diplome.libelle if item.diplome else "",
+        label=item.libelle,
+        nb_annee_term=_whole(item.nb_annee_term),
+        taux_en_emploi_6_mois=_whole(item.taux_en_emploi_6_mois),
+        taux_en_formation=_whole(item.taux_en_formation),
+    )
 
 
 def regional_peers(region: str, millesime: str) -> tuple[PeerFigure, ...] | None:
     """Every certification of `region` (INSEE code) with its own figures for `millesime`; None when unavailable."""
-    from guidance.inserjeunes.client import get_client
-    from guidance.inserjeunes.codes import InvalidCode, parse_millesime, parse_region
-
     try:
         region_code, period = parse_region(region), parse_millesime(millesime)
     except InvalidCode:
         return None
+    if not upstream.lists_available():  # a private route: without credentials, a refusal is all we would get
+        return None
     key = f"indicators:peers:{region_code.code}:{period}"
-    cached = cache.get(key)
+    cached: tuple[PeerFigure, ...] | None = cache.get(key)
     if cached is not None:
         return cached
-    try:
-        items = list(get_client().iter_regionales(region=region_code, millesimes=[period]))
-    except InserJeunesError:
+    first = service.get(Question.regional_list(region_code, period, page_size=PAGE_SIZE))
+    pages = _pages([first])
+    if not pages or pages[0].nombre_de_page > MAX_PAGES:
+        return None
+    rest = [
+        Question.regional_list(region_code, period, page=number, page_size=PAGE_SIZE)
+        for number in range(2, pages[0].nombre_de_page + 1)
+    ]
+    results = [first, *service.get_many(rest)] if rest else [first]
+    pages = _pages(results)
+    if pages is None:
         return None
     figures = tuple(
-        PeerFigure(
-            code=item.code_certification,
-            cfd=item.code_formation_diplome or "",
-            filiere=item.filiere,
-            diploma_type=item.diplome.libelle if item.diplome else "",
-            label=item.libelle,
-            nb_annee_term=_whole(item.nb_annee_term),
-            taux_en_emploi_6_mois=_whole(item.taux_en_emploi_6_mois),
-            taux_en_formation=_whole(item.taux_en_formation),
-        )
-        for item in items
+        _peer(item)
+        for page in pages
+        for item in page.items
         if item.millesime == str(period) and (item.donnee_source is None or item.donnee_source.type == "self")
     )
-    cache.set(key, figures, CACHE_TTL)
+    if not any(r.is_stale for r in results):  # stale pages are being refreshed: ask the service again next time
+        cache.set(key, figures, CACHE_TTL)
     return figures
 
 
 def latest_millesime(region: str) -> str | None:
     """The newest regional period the list route holds for `region` (its default when no millésime is asked: one
-    item of one page is enough), cached a day; None when the API does not answer or has nothing there."""
-    from guidance.inserjeunes.client import get_client
-    from guidance.inserjeunes.codes import InvalidCode, parse_region
-
+    item of one page is enough); None when the figures are unavailable or there are none there."""
     try:
         region_code = parse_region(region)
     except InvalidCode:
         return None
+    if not upstream.lists_available():
+        return None
     key = f"indicators:peers:latest:{region_code.code}"
-    cached = cache.get(key)
+    cached: str | None = cache.get(key)
     if cached is not None:
         return cached or None
-    try:
-        first = next(iter(get_client().iter_regionales(region=region_code, page_size=1)), None)
-    except InserJeunesError:
+    result = service.get(Question.regional_list(region_code, page_size=1))
+    pages = _pages([result])
+    if pages is None:
         return None
-    value = first.millesime if first is not None else ""
-    cache.set(key, value, CACHE_TTL)
+    value = pages[0].items[0].millesime if pages[0].items else ""
+    if not result.is_stale:
+        cache.set(key, value, CACHE_TTL)
     return value or None
 
 
@@ -134,7 +163,7 @@ class Position:
         return self.lower + self.equal + self.higher
 
 
-def position(value: int, peer_values) -> Position:
+def position(value: int, peer_values: Iterable[int | None]) -> Position:
     """Where `value` stands among `peer_values` (the figure itself left out by the caller); None values ignored."""
     values = [v for v in peer_values if v is not None]
     return Position(
@@ -195,7 +224,7 @@ def _count(count: int, what: str) -> str:
     return f"{count} {'a' if count == 1 else 'ont'} {what}"
 
 
-def _same_group(figures, figure: PeerFigure) -> list[PeerFigure]:
+def _same_group(figures: Iterable[PeerFigure], figure: PeerFigure) -> list[PeerFigure]:
     return [
         f for f in figures if f.filiere == figure.filiere and f.diploma_type == figure.diploma_type and f is not figure
     ]
@@ -212,12 +241,13 @@ def position_for(
         return None
     filiere = _FILIERES[voie]
     own = next((f for f in figures if f.code == code and f.filiere == filiere), None)
-    if own is None or own.value(measure) is None:
+    own_value = own.value(measure) if own is not None else None
+    if own is None or own_value is None:
         return None
-    values = [f.value(measure) for f in _same_group(figures, own) if f.value(measure) is not None]
+    values = [v for f in _same_group(figures, own) if (v := f.value(measure)) is not None]
     if len(values) < MIN_PEERS:
         return None
-    return PositionReading(own, measure, position(own.value(measure), values), region, voie, millesime)
+    return PositionReading(own, measure, position(own_value, values), region, voie, millesime)
 
 
 def no_position_reason(
@@ -240,7 +270,7 @@ def no_position_reason(
     return ""
 
 
-def _figure_of(formation, by_code: dict[str, PeerFigure], voie: str, measure: str) -> PeerFigure | None:
+def _figure_of(formation: Formation, by_code: dict[str, PeerFigure], voie: str, measure: str) -> PeerFigure | None:
     """The formation's figure in `voie`: its CFD in apprentissage, its final-year MEFSTAT11 with the largest
     cohort among those with the figure in the voie scolaire."""
     codes = [cert.code for kind, cert in formation.certifications() if kind == voie]
@@ -257,12 +287,17 @@ def _by_code(region: str, voie: str, millesime: str) -> dict[str, PeerFigure] | 
 
 @dataclass(frozen=True, slots=True)
 class RankedFormation:
-    formation: object
+    formation: Formation
     figure: PeerFigure | None  # None: no regional figure in that voie and millésime
 
 
 def sort_by_outcome(
-    formations, region: str, voie: str, millesime: str, measure: str = "taux_en_emploi_6_mois", minimum=None
+    formations: Iterable[Formation],
+    region: str,
+    voie: str,
+    millesime: str,
+    measure: str = "taux_en_emploi_6_mois",
+    minimum: int | None = None,
 ) -> list[RankedFormation]:
     """`formations` by their regional figure, highest first, those without a figure last (in their given order);
     with `minimum`, only those whose figure is at least `minimum`. [] only when `formations` is empty; when the
@@ -270,11 +305,12 @@ def sort_by_outcome(
     _check(measure, voie)
     by_code = _by_code(region, voie, millesime) or {}
     ranked = [RankedFormation(f, _figure_of(f, by_code, voie, measure)) for f in formations]
+    # (figure, cohort, rank) of those with a figure (`_figure_of` only gives figures that have the measure)
+    scored = [(r.figure.value(measure) or 0, r.figure.nb_annee_term or 0, r) for r in ranked if r.figure is not None]
     if minimum is not None:
-        ranked = [r for r in ranked if r.figure is not None and r.figure.value(measure) >= minimum]
-    with_figures = sorted(
-        (r for r in ranked if r.figure), key=lambda r: (-r.figure.value(measure), -(r.figure.nb_annee_term or 0))
-    )
+        scored = [entry for entry in scored if entry[0] >= minimum]
+        ranked = []
+    with_figures = [r for _, _, r in sorted(scored, key=lambda entry: (-entry[0], -entry[1]))]
     return with_figures + [r for r in ranked if r.figure is None]
 
 
@@ -286,18 +322,17 @@ class Alternatives:
 
 
 def alternatives(
-    formation, region: str, voie: str, millesime: str, measure: str = "taux_en_emploi_6_mois"
+    formation: Formation, region: str, voie: str, millesime: str, measure: str = "taux_en_emploi_6_mois"
 ) -> Alternatives:
     """Up to 5 formations of the same NSF field and level whose regional figure (same millésime, voie, measure
     and denominator) is higher than `formation`'s, each with a cohort of at least `MIN_COHORT` learners."""
-    from guidance.catalog.models import Formation
-
     _check(measure, voie)
     by_code = _by_code(region, voie, millesime)
     if by_code is None:
         return Alternatives((), None, "Les chiffres régionaux ne sont pas disponibles pour le moment.")
     own = _figure_of(formation, by_code, voie, measure)
-    if own is None:
+    own_value = own.value(measure) if own is not None else None
+    if own is None or own_value is None:
         return Alternatives((), None, "Cette formation n’a pas de chiffre publié dans cette région et cette voie.")
     if not formation.field_code or not formation.level:
         return Alternatives((), own, "Le domaine ou le niveau de cette formation n’est pas connu.")
@@ -311,7 +346,7 @@ def alternatives(
         for r in sort_by_outcome(same, region, voie, millesime, measure)
         if r.figure is not None
         and (r.figure.nb_annee_term or 0) >= MIN_COHORT
-        and r.figure.value(measure) > own.value(measure)
+        and (r.figure.value(measure) or 0) > own_value
     ]
     if not better:
         return Alternatives((), own, "Aucune formation du même domaine et du même niveau n’a un chiffre plus haut ici.")

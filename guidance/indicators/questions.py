@@ -11,15 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from guidance.inserjeunes.client import UpstreamRequest
 from guidance.inserjeunes.codes import Certification, CodeKind, Millesime, Region, Uai
-from guidance.inserjeunes.results import (
-    CertificationFigures,
-    FilieresFigures,
-    RegionalFigures,
-    SchoolFigures,
-)
-from guidance.inserjeunes.routes import QuestionKind
+from guidance.inserjeunes.results import Figures
+from guidance.inserjeunes.routes import QuestionKind, UpstreamRequest, request_for_question
 
 SOURCE_INSERJEUNES = "InserJeunes (MENJ-DEPP, DARES)"
 SOURCE_INSERSUP = "InserSup (MESR-SIES)"
@@ -34,7 +28,8 @@ class Absence(StrEnum):
     UNKNOWN_FORMATION = "unknown_formation"  # this school does not teach this certification (for the API)
     UNKNOWN_SCHOOL = "unknown_school"
     NO_DATA = "no_data"
-    UNAVAILABLE = "unavailable"  # upstream down, too slow, circuit open, or refused our key: try again later
+    # Upstream down, too slow, circuit open, refused our credentials, or answered figures that cannot be: later.
+    UNAVAILABLE = "unavailable"
     INVALID_REQUEST = "invalid_request"  # the upstream rejected the question (400): a bug of ours, not cached
 
 
@@ -47,6 +42,8 @@ class Question:
     region: Region | None = None
     uai: Uai | None = None
     millesime: Millesime | None = None
+    page: int = 0  # regional lists only: which page, of how many items
+    page_size: int = 0
 
     @classmethod
     def national(cls, cert: Certification, millesime: Millesime | None = None) -> Question:
@@ -72,11 +69,16 @@ class Question:
             raise ValueError("the filières view covers CFD and MEFSTAT11 codes only (no SISE)")
         return cls(QuestionKind.FILIERES, unique, region=region, millesime=millesime)
 
+    @classmethod
+    def regional_list(
+        cls, region: Region, millesime: Millesime | None = None, *, page: int = 1, page_size: int = 500
+    ) -> Question:
+        """One page of every certification of a region with its regional figures (the peers of a formation)."""
+        return cls(QuestionKind.REGIONAL_LIST, (), region=region, millesime=millesime, page=page, page_size=page_size)
+
     @property
     def upstream_request(self) -> UpstreamRequest:
         """The canonical upstream request (path + query) this question maps to."""
-        from guidance.inserjeunes.client import request_for_question
-
         return request_for_question(self)
 
     @property
@@ -96,8 +98,9 @@ class Question:
 class IndicatorResult:
     """What a page shows for one question.
 
-    `figures`: CertificationFigures (national), RegionalFigures, SchoolFigures, or FilieresFigures (filières
-    view: `.pro` and `.apprentissage` side by side, `.voies` to loop); for a seconde commune the national
+    `figures`: CertificationFigures (national), RegionalFigures, SchoolFigures, FilieresFigures (filières
+    view: `.pro` and `.apprentissage` side by side, `.voies` to loop) or a RegionalList (a page of a region's
+    list, for the peers); for a seconde commune the national
     or regional figures carry `certifications_terminales`. `absence` says why there is nothing to show;
     with SMALL_COHORT the figures are still there (for `nb_annee_term`) but rates and salaries are not shown.
     `fetched_at`/`is_stale`: when the upstream gave this answer, and whether it is older than the cache TTL
@@ -105,7 +108,7 @@ class IndicatorResult:
     """
 
     question: Question
-    figures: CertificationFigures | RegionalFigures | SchoolFigures | FilieresFigures | None = None
+    figures: Figures | None = None
     absence: Absence | None = None
     available_millesimes: tuple[str, ...] = ()
     fetched_at: datetime | None = None

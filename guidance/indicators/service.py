@@ -14,7 +14,11 @@ Cache rules (the `CacheEntry` model, keyed by the canonical upstream request):
   background (`refresher`; tests switch it to inline or off);
 - stale-if-error: when the refresh fails the entry stays, however old, and keeps being served with its date;
 - single flight: a cold key is fetched by one caller at a time (`singleflight`), the others read its row;
-- circuit breaker (`circuit.breaker`): while open, no upstream call, misses get `Absence.UNAVAILABLE` at once;
+- circuit breaker (`circuit.breaker`, the guard of every client `upstream` builds): while open, no upstream call,
+  misses get `Absence.UNAVAILABLE` at once;
+- deadlines: within a request, all the upstream work of the page shares one (`budget`); questions still waiting for
+  the upstream when it passes answer "unavailable" (their calls end on their own, at the same deadline);
+- an answer we cannot read (bad shape, impossible figures) is logged and never stored: the last good one is kept;
 - the ETag is sent back (`If-None-Match`) on refresh; a 304 renews the entry.
 """
 
@@ -24,14 +28,13 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import datetime
 
 from django.conf import settings
-from django.db import connections
 from django.utils import timezone
 
-from guidance.indicators import parsed, singleflight, store
+from guidance.indicators import budget, parsed, singleflight, store
 from guidance.indicators.circuit import breaker
 from guidance.indicators.models import CacheEntry
 from guidance.indicators.questions import (  # noqa: F401 (re-exported: the service's public types)
@@ -40,20 +43,24 @@ from guidance.indicators.questions import (  # noqa: F401 (re-exported: the serv
     Absence,
     IndicatorResult,
     Question,
-    QuestionKind,
 )
+from guidance.indicators.refresher import Refresher
 from guidance.indicators.store import Outcome
-from guidance.inserjeunes.client import Fetched, UpstreamRequest, get_client, not_found_from_body
+from guidance.indicators.upstream import get_client
+from guidance.inserjeunes.client import Fetched
 from guidance.inserjeunes.errors import (
     BadRequest,
     InserJeunesError,
+    NoFigures,
     NotFound,
     NotFoundReason,
     Unauthorized,
     Unavailable,
     UnavailableCause,
+    no_figures_from_body,
 )
-from guidance.inserjeunes.results import FilieresFigures
+from guidance.inserjeunes.results import CertificationFigures, Figures
+from guidance.inserjeunes.routes import QuestionKind, UpstreamRequest
 from guidance.pagecache import generations, markers
 
 logger = logging.getLogger("guidance.indicators")
@@ -116,14 +123,15 @@ def _keep_degraded_pages_out_of_the_page_cache(results: list[IndicatorResult]) -
 
 
 def refresh(keys_and_requests: dict[str, UpstreamRequest]) -> None:
-    """Refresh expired entries now (conditional GET with their ETag). What the background refresher runs."""
+    """Refresh expired entries now (conditional GET with their ETag). What the background refresher runs: no page
+    waits for it, so only each call's own deadline applies."""
     with singleflight.hold(keys_and_requests, _lock_timeout(len(keys_and_requests))) as held:
         now = timezone.now()
         entries = store.read_entries(k for k in keys_and_requests if k in held)
         due = {k: keys_and_requests[k] for k, e in entries.items() if not e.is_fresh(now)}
         if not due:
             return
-        outcomes = _fetch_all(due, {k: entries[k].etag for k in due})
+        outcomes = _fetch_all(due, {k: entries[k].etag for k in due}, deadline=None)
         changed = store.changed_keys(outcomes, entries)
         store.write_outcomes(due, outcomes, existing=entries)
     if changed:
@@ -133,48 +141,7 @@ def refresh(keys_and_requests: dict[str, UpstreamRequest]) -> None:
 # --- internals ----------------------------------------------------------------------------------------------
 
 
-class _Refresher:
-    """Runs stale-while-revalidate refreshes: in a background thread (default), inline, or not at all.
-
-    Tests set `mode = "inline"` (synchronous) or `"off"`; `wait()` joins the running threads.
-    """
-
-    def __init__(self) -> None:
-        self.mode = "thread"
-        self._lock = threading.Lock()
-        self._running: set[str] = set()
-        self._threads: list[threading.Thread] = []
-
-    def submit(self, jobs: dict[str, UpstreamRequest]) -> None:
-        with self._lock:
-            jobs = {k: r for k, r in jobs.items() if k not in self._running}  # one refresh per key
-            if not jobs or self.mode == "off":
-                return
-            self._running.update(jobs)
-        if self.mode == "inline":
-            self._run(jobs, close_connections=False)
-            return
-        thread = threading.Thread(target=self._run, args=(jobs,), name="indicators-refresh", daemon=True)
-        self._threads = [t for t in self._threads if t.is_alive()] + [thread]
-        thread.start()
-
-    def _run(self, jobs: dict[str, UpstreamRequest], close_connections: bool = True) -> None:
-        try:
-            refresh(jobs)
-        except Exception:  # a background refresh must never take the process down
-            logger.exception("indicators background refresh failed")
-        finally:
-            with self._lock:
-                self._running.difference_update(jobs)
-            if close_connections:
-                connections.close_all()
-
-    def wait(self, timeout: float = 10.0) -> None:
-        for thread in list(self._threads):
-            thread.join(timeout)
-
-
-refresher = _Refresher()
+refresher = Refresher(lambda jobs: refresh(jobs))
 
 _ABSENCES: dict[NotFoundReason, Absence] = {
     NotFoundReason.UNKNOWN_CERTIFICATION: Absence.UNKNOWN_CERTIFICATION,
@@ -190,11 +157,12 @@ def _concurrency(max_concurrency: int | None = None) -> int:
     return max(1, max_concurrency or settings.INSERJEUNES_MAX_CONCURRENCY)
 
 
-def _lock_timeout(count: int, max_concurrency: int | None = None) -> float:
-    """How long a waiter waits for the caller fetching the same keys: its worst case, plus a second."""
-    per_call = settings.INSERJEUNES_CONNECT_TIMEOUT + settings.INSERJEUNES_READ_TIMEOUT
+def _lock_timeout(count: int, max_concurrency: int | None = None, deadline: float | None = None) -> float:
+    """How long a waiter waits for the caller fetching the same keys: its worst case, plus a second; never past the
+    page's deadline."""
     rounds = -(-count // _concurrency(max_concurrency))
-    return per_call * rounds + 1.0
+    worst = settings.INSERJEUNES_CALL_DEADLINE * rounds + 1.0
+    return worst if deadline is None else max(0.0, min(worst, deadline - time.monotonic()))
 
 
 # Keys whose last upstream call failed, with when (monotonic): a caller that waited on the single-flight lock
@@ -221,10 +189,12 @@ def _failed_since(key: str, moment: float) -> bool:
 def _resolve_misses(
     misses: dict[str, Question], requests: dict[str, UpstreamRequest], max_concurrency: int | None
 ) -> dict[str, IndicatorResult]:
-    if not breaker.allow():
+    get_client()  # built before the page's clock starts (in process, it loads the replica's dataset)
+    deadline = budget.deadline()
+    if not breaker.allow() or budget.spent():
         return {key: _unavailable(q) for key, q in misses.items()}
     waiting_since = time.monotonic()
-    with singleflight.hold(misses, _lock_timeout(len(misses), max_concurrency)):
+    with singleflight.hold(misses, _lock_timeout(len(misses), max_concurrency, deadline)):
         now = timezone.now()
         # Whoever held the lock before us may have written the rows meanwhile, or failed.
         entries = store.read_entries(misses)
@@ -235,7 +205,7 @@ def _resolve_misses(
         todo = {k: requests[k] for k in misses if k not in done}
         if not todo:
             return done
-        outcomes = _fetch_all(todo, {}, max_concurrency)
+        outcomes = _fetch_all(todo, {}, max_concurrency, deadline=deadline)
         for key, outcome in outcomes.items():
             _note_outcome(key, outcome)
         # Written before the locks are let go, so a waiter finds the rows. No row exists for these keys (we just
@@ -246,54 +216,75 @@ def _resolve_misses(
     return done
 
 
-def _fetch_one(request: UpstreamRequest, etag: str | None) -> Outcome:
-    """Runs in worker threads: HTTP only, no ORM."""
-    if not breaker.allow():
-        return Unavailable(UnavailableCause.CIRCUIT_OPEN, route=request.path)
+def _fetch_one(request: UpstreamRequest, etag: str | None, deadline: float | None = None) -> Outcome:
+    """Runs in worker threads: HTTP only, no ORM. The client's guard (the circuit breaker) counts the outcome: a
+    timeout, a connection error, a 5xx, bad JSON or refused credentials as failures."""
     try:
-        fetched = get_client().fetch(request, etag=etag)
-    except (Unavailable, Unauthorized) as exc:
-        breaker.record_failure()
+        fetched = get_client().fetch(request, etag=etag, deadline=deadline)
+    except InserJeunesError as exc:  # NotFound, BadRequest (answers), Unavailable, Unauthorized
         return exc
-    except InserJeunesError as exc:  # NotFound, BadRequest: the upstream answered
-        breaker.record_success()
-        return exc
-    breaker.record_success()
     if fetched.payload is not None:
         try:
             request.parse(fetched.payload)  # a body we cannot read is a failure, and is not stored
         except Unavailable as exc:
-            # The upstream did answer, with JSON: one record of an unexpected shape must not open the circuit
-            # and take every other figure of the site offline.
+            # The upstream did answer, with JSON: one record of an unexpected shape, or figures that cannot be, must
+            # not open the circuit and take every other figure of the site offline. The last good answer stays.
+            logger.warning("inserjeunes %s: answer not used (%s)", request.key, exc.message)
             return exc
     return fetched
 
 
 def _fetch_all(
-    requests: dict[str, UpstreamRequest], etags: dict[str, str], max_concurrency: int | None = None
+    requests: dict[str, UpstreamRequest],
+    etags: dict[str, str],
+    max_concurrency: int | None = None,
+    *,
+    deadline: float | None,
 ) -> dict[str, Outcome]:
-    if len(requests) == 1:
+    """The outcome of each request. With a `deadline` (a page's), whatever is not back by then is `Unavailable
+    (TIMEOUT)` at once: the calls still running end on their own (their own deadline is the same) and are not
+    waited for."""
+    if len(requests) == 1 and deadline is None:
         ((key, request),) = requests.items()
         return {key: _fetch_one(request, etags.get(key) or None)}
     workers = min(_concurrency(max_concurrency), len(requests))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="inserjeunes") as pool:
-        futures = {key: pool.submit(_fetch_one, req, etags.get(key) or None) for key, req in requests.items()}
-        return {key: future.result() for key, future in futures.items()}
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="inserjeunes")
+    try:
+        futures: dict[str, Future[Outcome]] = {
+            key: pool.submit(_fetch_one, req, etags.get(key) or None, deadline) for key, req in requests.items()
+        }
+        wait(futures.values(), timeout=None if deadline is None else max(0.0, deadline - time.monotonic()))
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+    late = Unavailable(UnavailableCause.TIMEOUT, "page deadline passed")
+    return {
+        key: late if future.cancelled() or not future.done() else future.result() for key, future in futures.items()
+    }
+
+
+def _read_entry(request: UpstreamRequest, entry: CacheEntry) -> parsed.Memoised:
+    """What a row says, as a plain value: figures, a JSON 404's `NoFigures`, or None (a row we cannot read, e.g.
+    figures stored before a check that now refuses them)."""
+    memoised = parsed.get(entry)
+    if not isinstance(memoised, parsed.Missing):
+        return memoised
+    answer: parsed.Memoised
+    if entry.status == 404:
+        answer = no_figures_from_body(entry.payload)
+    else:
+        try:
+            answer = request.parse(entry.payload)
+        except Unavailable as exc:
+            logger.warning("inserjeunes %s: stored answer not used (%s)", entry.key, exc.message)
+            answer = None
+    parsed.put(entry, answer)
+    return answer
 
 
 def _from_entry(question: Question, request: UpstreamRequest, entry: CacheEntry, now: datetime) -> IndicatorResult:
     stale = not entry.is_fresh(now)
-    answer = parsed.get(entry)
-    if answer is parsed.MISSING:
-        if entry.status == 404:
-            answer = not_found_from_body(entry.payload)
-        else:
-            try:
-                answer = request.parse(entry.payload)
-            except Unavailable:
-                answer = None
-        parsed.put(entry, answer)
-    if isinstance(answer, NotFound):
+    answer = _read_entry(request, entry)
+    if isinstance(answer, NoFigures):
         return _from_not_found(question, answer, entry.fetched_at, stale)
     if answer is None:
         return _unavailable(question)
@@ -310,15 +301,16 @@ def _from_outcome(
         parsed.put_key((request.key, 200, fetched_at, outcome.etag or ""), figures)
         return _from_figures(question, figures, fetched_at, False)
     if isinstance(outcome, NotFound):
-        parsed.put_key((request.key, 404, fetched_at, ""), outcome)
-        return _from_not_found(question, outcome, fetched_at, False)
+        said = outcome.no_figures  # a plain value: the exception (and its traceback) is let go
+        parsed.put_key((request.key, 404, fetched_at, ""), said)
+        return _from_not_found(question, said, fetched_at, False)
     if isinstance(outcome, BadRequest):
         return IndicatorResult(question, absence=Absence.INVALID_REQUEST, source=question.source)
     return _unavailable(question)
 
 
-def _from_figures(question: Question, figures, fetched_at: datetime | None, stale: bool) -> IndicatorResult:
-    small = not isinstance(figures, FilieresFigures) and figures.too_few_learners
+def _from_figures(question: Question, figures: Figures, fetched_at: datetime | None, stale: bool) -> IndicatorResult:
+    small = isinstance(figures, CertificationFigures) and figures.too_few_learners
     return IndicatorResult(
         question,
         figures=figures,
@@ -329,11 +321,11 @@ def _from_figures(question: Question, figures, fetched_at: datetime | None, stal
     )
 
 
-def _from_not_found(question: Question, error: NotFound, fetched_at: datetime | None, stale: bool) -> IndicatorResult:
+def _from_not_found(question: Question, said: NoFigures, fetched_at: datetime | None, stale: bool) -> IndicatorResult:
     return IndicatorResult(
         question,
-        absence=_ABSENCES.get(error.reason, Absence.NO_DATA),
-        available_millesimes=error.available_millesimes,
+        absence=_ABSENCES.get(said.reason, Absence.NO_DATA),
+        available_millesimes=said.available_millesimes,
         fetched_at=fetched_at,
         is_stale=stale,
         source=question.source,

@@ -13,16 +13,18 @@ Called from the thread that serves the page (or runs the refresh), never from th
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from guidance.indicators.models import CacheEntry
-from guidance.inserjeunes.client import Fetched, UpstreamRequest
+from guidance.inserjeunes.client import Fetched
 from guidance.inserjeunes.errors import InserJeunesError, NotFound
+from guidance.inserjeunes.routes import UpstreamRequest
 
 logger = logging.getLogger("guidance.indicators")
 
@@ -81,7 +83,7 @@ def changed_keys(outcomes: dict[str, Outcome], entries: dict[str, CacheEntry]) -
 
 
 def write_outcomes(
-    requests: dict[str, UpstreamRequest], outcomes: dict[str, Outcome], existing: Collection[str]
+    requests: Mapping[str, UpstreamRequest], outcomes: Mapping[str, Outcome], existing: Collection[str]
 ) -> datetime:
     """Write what the upstream answered for each key of `outcomes`; returns the `fetched_at` given to new answers.
 
@@ -140,7 +142,7 @@ def _answer(
         kind=request.kind,
         status=200 if is_fetched else 404,
         payload=payload,
-        etag=(outcome.etag or "") if is_fetched else "",
+        etag=(outcome.etag or "") if isinstance(outcome, Fetched) else "",
         millesime=_millesime_of(request, payload or {}),
         fetched_at=now,
         expires_at=expires,
@@ -149,7 +151,7 @@ def _answer(
     )
 
 
-def _millesime_of(request: UpstreamRequest, payload: dict) -> str:
+def _millesime_of(request: UpstreamRequest, payload: dict[str, Any]) -> str:
     value = payload.get("millesime")
     if value is None and request.kind == "filieres":
         voie = payload.get("pro") or payload.get("apprentissage") or {}

@@ -1,55 +1,69 @@
-"""The one HTTP client of the InserJeunes API.
+"""The one HTTP client of the InserJeunes API (HTTP only: which upstream it talks to is chosen above it, by
+`guidance.indicators.upstream`).
 
-Every call goes through `InserJeunesClient._request`, which turns each outcome into a parsed JSON body or one of
-the typed errors of `guidance.inserjeunes.errors`; methods then turn bodies into the frozen dataclasses of
-`guidance.inserjeunes.results`. Methods only take the value objects of `guidance.inserjeunes.codes`: nothing
-typed by a visitor reaches a URL unparsed. The API key and tokens are never logged nor put in a URL.
+Two ways in, chosen by what it is given:
+- **gateway** (`gateway=GatewayCredentials(...)`): the ministry's gateway, the API's only door since 31 January
+  2026. A token from the gateway's token endpoint (`guidance.inserjeunes.gateway`) goes as `Authorization: Bearer`
+  on every route; a 401 drops it, a new one is fetched and the call is retried once.
+- **direct** (`api_key=...`): a self-hosted trajectoires-pro, its key in `x-api-key` on the authenticated routes.
+  (The API's own accounts and `POST /auth/login` were removed upstream in February 2026: no login here.)
+
+Every call goes through `_request`, which turns each outcome into a parsed JSON body or one of the typed errors of
+`guidance.inserjeunes.errors`, within a deadline for the whole call and a maximum answer size
+(`guidance.inserjeunes.bounded`). A `guard` (the circuit breaker of the indicators service) is asked before every
+call and told how it went, whoever calls: pages, peer lists, commands. Methods only take the value objects of
+`guidance.inserjeunes.codes`: nothing typed by a visitor reaches a URL unparsed. No credential (key, secret, token) is
+ever logged, put in a URL or in an error.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, cast
+from urllib.parse import urlsplit
 
 import httpx
 from django.conf import settings
 from django.utils.text import slugify
 
 from guidance.inserjeunes import parsing, results
-from guidance.inserjeunes.codes import Academie, Certification, Millesime, Region, Uai
-from guidance.inserjeunes.errors import (  # noqa: F401 (not_found_from_body re-exported for the service)
+from guidance.inserjeunes.bounded import phase_timeout, read_body, time_left
+from guidance.inserjeunes.codes import Certification, Millesime, Region, Uai
+from guidance.inserjeunes.errors import (
+    Forbidden,
+    InserJeunesError,
     Unauthorized,
     Unavailable,
     UnavailableCause,
     body_message,
     error_for_status,
-    not_found_from_body,
 )
-from guidance.inserjeunes.routes import (  # noqa: F401 (re-exported: the request builders live in routes)
+from guidance.inserjeunes.gateway import GatewayCredentials, IssuedToken, TokenCache, TokenRefused, read_token_answer
+from guidance.inserjeunes.routes import (
     API_PREFIX,
-    QuestionKind,
     UpstreamRequest,
-    _check,
-    _segment,
     filieres_request,
+    list_filters,
     national_request,
     regional_request,
-    request_for_question,
     school_request,
 )
 
 logger = logging.getLogger("guidance.inserjeunes")
 
-REPLICA_BASE_URL = "http://replica.local"
-TOKEN_LIFETIME = 24 * 3600  # the API's JWTs last one day
-TOKEN_REFRESH_MARGIN = 3600  # refresh an hour before expiry
 LIST_PAGE_SIZE = 200
+
+
+class CallGuard(Protocol):
+    """What the client asks before a call and tells after it (the indicators' circuit breaker)."""
+
+    def allow(self) -> bool: ...
+    def record_success(self) -> None: ...
+    def record_failure(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -61,22 +75,27 @@ class Fetched:
     not_modified: bool = False
 
 
-def _jwt_expiry(token: str) -> float | None:
-    try:
-        payload = token.split(".")[1]
-        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-        return float(claims["exp"])
-    except (IndexError, ValueError, KeyError, TypeError):
-        return None
+@dataclass(frozen=True)
+class _Answer:
+    status: int
+    etag: str | None
+    body: bytes
 
 
-def _decode_json(response: httpx.Response, route: str) -> Any:
-    text = response.text
+def _decode_json(body: bytes, route: str, status: int) -> Any:
     try:
-        return json.loads(text)
+        return json.loads(body)
     except ValueError:
+        text = body.decode("utf-8", "replace")
         cause = UnavailableCause.TRUNCATED if parsing.looks_truncated(text) else UnavailableCause.MALFORMED
-        raise Unavailable(cause, "invalid JSON", route=route, status=response.status_code) from None
+        raise Unavailable(cause, "invalid JSON", route=route, status=status) from None
+
+
+def _json_or_none(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
 
 
 def default_user_agent() -> str:
@@ -85,157 +104,230 @@ def default_user_agent() -> str:
 
 
 class InserJeunesClient:
-    """One per process (see `get_client`): one `httpx.Client`, so connections are pooled. Thread-safe."""
+    """One per process: one `httpx.Client`, so connections are pooled, and one gateway token. Thread-safe."""
 
     def __init__(
         self,
         base_url: str,
         *,
         api_key: str = "",
-        username: str = "",
-        password: str = "",
+        gateway: GatewayCredentials | None = None,
         connect_timeout: float = 2.0,
         read_timeout: float = 5.0,
+        call_timeout: float = 10.0,
+        max_answer_bytes: int = 5_000_000,
         transport: httpx.BaseTransport | None = None,
         user_agent: str = "",
-        clock: Callable[[], float] = time.time,
+        guard: CallGuard | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._api_key = api_key
-        self._username = username
-        self._password = password
-        self._token: str | None = None
-        self._token_expires_at = 0.0
-        self._token_lock = threading.Lock()
-        self._clock = clock
-        self.timeout = httpx.Timeout(read_timeout, connect=connect_timeout)
+        self._gateway = gateway
+        self._tokens = TokenCache(self._fetch_token, clock=clock) if gateway else None
+        self._guard = guard
+        self.connect_timeout, self.read_timeout, self.call_timeout = connect_timeout, read_timeout, call_timeout
+        self.max_answer_bytes = max_answer_bytes
         self._http = httpx.Client(
             base_url=base_url,
-            timeout=self.timeout,
             transport=transport,
-            headers={
-                "User-Agent": user_agent or default_user_agent(),
-                "Accept": "application/json",
-            },
+            headers={"User-Agent": user_agent or default_user_agent(), "Accept": "application/json"},
             follow_redirects=False,
         )
+
+    @property
+    def mode(self) -> str:
+        return "gateway" if self._gateway else "direct"
+
+    @property
+    def token_requests(self) -> int:
+        return self._tokens.requests if self._tokens else 0
 
     def close(self) -> None:
         self._http.close()
 
+    # --- one exchange, bounded ---------------------------------------------------------------------------------
+
+    def _exchange(
+        self,
+        method: str,
+        url: str,
+        *,
+        route: str,
+        deadline: float,
+        params: Sequence[tuple[str, str]] = (),
+        headers: dict[str, str] | None = None,
+        form: dict[str, str] | None = None,
+    ) -> _Answer:
+        """Send one request and read its answer before `deadline`, no larger than `max_answer_bytes`."""
+        started = time.monotonic()
+        status: int | str = "-"
+        timeout = phase_timeout(deadline, connect=self.connect_timeout, read=self.read_timeout)
+        try:
+            with self._http.stream(
+                method, url, params=list(params), headers=headers, data=form, timeout=timeout
+            ) as response:
+                status = response.status_code
+                body = read_body(response, deadline=deadline, max_bytes=self.max_answer_bytes, route=route)
+                return _Answer(response.status_code, response.headers.get("etag"), body)
+        except Unavailable as exc:
+            status = str(exc.cause)
+            raise
+        except httpx.TimeoutException:
+            status = "timeout"
+            raise Unavailable(UnavailableCause.TIMEOUT, "timeout", route=route) from None
+        except httpx.TransportError as exc:
+            if time_left(deadline) <= 0:  # the watchdog cut a read at the call's deadline
+                status = "timeout"
+                raise Unavailable(UnavailableCause.TIMEOUT, "call deadline passed", route=route) from None
+            if isinstance(exc, httpx.RemoteProtocolError):
+                status = "truncated"
+                raise Unavailable(UnavailableCause.TRUNCATED, "connection closed mid-answer", route=route) from None
+            status = "connect-error"
+            raise Unavailable(UnavailableCause.CONNECT, type(exc).__name__, route=route) from None
+        finally:
+            duration = (time.monotonic() - started) * 1000
+            logger.info("inserjeunes %s %s status=%s duration_ms=%d", method, route, status, duration)
+
     # --- the choke point -------------------------------------------------------------------------------------
+
+    def _deadline(self, deadline: float | None, route: str) -> float:
+        """The call's deadline: its own (`call_timeout`), or the caller's when sooner (a page's)."""
+        own = time.monotonic() + self.call_timeout
+        deadline = own if deadline is None else min(own, deadline)
+        if time_left(deadline) <= 0:
+            raise Unavailable(UnavailableCause.TIMEOUT, "no time left for this call", route=route)
+        return deadline
+
+    def _guarded[T](self, route: str, call: Callable[[], T]) -> T:
+        """`call()` behind the guard: refused at once while it is open; timeouts, connection errors, 5xx, bad JSON
+        and refused credentials count as failures, any other answer (a 404, a 400, a 403 on one route) as a
+        success."""
+        if self._guard is None:
+            return call()
+        if not self._guard.allow():
+            raise Unavailable(UnavailableCause.CIRCUIT_OPEN, route=route)
+        try:
+            result = call()
+        except Forbidden:  # an answer about this route: the upstream is up
+            self._guard.record_success()
+            raise
+        except (Unavailable, Unauthorized):
+            self._guard.record_failure()
+            raise
+        except InserJeunesError:
+            self._guard.record_success()
+            raise
+        self._guard.record_success()
+        return result
 
     def _request(
         self,
-        method: str,
         path: str,
         *,
         params: Sequence[tuple[str, str]] = (),
         etag: str | None = None,
         authenticated: bool = False,
-        json_body: dict | None = None,
-        _retry_auth: bool = True,
+        deadline: float | None = None,
     ) -> Fetched:
-        """Send one request; return its JSON body (or 304) or raise NotFound/BadRequest/Unauthorized/Unavailable."""
-        headers = {}
-        if etag:
-            headers["If-None-Match"] = etag
-        if authenticated:
-            headers.update(self._auth_headers())
-        started = time.monotonic()
-        status: int | str = "-"
-        try:
-            try:
-                response = self._http.request(method, path, params=list(params), headers=headers, json=json_body)
-            except httpx.TimeoutException:
-                status = "timeout"
-                raise Unavailable(UnavailableCause.TIMEOUT, "timeout", route=path) from None
-            except httpx.RemoteProtocolError:
-                status = "truncated"
-                raise Unavailable(UnavailableCause.TRUNCATED, "connection closed mid-answer", route=path) from None
-            except httpx.TransportError as exc:
-                status = "connect-error"
-                raise Unavailable(UnavailableCause.CONNECT, type(exc).__name__, route=path) from None
-            status = response.status_code
-        finally:
-            logger.info(
-                "inserjeunes %s %s status=%s duration_ms=%d",
-                method,
-                path,
-                status,
-                (time.monotonic() - started) * 1000,
-            )
+        """GET `path`; return its JSON body (or 304) or raise NotFound/BadRequest/Unauthorized/Unavailable."""
+        due = self._deadline(deadline, path)
+        return self._guarded(path, lambda: self._read(path, self._get(path, params, etag, authenticated, due), etag))
 
-        code = response.status_code
-        etag_out = response.headers.get("etag")
-        if code == 304:
-            return Fetched(None, etag_out or etag, not_modified=True)
-        if code == 200:
-            body = _decode_json(response, path)
+    def _get(self, path: str, params: Sequence[tuple[str, str]], etag: str | None, auth: bool, due: float) -> _Answer:
+        headers = {"If-None-Match": etag} if etag else {}
+        if self._tokens is None:
+            if auth and self._api_key:
+                headers["x-api-key"] = self._api_key
+            return self._exchange("GET", path, route=path, deadline=due, params=params, headers=headers)
+        token = self._tokens.get(due)
+        answer = self._exchange("GET", path, route=path, deadline=due, params=params, headers=_bearer(headers, token))
+        if answer.status == 401:  # expired or revoked early: renewed once, the call retried once
+            self._tokens.drop(token)
+            token = self._tokens.get(due)
+            answer = self._exchange(
+                "GET", path, route=path, deadline=due, params=params, headers=_bearer(headers, token)
+            )
+        return answer
+
+    def _read(self, path: str, answer: _Answer, sent_etag: str | None) -> Fetched:
+        if answer.status == 304:
+            return Fetched(None, answer.etag or sent_etag, not_modified=True)
+        if answer.status == 200:
+            body = _decode_json(answer.body, path, 200)
             if not isinstance(body, dict):
                 raise Unavailable(UnavailableCause.MALFORMED, "JSON object expected", route=path, status=200)
-            return Fetched(body, etag_out)
-        if code in (401, 403):
-            if authenticated and self._token and _retry_auth:
-                self._drop_token()
-                return self._request(
-                    method, path, params=params, etag=etag, authenticated=True, json_body=json_body, _retry_auth=False
-                )
-            raise Unauthorized(_message(response), route=path)
-        raise error_for_status(code, _json_or_none(response), route=path)
+            return Fetched(body, answer.etag)
+        said = self._redacted(_json_or_none(answer.body))
+        if answer.status == 403:
+            raise Forbidden(body_message(said, 403), route=path)
+        if answer.status == 401:
+            raise Unauthorized(body_message(said, 401), route=path)
+        raise error_for_status(answer.status, said, route=path)
 
-    # --- authentication --------------------------------------------------------------------------------------
+    def _redacted(self, body: object) -> object:
+        """The upstream's error body with any credential of ours cut out of its message (it ends in our errors)."""
+        if not isinstance(body, dict) or not isinstance(body.get("message"), str):
+            return body
+        message = body["message"]
+        for secret in self._secrets():
+            message = message.replace(secret, "***")
+        return {**body, "message": message}
 
-    def _auth_headers(self) -> dict[str, str]:
-        if self._api_key:
-            return {"x-api-key": self._api_key}
-        if self._username:
-            return {"Authorization": f"Bearer {self._current_token()}"}
-        return {}
+    def _secrets(self) -> list[str]:
+        values = [self._api_key]
+        if self._gateway:
+            values += [self._gateway.client_secret, self._gateway.api_key]
+        if self._tokens:
+            values += self._tokens.recent()
+        return [value for value in values if value]
 
-    def _current_token(self) -> str:
-        with self._token_lock:
-            if self._token is None or self._clock() >= self._token_expires_at - TOKEN_REFRESH_MARGIN:
-                fetched = self._request(
-                    "POST",
-                    f"{API_PREFIX}/auth/login",
-                    json_body={"username": self._username, "password": self._password},
-                    _retry_auth=False,
-                )
-                token = (fetched.payload or {}).get("token")
-                if not isinstance(token, str) or not token:
-                    raise Unavailable(UnavailableCause.MALFORMED, "login answer without a token")
-                self._token = token
-                self._token_expires_at = _jwt_expiry(token) or self._clock() + TOKEN_LIFETIME
-            return self._token
+    # --- the gateway's token ---------------------------------------------------------------------------------
 
-    def _drop_token(self) -> None:
-        with self._token_lock:
-            self._token = None
+    def _fetch_token(self, deadline: float) -> IssuedToken:
+        """One token request (called by the `TokenCache`, one at a time)."""
+        assert self._gateway is not None
+        route = urlsplit(self._gateway.token_url).path or "/auth/token"
+        answer = self._exchange(
+            "POST",
+            self._gateway.token_url,
+            route=route,
+            deadline=deadline,
+            headers={"x-Omogen-api-key": self._gateway.api_key},
+            form=self._gateway.form(),
+        )
+        if answer.status in (400, 401, 403):
+            raise TokenRefused(f"token request refused (HTTP {answer.status})", route=route)
+        if answer.status != 200:
+            raise error_for_status(answer.status, None, route=route)
+        return read_token_answer(_json_or_none(answer.body))
 
     # --- public routes ---------------------------------------------------------------------------------------
 
-    def fetch(self, request: UpstreamRequest, *, etag: str | None = None) -> Fetched:
-        """GET a canonical request, conditionally when `etag` is given. Raises the typed errors."""
-        return self._request("GET", request.path, params=request.params, etag=etag)
+    def fetch(self, request: UpstreamRequest, *, etag: str | None = None, deadline: float | None = None) -> Fetched:
+        """GET a canonical request, conditionally when `etag` is given, before `deadline` (monotonic) when given.
+        Raises the typed errors."""
+        return self._request(
+            request.path, params=request.params, etag=etag, authenticated=request.authenticated, deadline=deadline
+        )
 
-    def _get(self, request: UpstreamRequest):
+    def _get_parsed(self, request: UpstreamRequest) -> Any:
         return request.parse(self.fetch(request).payload)
 
     def national(self, cert: Certification, millesime: Millesime | None = None) -> results.CertificationFigures:
-        return self._get(national_request(cert, millesime))
+        return cast(results.CertificationFigures, self._get_parsed(national_request(cert, millesime)))
 
     def regional(
         self, cert: Certification, region: Region, millesime: Millesime | None = None
     ) -> results.RegionalFigures:
-        return self._get(regional_request(cert, region, millesime))
+        return cast(results.RegionalFigures, self._get_parsed(regional_request(cert, region, millesime)))
 
     def school(self, uai: Uai, cert: Certification, millesime: Millesime | None = None) -> results.SchoolFigures:
-        return self._get(school_request(uai, cert, millesime))
+        return cast(results.SchoolFigures, self._get_parsed(school_request(uai, cert, millesime)))
 
     def filieres(
         self, certs: Sequence[Certification], region: Region | None = None, millesime: Millesime | None = None
     ) -> results.FilieresFigures:
-        return self._get(filieres_request(certs, region, millesime))
+        return cast(results.FilieresFigures, self._get_parsed(filieres_request(certs, region, millesime)))
 
     # --- authenticated list routes ---------------------------------------------------------------------------
 
@@ -243,15 +335,15 @@ class InserJeunesClient:
         """One page of an authenticated list route, its items raw (JSON objects). Raises the typed errors; a page
         cut mid-way (the upstream streams lists) or of an unexpected shape is `Unavailable` (TRUNCATED/MALFORMED)."""
         query = sorted({**params, "page": str(page), "items_par_page": str(page_size)}.items())
-        fetched = self._request("GET", path, params=query, authenticated=True)
+        fetched = self._request(path, params=query, authenticated=True)
         try:
             return parsing.parse_page(fetched.payload, items_key)
         except results.PayloadError as exc:
             raise Unavailable(UnavailableCause.MALFORMED, str(exc), route=path, status=200) from None
 
-    def _iter_pages(
-        self, path: str, items_key: str, params: dict[str, str], parse: Callable[[object], Any], page_size: int
-    ) -> Iterator[Any]:
+    def _iter_pages[T](
+        self, path: str, items_key: str, params: dict[str, str], parse: Callable[[object], T], page_size: int
+    ) -> Iterator[T]:
         page = 1
         while True:
             parsed = self.fetch_page(path, items_key, params, page, page_size)
@@ -264,27 +356,6 @@ class InserJeunesClient:
                 return
             page += 1
 
-    @staticmethod
-    def _filters(
-        millesimes: Sequence[Millesime] = (), certs: Sequence[Certification] = (), **lists: Sequence[Any]
-    ) -> dict[str, str]:
-        params = {}
-        for value in millesimes:
-            _check(value, Millesime, "millesimes[]")
-        for value in certs:
-            _check(value, Certification, "certs[]")
-        for name, values in lists.items():
-            for value in values:
-                _check(value, {"uais": Uai, "regions": Region, "academies": Academie}[name], f"{name}[]")
-        if millesimes:
-            params["millesimes"] = ",".join(str(m) for m in millesimes)
-        if certs:
-            params["code_certifications"] = ",".join(c.prefixed for c in certs)
-        for name, values in lists.items():
-            if values:
-                params[name] = ",".join(str(v) for v in values)
-        return params
-
     def iter_certifications(
         self,
         *,
@@ -292,7 +363,7 @@ class InserJeunesClient:
         certs: Sequence[Certification] = (),
         page_size: int = LIST_PAGE_SIZE,
     ) -> Iterator[results.CertificationFigures]:
-        params = self._filters(millesimes, certs)
+        params = list_filters(millesimes, certs)
         yield from self._iter_pages(
             f"{API_PREFIX}/certifications", "certifications", params, parsing.parse_certification, page_size
         )
@@ -304,76 +375,11 @@ class InserJeunesClient:
         certs: Sequence[Certification] = (),
         uais: Sequence[Uai] = (),
         regions: Sequence[Region] = (),
-        academies: Sequence[Academie] = (),
         page_size: int = LIST_PAGE_SIZE,
     ) -> Iterator[results.SchoolFigures]:
-        params = self._filters(millesimes, certs, uais=uais, regions=regions, academies=academies)
+        params = list_filters(millesimes, certs, uais=uais, regions=regions)
         yield from self._iter_pages(f"{API_PREFIX}/formations", "formations", params, parsing.parse_school, page_size)
 
-    def iter_regionales(
-        self,
-        *,
-        region: Region | None = None,
-        millesimes: Sequence[Millesime] = (),
-        certs: Sequence[Certification] = (),
-        page_size: int = LIST_PAGE_SIZE,
-    ) -> Iterator[results.RegionalFigures]:
-        path = f"{API_PREFIX}/regionales" + (f"/{_segment(region.code)}" if region else "")
-        params = self._filters(millesimes, certs)
-        yield from self._iter_pages(path, "regionales", params, parsing.parse_regional, page_size)
 
-
-def _json_or_none(response: httpx.Response) -> Any:
-    try:
-        return json.loads(response.text)
-    except ValueError:
-        return None
-
-
-def _message(response: httpx.Response) -> str:
-    return body_message(_json_or_none(response), response.status_code)
-
-
-_client: InserJeunesClient | None = None
-_client_lock = threading.Lock()
-
-
-def get_client() -> InserJeunesClient:
-    """The process-wide client: the real API when `INSERJEUNES_API_URL` is set, else the in-process replica."""
-    global _client
-    with _client_lock:
-        if _client is None:
-            _client = _build_client()
-        return _client
-
-
-def reset_client() -> None:
-    """Forget the process-wide client (tests; after a settings change)."""
-    global _client
-    with _client_lock:
-        if _client is not None:
-            _client.close()
-        _client = None
-
-
-def _build_client() -> InserJeunesClient:
-    common = {
-        "connect_timeout": settings.INSERJEUNES_CONNECT_TIMEOUT,
-        "read_timeout": settings.INSERJEUNES_READ_TIMEOUT,
-    }
-    if settings.INSERJEUNES_API_URL:
-        return InserJeunesClient(
-            settings.INSERJEUNES_API_URL,
-            api_key=settings.INSERJEUNES_API_KEY,
-            username=settings.INSERJEUNES_API_USERNAME,
-            password=settings.INSERJEUNES_API_PASSWORD,
-            **common,
-        )
-    from guidance.replica.app import get_default_app  # built by the replica app; imported only when used
-
-    return InserJeunesClient(
-        REPLICA_BASE_URL,
-        api_key=settings.REPLICA_API_KEY,
-        transport=httpx.WSGITransport(app=get_default_app()),
-        **common,
-    )
+def _bearer(headers: dict[str, str], token: str) -> dict[str, str]:
+    return {**headers, "Authorization": f"Bearer {token}"}

@@ -12,10 +12,11 @@ upper-casing, no zero-padding; the replica uses it to answer what the API would.
 """
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from guidance.inserjeunes.territories import ACADEMIES, POSTAL_REGIONS, REGIONS
+from guidance.inserjeunes.territories import POSTAL_REGIONS, REGIONS
 
 
 class InvalidCode(ValueError):
@@ -49,16 +50,6 @@ _SISE_RE = re.compile(r"^[0-9A-Z]{7}$")
 _MILLESIME_RE = re.compile(r"^([0-9]{4})(?:_([0-9]{4}))?$")
 _POSTAL_RE = re.compile(r"^[0-9]{5}$")
 _CORSICA_UAI_PREFIXES = {"620": "02A", "720": "02B"}
-# Académies the API accepts that the territories referential does not name.
-_EXTRA_ACADEMIE_NAMES = {"77": "Saint-Barthélemy", "78": "Saint-Martin"}
-
-# The académie codes the API accepts (the académies of its `services/regions.js`, which its validators list; 05 Caen
-# and 21 Rouen merged into 70 Normandie; 77 Saint-Barthélemy and 78 Saint-Martin are in region 00 there).
-ACADEMIE_CODES: frozenset[str] = frozenset(
-    f"{n:02d}" for n in (1, 2, 3, 4, *range(6, 21), 22, 23, 24, 25, 27, 28, 31, 32, 33, *range(40, 45), 70, 77, 78)
-)
-
-MAX_CODES_PER_REQUEST = 50
 
 
 def _clean(raw: object, kind: str, exact: bool = False) -> str:
@@ -119,14 +110,6 @@ class Certification:
         """The form we send upstream (`CFD:…`, `MEFSTAT11:…`, `SISE:…`)."""
         return f"{self.kind.value}:{self.code}"
 
-    @property
-    def default_filiere(self) -> Filiere:
-        return {
-            CodeKind.CFD: Filiere.APPRENTISSAGE,
-            CodeKind.MEFSTAT11: Filiere.PRO,
-            CodeKind.SISE: Filiere.SUPERIEUR,
-        }[self.kind]
-
 
 def parse_certification(raw: object, *, exact: bool = False) -> Certification:
     """Type decided by prefix, else by length: 8 = CFD, 11 = MEFSTAT11. SISE needs its prefix.
@@ -135,6 +118,7 @@ def parse_certification(raw: object, *, exact: bool = False) -> Certification:
     """
     value = _clean(raw, "code de certification", exact)
     prefix, sep, bare = value.partition(":")
+    kind: CodeKind | None
     if sep:
         try:
             kind = CodeKind(prefix)
@@ -143,8 +127,8 @@ def parse_certification(raw: object, *, exact: bool = False) -> Certification:
     else:
         bare = value
         kind = {8: CodeKind.CFD, 11: CodeKind.MEFSTAT11}.get(len(value))
-        if kind is None:
-            raise InvalidCode("code de certification", raw, "Code de certification invalide")
+    if kind is None:
+        raise InvalidCode("code de certification", raw, "Code de certification invalide")
     rule = {CodeKind.CFD: _CFD_RE, CodeKind.MEFSTAT11: _MEFSTAT11_RE, CodeKind.SISE: _SISE_RE}[kind]
     if not rule.match(bare):
         raise InvalidCode(kind.value, raw, f"{kind.value} invalide")
@@ -163,21 +147,6 @@ def parse_mefstat11(raw: object) -> Certification:
     if cert.kind is not CodeKind.MEFSTAT11:
         raise InvalidCode("MEFSTAT11", raw, "MEFSTAT11 invalide (11 chiffres ou lettres)")
     return cert
-
-
-def parse_certifications(raw: object, *, exact: bool = False) -> tuple[Certification, ...]:
-    """Several codes joined with `,` or `|`; order kept, duplicates dropped."""
-    value = _clean_list(raw, "codes de certification")
-    codes = dict.fromkeys(parse_certification(part, exact=exact) for part in re.split(r"[,|]", value))
-    if len(codes) > MAX_CODES_PER_REQUEST:
-        raise InvalidCode("codes de certification", raw, "Trop de codes")
-    return tuple(codes)
-
-
-def _clean_list(raw: object, kind: str) -> str:
-    if not isinstance(raw, str) or not raw.strip() or len(raw) > 64 * MAX_CODES_PER_REQUEST:
-        raise InvalidCode(kind, raw)
-    return raw
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,25 +194,6 @@ def parse_region(raw: object, *, exact: bool = False) -> Region:
     raise InvalidCode("région", raw, "Région inconnue")
 
 
-@dataclass(frozen=True, slots=True)
-class Academie:
-    code: str
-    nom: str
-
-    def __str__(self) -> str:
-        return self.code
-
-
-def parse_academie(raw: object, *, exact: bool = False) -> Academie:
-    """A 2-digit académie code the API accepts; a lone digit (`1`) means `01` unless `exact` (the API refuses it)."""
-    value = _clean(raw, "académie", exact)
-    if not exact and value.isdigit() and len(value) == 1:
-        value = "0" + value
-    if value not in ACADEMIE_CODES:
-        raise InvalidCode("académie", raw, "Académie inconnue")
-    return Academie(value, ACADEMIES.get(value, (_EXTRA_ACADEMIE_NAMES.get(value, ""), ""))[0])
-
-
 @dataclass(frozen=True, slots=True, order=True)
 class Millesime:
     """A cohort: a year (`2024`, national) or a period of two cumulated years (`2023_2024`, regional)."""
@@ -287,7 +237,7 @@ class Millesime:
         return Millesime(f"{self.last_year - 1}_{self.last_year}")
 
 
-def newest_first(values) -> list[str]:
+def newest_first(values: Iterable[object]) -> list[str]:
     """Millésime strings (as the source writes them), distinct, newest first (see `Millesime.sort_key`)."""
     return sorted({str(v) for v in values if v}, key=lambda v: Millesime(v).sort_key, reverse=True)
 

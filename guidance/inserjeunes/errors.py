@@ -1,9 +1,14 @@
 """The typed errors of the InserJeunes client: every failed upstream call ends as exactly one of these.
 
 `NotFound` carries why (its `reason`), `Unavailable` carries what went wrong (its `cause`). None of them ever
-holds the API key; `route` is the path we called (the key never goes into a URL).
+holds a credential (API key, client secret, token); `route` is the path we called (no credential goes into a URL).
+What a JSON 404 says is also kept as a plain value (`NoFigures`): caches hold that, never an exception (an exception
+keeps its traceback, and with it the frames and the response of the call that raised it).
 """
 
+from __future__ import annotations
+
+from dataclasses import dataclass
 from enum import StrEnum
 
 from guidance.inserjeunes.codes import has_millesime_form, newest_first
@@ -26,6 +31,7 @@ class UnavailableCause(StrEnum):
     MALFORMED = "malformed"  # not JSON, or JSON of an unexpected shape
     TRUNCATED = "truncated"  # JSON cut mid-way (streamed lists)
     UNEXPECTED = "unexpected"  # any other status, an HTML 404 of an unknown path
+    TOO_LARGE = "too_large"  # an answer above the size limit (cut while it streamed)
     CIRCUIT_OPEN = "circuit_open"  # we did not even try: the circuit breaker is open
 
 
@@ -37,6 +43,15 @@ class InserJeunesError(Exception):
         self.route = route
         self.status = status
         super().__init__(message or self.__class__.__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class NoFigures:
+    """What a JSON 404 says, as a plain value: why there is nothing, the millésime asked, the ones that exist."""
+
+    reason: NotFoundReason
+    millesime: str | None = None
+    available_millesimes: tuple[str, ...] = ()
 
 
 class NotFound(InserJeunesError):
@@ -53,7 +68,7 @@ class NotFound(InserJeunesError):
         *,
         millesime: str | None = None,
         available_millesimes: tuple[str, ...] = (),
-        payload: dict | None = None,
+        payload: dict[str, object] | None = None,
         route: str = "",
     ) -> None:
         super().__init__(message or str(reason), route=route, status=404)
@@ -62,11 +77,15 @@ class NotFound(InserJeunesError):
         self.available_millesimes = available_millesimes
         self.payload = payload or {}
 
+    @property
+    def no_figures(self) -> NoFigures:
+        return NoFigures(self.reason, self.millesime, self.available_millesimes)
+
 
 class BadRequest(InserJeunesError):
     """400 "Erreur de validation": our request was wrong. Never cached, never retried."""
 
-    def __init__(self, message: str = "", *, details: tuple = (), route: str = "") -> None:
+    def __init__(self, message: str = "", *, details: tuple[object, ...] = (), route: str = "") -> None:
         super().__init__(message, route=route, status=400)
         self.details = details
 
@@ -76,6 +95,15 @@ class Unauthorized(InserJeunesError):
 
     def __init__(self, message: str = "", *, route: str = "") -> None:
         super().__init__(message, route=route, status=401)
+
+
+class Forbidden(Unauthorized):
+    """403: our credentials are good but this route is not open to them (a gateway subscription without the private
+    list routes). An answer about one route, not a sign the upstream is down: it never opens the circuit."""
+
+    def __init__(self, message: str = "", *, route: str = "") -> None:
+        super().__init__(message, route=route)
+        self.status = 403
 
 
 class Unavailable(InserJeunesError):
@@ -120,18 +148,29 @@ def _millesimes(values: object) -> tuple[str, ...]:
     return tuple(newest_first(value for value in values if has_millesime_form(value)))
 
 
-def not_found_from_body(body: dict, route: str = "") -> NotFound:
-    """The `NotFound` a JSON 404 body describes (also used to rebuild one from a cached body)."""
+def no_figures_from_body(body: object) -> NoFigures:
+    """What a JSON 404 body says (also read back from a cached body)."""
+    body = body if isinstance(body, dict) else {}
     message = str(body.get("message") or "")
-    reason = _NOT_FOUND_MESSAGES.get(message.strip().lower(), NotFoundReason.NO_DATA)
-    data = body.get("data") if isinstance(body.get("data"), dict) else {}
+    data = body.get("data")
+    data = data if isinstance(data, dict) else {}
     available = data.get("millesimesDisponible") or data.get("millesimesDisponibles") or []
     asked = data.get("millesime")
+    return NoFigures(
+        _NOT_FOUND_MESSAGES.get(message.strip().lower(), NotFoundReason.NO_DATA),
+        asked if isinstance(asked, str) and has_millesime_form(asked) else None,
+        _millesimes(available),
+    )
+
+
+def not_found_from_body(body: dict[str, object], route: str = "") -> NotFound:
+    """The `NotFound` a JSON 404 body describes."""
+    said = no_figures_from_body(body)
     return NotFound(
-        reason,
-        message,
-        millesime=asked if has_millesime_form(asked) else None,
-        available_millesimes=_millesimes(available),
+        said.reason,
+        str(body.get("message") or ""),
+        millesime=said.millesime,
+        available_millesimes=said.available_millesimes,
         payload=body,
         route=route,
     )
@@ -145,8 +184,9 @@ def error_for_status(status: int, body: object, *, route: str) -> InserJeunesErr
     """
     if status == 400:
         details = body.get("details") if isinstance(body, dict) else None
-        details = tuple(details) if isinstance(details, list) else ()
-        return BadRequest(body_message(body, status), details=details, route=route)
+        return BadRequest(
+            body_message(body, status), details=tuple(details) if isinstance(details, list) else (), route=route
+        )
     if status == 404:
         if isinstance(body, dict) and body.get("message"):
             return not_found_from_body(body, route)

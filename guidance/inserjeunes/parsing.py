@@ -4,7 +4,8 @@ Each `parse_*` takes a decoded JSON body and returns its dataclass, or raises `P
 have the documented shape. Small cohorts lose their salaries here (the API does not null them).
 
 Strict where the figures are concerned (a rate that is not a number, or a millésime that is not `AAAA` or
-`AAAA_AAAA`, is a malformed answer), lenient on what only describes them: an unknown `donnee_source.type` (of any JSON
+`AAAA_AAAA`, is a malformed answer; so are figures that cannot be, see `check_figures`), lenient on what only
+describes them: an unknown `donnee_source.type` (of any JSON
 type), a `null` among `_meta.messages` or a `_meta` of another shape do not throw the figures away (see `_meta`,
 `_donnee_source`). Only `PayloadError` leaves these parsers (tests/inserjeunes/test_parse_shapes.py).
 """
@@ -15,7 +16,9 @@ from typing import Any
 
 from guidance.inserjeunes.codes import has_millesime_form
 from guidance.inserjeunes.results import (
+    COUNT_FIELDS,
     FIGURE_FIELDS,
+    RATE_FIELDS,
     SALARY_FIELDS,
     SMALL_COHORT_THRESHOLD,
     AcademieRef,
@@ -30,31 +33,39 @@ from guidance.inserjeunes.results import (
     Page,
     PayloadError,
     RegionalFigures,
+    RegionalList,
     RegionRef,
     SchoolFigures,
     TerminalError,
     UaiType,
 )
 
+JsonObject = dict[str, Any]
 
-def _obj(data: object, what: str) -> dict[str, Any]:
+
+def _obj(data: object, what: str) -> JsonObject:
     if not isinstance(data, dict):
         raise PayloadError(f"{what}: object expected, got {type(data).__name__}")
     return data
 
 
-def _str(data: dict, key: str, *, required: bool = False) -> str | None:
+def _str(data: JsonObject, key: str) -> str | None:
     value = data.get(key)
     if value is None:
-        if required:
-            raise PayloadError(f"missing {key}")
         return None
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise PayloadError(f"{key}: string expected")
     return str(value)
 
 
-def _millesime(data: dict, default: str | None = None) -> str:
+def _required_str(data: JsonObject, key: str) -> str:
+    value = _str(data, key)
+    if value is None:
+        raise PayloadError(f"missing {key}")
+    return value
+
+
+def _millesime(data: JsonObject, default: str | None = None) -> str:
     """Which leavers the figures count: pages read its years (`codes.Millesime`), so another form is malformed."""
     value = _str(data, "millesime") or default
     if value is None:
@@ -64,7 +75,7 @@ def _millesime(data: dict, default: str | None = None) -> str:
     return value
 
 
-def _strs(data: dict, key: str) -> tuple[str, ...]:
+def _strs(data: JsonObject, key: str) -> tuple[str, ...]:
     value = data.get(key)
     if value is None:
         return ()
@@ -73,7 +84,7 @@ def _strs(data: dict, key: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _stats_kwargs(data: dict) -> dict[str, Any]:
+def _stats_kwargs(data: JsonObject) -> dict[str, Any]:
     values: dict[str, Any] = {}
     absent = set()
     for name in FIGURE_FIELDS:
@@ -85,6 +96,7 @@ def _stats_kwargs(data: dict) -> dict[str, Any]:
         if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
             raise PayloadError(f"{name}: number or null expected")
         values[name] = value
+    check_figures(values)
     nb = values["nb_annee_term"]
     small = nb is not None and nb < SMALL_COHORT_THRESHOLD
     if small:
@@ -97,6 +109,37 @@ def _stats_kwargs(data: dict) -> dict[str, Any]:
     values["absent_fields"] = frozenset(absent)
     values["meta"] = _meta(data.get("_meta"))
     return values
+
+
+# The counts that are a part of the final-year learners (`nb_annee_term`), the whole every rate is computed on.
+PART_FIELDS: tuple[str, ...] = (
+    "nb_poursuite_etudes",
+    "nb_sortant",
+    "nb_en_emploi_6_mois",
+    "nb_en_emploi_12_mois",
+    "nb_en_emploi_18_mois",
+    "nb_en_emploi_24_mois",
+)
+
+
+def check_figures(values: dict[str, Any]) -> None:
+    """Figures that cannot be make the whole answer malformed (`PayloadError`): a rate outside 0-100, a count or a
+    salary below 0, a part of the final-year learners above their number. A page then says the figures are
+    unavailable (and keeps the last good answer when it has one) rather than show -35 % or 180 %."""
+    for name in RATE_FIELDS:
+        value = values.get(name)
+        if value is not None and not 0 <= value <= 100:
+            raise PayloadError(f"{name}: {value} is outside 0-100")
+    for name in (*COUNT_FIELDS, *SALARY_FIELDS):
+        value = values.get(name)
+        if value is not None and value < 0:
+            raise PayloadError(f"{name}: {value} is below 0")
+    whole = values.get("nb_annee_term")
+    if whole is not None:
+        for name in PART_FIELDS:
+            part = values.get(name)
+            if part is not None and part > whole:
+                raise PayloadError(f"{name}: {part} is above nb_annee_term ({whole})")
 
 
 def _meta(data: object) -> Meta:
@@ -116,18 +159,18 @@ def _meta(data: object) -> Meta:
     )
 
 
-def _ref(data: object, cls):
+def _ref[T: (RegionRef, AcademieRef)](data: object, cls: type[T]) -> T | None:
     if data is None:
         return None
-    data = _obj(data, cls.__name__)
-    return cls(code=_str(data, "code", required=True), nom=_str(data, "nom") or "")
+    fields = _obj(data, cls.__name__)
+    return cls(code=_required_str(fields, "code"), nom=_str(fields, "nom") or "")
 
 
 def _uai_type(value: object) -> UaiType | None:
     if value is None:
         return None
     try:
-        return UaiType(value)
+        return UaiType(str(value))
     except ValueError:
         return UaiType.INCONNU
 
@@ -159,12 +202,12 @@ def _donnee_source(data: object, own_code: str) -> DonneeSource | None:
     return DonneeSource(code_certification=code, type=source_type)
 
 
-def _certification_kwargs(data: dict, *, defaults: dict[str, str] | None = None) -> dict[str, Any]:
+def _certification_kwargs(data: JsonObject, *, defaults: dict[str, str] | None = None) -> dict[str, Any]:
     """The fields shared by national, regional and school records. `defaults` fills `millesime` and `filiere` of a
     `certificationsTerminales` entry that does not repeat them (its parent's)."""
     defaults = defaults or {}
     kwargs = _stats_kwargs(data)
-    code = _str(data, "code_certification", required=True)
+    code = _required_str(data, "code_certification")
     famille = data.get("familleMetier")
     if famille is not None:
         famille = _obj(famille, "familleMetier")
@@ -207,7 +250,7 @@ def _terminal(data: object, parent: dict[str, str]) -> CertificationFigures | Te
     is_reference = "millesime" not in data and not any(name in data for name in FIGURE_FIELDS)
     if "error" in data or is_reference:
         return TerminalError(
-            code_certification=_str(data, "code_certification", required=True),
+            code_certification=_required_str(data, "code_certification"),
             error=str(data.get("error") or ""),
             millesimes=_strs(data, "millesimes"),
             libelle=_str(data, "libelle") or "",
@@ -228,7 +271,7 @@ def parse_school(data: object) -> SchoolFigures:
     data = _obj(data, "formation")
     return SchoolFigures(
         **_certification_kwargs(data),
-        uai=_str(data, "uai", required=True),
+        uai=_required_str(data, "uai"),
         libelle_etablissement=_str(data, "libelle_etablissement"),
         region=_ref(data.get("region"), RegionRef),
         academie=_ref(data.get("academie"), AcademieRef),
@@ -266,6 +309,17 @@ def parse_filieres(data: object) -> FilieresFigures:
     return FilieresFigures(
         pro=_filiere(data["pro"], "pro") if data.get("pro") else None,
         apprentissage=_filiere(data["apprentissage"], "apprentissage") if data.get("apprentissage") else None,
+    )
+
+
+def parse_regional_list(data: object) -> RegionalList:
+    """One page of `/regionales/{region}`: every item read (and checked) as a regional record."""
+    page = parse_page(data, "regionales")
+    return RegionalList(
+        items=tuple(parse_regional(item) for item in page.items),
+        page=page.page,
+        nombre_de_page=page.nombre_de_page,
+        total=page.total,
     )
 
 

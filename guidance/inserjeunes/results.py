@@ -13,7 +13,8 @@ Small cohorts are detected from `nb_annee_term < 20`, never from `_meta` message
 the parser (the API does not null them).
 
 The parsers of `guidance.inserjeunes.parsing` raise `PayloadError` when a body does not have the documented shape;
-the client turns that into `Unavailable(MALFORMED)`.
+the client turns that into `Unavailable(MALFORMED)`. So do figures that cannot be: a rate outside 0-100, a count
+below 0, a part above its whole (`parsing.check_figures`): an impossible figure is never shown.
 """
 
 from __future__ import annotations
@@ -162,10 +163,6 @@ class _Stats:
     def is_absent(self, name: str) -> bool:
         return name in self.absent_fields
 
-    def is_hidden(self, name: str) -> bool:
-        """Null because of a small cohort (not absent)."""
-        return getattr(self, name) is None and name not in self.absent_fields
-
 
 @dataclass(frozen=True, kw_only=True)
 class TerminalError:
@@ -287,7 +284,17 @@ class FilieresFigures:
         return present.region if present else None
 
 
-Figures = CertificationFigures | RegionalFigures | SchoolFigures | FilieresFigures
+@dataclass(frozen=True, kw_only=True)
+class RegionalList:
+    """One page of a region's list (`/regionales/{region}`): every certification's regional figures."""
+
+    items: tuple[RegionalFigures, ...]
+    page: int
+    nombre_de_page: int
+    total: int
+
+
+Figures = CertificationFigures | RegionalFigures | SchoolFigures | FilieresFigures | RegionalList
 
 
 @dataclass(frozen=True, kw_only=True)

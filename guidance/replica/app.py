@@ -164,7 +164,7 @@ class ReplicaApp:
         # wins, so `?ext=svg` asks for the image): as the API merges them.
         if match := _route("list", route):
             self.require_auth(environ, query_key)
-            values, kind = {**query, **_given(ext=match[1])}, match[0].lower()
+            values, kind = {**query, **_given(ext=match[1])}, str(match[0]).lower()  # the kind is never absent
             return self.bcn_route(values) if kind == "bcn" else self.list_route(kind, values)
         if match := _route("national", route):
             checker = Validator(
@@ -178,8 +178,9 @@ class ReplicaApp:
             checker = Validator({**path, **query}, _SINGLE | {"vue", "region", "codes_certifications"})
             region = checker.region_at(["region"], checker.values["region"])
             codes = checker.codes("codes_certifications")
+            # Called once the checker has refused an invalid region: `region` is then a code.
             return self.certifications_route(
-                checker, environ, codes, lambda c, m, v: _regional(ds, region, c, m, v), region=region
+                checker, environ, codes, lambda c, m, v: _regional(ds, str(region), c, m, v), region=region
             )
         if match := _route("region_list", route):
             self.require_auth(environ, query_key)
@@ -196,6 +197,7 @@ class ReplicaApp:
             millesime = checker.millesime()
             options = SvgOptions.read(checker)
             checker.raise_if_invalid()
+            assert uai is not None and code is not None  # raise_if_invalid refused their absence
             return self.single_answer(environ, options, lambda: routes.formation(ds, uai, code.code, millesime))
         return None
 
@@ -285,6 +287,7 @@ class ReplicaApp:
         username = checker.required_string("username")
         password = checker.required_string("password")
         checker.raise_if_invalid()
+        assert username is not None and password is not None  # raise_if_invalid refused their absence
         if not self.auth.check_login(username, password):
             raise ApiError(401, WRONG_CREDENTIALS)
         return _json({"token": self.auth.issue(username)}, 200, environ)
@@ -378,14 +381,10 @@ def get_default_app() -> ReplicaApp:
             if _default_app is None:
                 from django.conf import settings
 
-                credentials = {}
-                if settings.INSERJEUNES_API_USERNAME and settings.INSERJEUNES_API_PASSWORD:
-                    credentials[settings.INSERJEUNES_API_USERNAME] = settings.INSERJEUNES_API_PASSWORD
                 _default_app = create_app(
                     load_dataset(settings.OPENDATA_DIR),
                     api_key=settings.REPLICA_API_KEY or None,
                     faults=FaultConfig.from_env(),
-                    credentials=credentials,
                     openapi_file=service_routes.default_openapi_file(settings.OPENDATA_DIR),
                 )
     return _default_app

@@ -138,7 +138,7 @@ def add_meta(record: dict, description: dict, *messages: str) -> dict:
 
 def identity(dataset: Dataset, code: str, filiere: str, millesime: str) -> dict:
     """The descriptive fields every single-certification record carries."""
-    record = {
+    record: dict[str, object] = {
         "millesime": millesime,
         "code_certification": code,
         "code_certification_type": "mef11" if len(code) == 11 else "cfd",
@@ -220,14 +220,14 @@ def aggregate_stats(totals: list[int | None]) -> dict:
     total = values["nb_annee_term"]
 
     def rate(count: int | None) -> int | None:
-        return None if count is None else percentage(count, total)
+        return None if count is None or not total else percentage(count, total)
 
     for horizon in HORIZONS:
         employed, formation = values[f"nb_en_emploi_{horizon}_mois"], values["nb_poursuite_etudes"]
         if not employed and not formation:
             stats[f"taux_autres_{horizon}_mois"] = None
         elif total:
-            parts = [rate(count) for count in (employed, formation) if count is not None]
+            parts = [percentage(count, total) for count in (employed, formation) if count is not None]
             stats[f"taux_autres_{horizon}_mois"] = max(0, 100 - sum(parts))
         if total:
             stats[f"taux_en_emploi_{horizon}_mois"] = rate(employed)
@@ -263,11 +263,12 @@ def filiere_record(dataset: Dataset, stats: list[Stat], millesime: str) -> dict:
             if value is not None:
                 totals[index] = (totals[index] or 0) + value
     record.update(aggregate_stats(totals))
-    # A closing date only when the certifications share one; closed or not only when they share one CFD.
-    dates = {closed_on for code in codes if (closed_on := dataset.date_fermeture_of(code))}
-    if len(dates) == 1:
-        record["date_fermeture"] = iso_date(next(iter(dates)))
+    # Closing information only for the certifications of one CFD (a date when they share one), never for several
+    # CFDs asked together: upstream's tests ("on n'obtient pas les informations de fermeture", aggregated filières).
     if len(cfds) == 1:
+        dates = {closed_on for code in codes if (closed_on := dataset.date_fermeture_of(code))}
+        if len(dates) == 1:
+            record["date_fermeture"] = iso_date(next(iter(dates)))
         record["formation_fermee"] = len(dates) == 1 and next(iter(dates)) < date.today()
     return mask_small_cohort(record, unknown_is_small=True)
 

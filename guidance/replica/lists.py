@@ -49,7 +49,7 @@ def formations(
     wanted = {variant for m in (millesimes or [dataset.latest_period]) if m for variant in millesime_variants(m)}
     code_filter, uai_filter = set(codes), set(uais)
     region_filter, academie_filter = set(regions), set(academies)
-    selected = []
+    selected: list[Stat] = []
     for uai, code in sorted(dataset.formations):
         if (code_filter and code not in code_filter) or (uai_filter and uai not in uai_filter):
             continue

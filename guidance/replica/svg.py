@@ -8,6 +8,7 @@ an error image or an empty one instead of a 404 when `imageOnError` asks for it.
 """
 
 from html import escape
+from typing import TypeGuard
 
 RATES = (
     ("taux_en_emploi_6_mois", "en emploi 6 mois après la sortie"),
@@ -28,9 +29,9 @@ EMPTY_SVG = (
 _ITEM_WIDTH, _ITEM_HEIGHT, _HEADER = 210, 74, 62
 
 
-def has_rates(record: dict | None) -> bool:
+def has_rates(record: dict | None) -> TypeGuard[dict]:
     """Whether the API would draw a widget: at least one of the three rates is there and not zero."""
-    return bool(record) and any(record.get(name) for name, _ in RATES)
+    return record is not None and any(record.get(name) for name, _ in RATES)
 
 
 def leavers(millesime: str) -> str:

@@ -147,7 +147,7 @@ class Validator:
         """`imageOnError`: an empty value means the default, `false`."""
         if self.values.get("imageOnError") == "":
             return "false"
-        return self.choice("imageOnError", ("true", "false", "empty"), "false")
+        return self.choice("imageOnError", ("true", "false", "empty"), "false") or "false"
 
     def millesime_at(self, path: list, raw: object) -> str | None:
         if (value := self._string(path, raw)) is None:
@@ -227,12 +227,13 @@ class Validator:
         if items is None:
             return []
         parsed = [code_of(item) for item in items]
-        if any(found is None for found in parsed):
+        codes = [found for found in parsed if found is not None]
+        if len(codes) != len(parsed):
             self._fail(
                 [name], "{label} must have the type CFD, MEFSTAT11 or SISE", "codes_certification.invalid", items
             )
             return None
-        return parsed
+        return codes
 
     def universe(self, codes: list[Code] | None) -> None:
         """`universe` must agree with the codes: `secondaire` for CFD and MEFSTAT11 (and no code), `superieur` for

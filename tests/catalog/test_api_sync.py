@@ -169,10 +169,11 @@ def test_the_walk_back_covers_every_year_down_to_the_oldest_newest_first():
 @pytest.mark.skipif(not settings.OPENDATA_DIR or not Path(settings.OPENDATA_DIR).is_dir(), reason="pas de réplique")
 def test_command_against_the_offline_replica(imported, settings):
     settings.INSERJEUNES_API_URL = ""
-    from guidance.inserjeunes.client import reset_client
+    from guidance.indicators.upstream import get_client, reset_client
 
     reset_client()
     call_command("sync_catalog_from_api")
+    assert (get_client().mode, get_client().token_requests) == ("gateway", 1)  # the replica's stand-in gateway
     finals = Mef.objects.filter(is_final_year=True).count()
     formations = Formation.objects.count()
     call_command("sync_catalog_from_api")

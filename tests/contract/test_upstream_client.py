@@ -192,7 +192,7 @@ def test_a_small_cohort_is_told_by_its_count_when_its_message_was_overwritten():
     upstream = Upstream("school_small_cohort")
     figures = client_for(upstream).school(parse_uai("0751234J"), parse_certification("12345678"))
     assert figures.too_few_learners and figures.nb_annee_term == 19
-    assert figures.is_hidden("taux_en_emploi_6_mois") and not figures.is_absent("taux_en_emploi_6_mois")
+    assert figures.taux_en_emploi_6_mois is None and not figures.is_absent("taux_en_emploi_6_mois")
     (message,) = figures.meta.messages
     assert message != SMALL_COHORT_MESSAGE and "organisme gestionnaire" in message
     assert figures.uai_donnee_type is UaiType.GESTIONNAIRE
@@ -241,7 +241,7 @@ def test_filieres_view_nulls_are_figures_that_cannot_be_computed():
     voie = figures.apprentissage
     assert figures.pro is None
     assert voie.nb_en_emploi_24_mois is None and voie.taux_en_emploi_18_mois is None
-    assert voie.is_absent("nb_en_emploi_24_mois") and not voie.is_hidden("taux_en_emploi_18_mois")
+    assert voie.is_absent("nb_en_emploi_24_mois") and voie.is_absent("taux_en_emploi_18_mois")
     assert not voie.too_few_learners and voie.taux_en_emploi_6_mois == 50
 
 

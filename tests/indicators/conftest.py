@@ -1,7 +1,7 @@
 import pytest
 
 from guidance.indicators import service
-from guidance.inserjeunes.client import reset_client
+from guidance.indicators.upstream import reset_client
 from tests.support import BASE_URL
 
 

@@ -12,11 +12,12 @@ from django.utils import timezone
 
 from guidance.catalog.models import Formation, Mef, Offer, School, Voie
 from guidance.indicators import bulk
+from guidance.indicators import upstream as upstream_module
 from guidance.indicators.management.commands.indicators_warm import formation_questions, offer_questions
 from guidance.indicators.models import CacheEntry
 from guidance.indicators.service import Question
-from guidance.inserjeunes import client as client_module
-from guidance.inserjeunes.client import REPLICA_BASE_URL, Fetched, InserJeunesClient
+from guidance.indicators.upstream import REPLICA_ORIGIN
+from guidance.inserjeunes.client import Fetched, InserJeunesClient
 from guidance.inserjeunes.codes import (
     departement_of_uai,
     parse_cfd,
@@ -72,8 +73,8 @@ def replica(settings, imported):
     settings.INSERJEUNES_API_KEY = ""
     replica = Replica()
     _offer_the_schools_with_figures(replica.dataset)
-    client_module._client = InserJeunesClient(
-        REPLICA_BASE_URL, api_key="bulk-key", transport=httpx.WSGITransport(app=replica)
+    upstream_module._client = InserJeunesClient(
+        REPLICA_ORIGIN, api_key="bulk-key", transport=httpx.WSGITransport(app=replica)
     )
     return replica
 
@@ -143,7 +144,7 @@ def test_stored_list_items_read_as_the_single_route_answers_field_by_field(repli
     assert report.covered
     kinds = {str(q.kind) for q in report.covered}
     assert kinds == {"national", "regional", "school"}
-    client = client_module.get_client()
+    client = upstream_module.get_client()
     rows = {e.key: e for e in CacheEntry.objects.filter(key__in=[q.cache_key for q in report.covered])}
     for question in report.covered:
         request = question.upstream_request
@@ -370,8 +371,9 @@ def test_a_school_list_whose_newest_year_is_not_the_apis_latest_is_not_used():
 
 
 def test_lists_are_used_by_default_when_a_key_is_configured_and_never_with_no_lists(replica, settings):
+    settings.INSERJEUNES_API_URL = "https://api.example.test"  # a direct API (the fixture's client answers)
     _warm("--kinds", "regional")
-    assert replica.list_calls() == []  # no key configured (the replica's own key is no upstream key)
+    assert replica.list_calls() == []  # no key configured
 
     settings.INSERJEUNES_API_KEY = "a-key"
     CacheEntry.objects.all().delete()

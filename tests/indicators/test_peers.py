@@ -2,19 +2,25 @@
 against a count made by hand on the real ij_region_data.csv."""
 
 import csv
+import datetime
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 
 from guidance.catalog.models import Formation
 from guidance.indicators import peers
-from guidance.inserjeunes.client import reset_client
+from guidance.indicators.circuit import breaker
+from guidance.indicators.models import CacheEntry
+from guidance.indicators.upstream import get_client, reset_client
+from guidance.inserjeunes.errors import Unavailable, UnavailableCause
+from guidance.pagecache import markers
 
 ROOT = Path(settings.OPENDATA_DIR) if settings.OPENDATA_DIR else None
-pytestmark = pytest.mark.skipif(not ROOT or not ROOT.is_dir(), reason="OPENDATA_DIR absent")
+pytestmark = [pytest.mark.skipif(not ROOT or not ROOT.is_dir(), reason="OPENDATA_DIR absent"), pytest.mark.django_db]
 MILLESIME, REGION = "2022_2023", "76"
 
 
@@ -105,18 +111,58 @@ def test_no_position_without_enough_peers(monkeypatch):
     assert peers.position_for("00000000", REGION, "apprentissage", MILLESIME) is None  # no figure at all
 
 
-def test_peers_are_fetched_once_then_cached(monkeypatch):
-    from guidance.inserjeunes.client import get_client
-
+def test_peers_are_asked_through_the_service_once_then_served_from_its_caches(upstream_calls):
     first = peers.regional_peers(REGION, MILLESIME)
     assert first and all(f.filiere in {"pro", "apprentissage"} for f in first)
+    pages = -(-sum(1 for _ in first) // peers.PAGE_SIZE)  # at least as many pages as it takes to hold them
+    assert len(upstream_calls) >= pages >= 2
+    assert all(f"/regionales/{REGION}?" in key and "items_par_page=500" in key for key in upstream_calls)
+    # Stored as any figure is: one cache row per list page.
+    assert CacheEntry.objects.filter(kind="regional_list").count() == len(upstream_calls)
 
-    def no_more_calls(*args, **kwargs):
-        raise AssertionError("the list route was called again instead of the cache")
-
-    monkeypatch.setattr(get_client(), "iter_regionales", no_more_calls)
-    assert peers.regional_peers(REGION, MILLESIME) == first
+    asked = len(upstream_calls)
+    assert peers.regional_peers(REGION, MILLESIME) == first  # the compact list, from Django's cache
+    cache.clear()
+    assert peers.regional_peers(REGION, MILLESIME) == first  # rebuilt from the service's database cache
+    assert len(upstream_calls) == asked
     assert peers.regional_peers("zz", MILLESIME) is None  # not a region: no call, no figures
+
+
+def test_without_access_to_the_private_lists_peers_are_not_asked(upstream_calls, settings):
+    settings.INSERJEUNES_API_URL, settings.INSERJEUNES_API_KEY = "https://self-hosted.test", ""  # direct, no key
+    reset_client()
+    assert peers.regional_peers(REGION, MILLESIME) is None and peers.latest_millesime(REGION) is None
+    assert upstream_calls == []
+
+
+def test_peers_answer_nothing_while_the_circuit_is_open_and_the_page_is_not_cached(upstream_calls, settings):
+    settings.INSERJEUNES_CIRCUIT_FAILURES = 1
+    breaker.record_failure()
+    token = markers.watch()
+    try:
+        assert peers.regional_peers(REGION, MILLESIME) is None
+        assert "figures unavailable" in markers.reasons()
+    finally:
+        markers.unwatch(token)
+    assert upstream_calls == []
+
+
+def test_peers_are_served_stale_when_the_upstream_fails(monkeypatch):
+    first = peers.regional_peers(REGION, MILLESIME)
+    CacheEntry.objects.update(expires_at=timezone.now() - datetime.timedelta(days=1))
+    cache.clear()
+
+    def down(*args, **kwargs):
+        raise Unavailable(UnavailableCause.SERVER_ERROR, "test", route=f"/regionales/{REGION}")
+
+    monkeypatch.setattr(get_client(), "fetch", down)
+    token = markers.watch()
+    try:
+        assert peers.regional_peers(REGION, MILLESIME) == first  # the last good pages, however old
+        assert "stale figures" in markers.reasons()
+    finally:
+        markers.unwatch(token)
+    assert CacheEntry.objects.filter(kind="regional_list").exclude(last_error="").exists()
 
 
 @pytest.fixture
@@ -150,13 +196,10 @@ def test_sort_by_outcome_and_alternatives(catalogue):
 
 
 def test_when_the_api_does_not_answer_nothing_is_said(monkeypatch, catalogue):
-    from guidance.inserjeunes.client import get_client
-    from guidance.inserjeunes.errors import Unavailable, UnavailableCause
-
     def down(*args, **kwargs):
         raise Unavailable(UnavailableCause.TIMEOUT, "test", route="/regionales/76")
 
-    monkeypatch.setattr(get_client(), "iter_regionales", down)
+    monkeypatch.setattr(get_client(), "fetch", down)
     assert peers.regional_peers(REGION, MILLESIME) is None
     assert peers.position_for("23830022106", REGION, "scolaire", MILLESIME) is None
     formation = Formation.objects.get(cfd="40022106")

@@ -1,20 +1,10 @@
-import base64
 import json
 import logging
 
 import httpx
 import pytest
 
-from guidance.inserjeunes.client import (
-    InserJeunesClient,
-    default_user_agent,
-    filieres_request,
-    get_client,
-    national_request,
-    regional_request,
-    reset_client,
-    school_request,
-)
+from guidance.inserjeunes.client import default_user_agent
 from guidance.inserjeunes.codes import parse_certification, parse_millesime, parse_region, parse_uai
 from guidance.inserjeunes.errors import (
     BadRequest,
@@ -31,7 +21,8 @@ from guidance.inserjeunes.results import (
     SchoolFigures,
     UaiType,
 )
-from tests.inserjeunes.conftest import API_KEY, BASE_URL, payload
+from guidance.inserjeunes.routes import filieres_request, national_request, regional_request, school_request
+from tests.inserjeunes.conftest import API_KEY, payload
 
 CFD = parse_certification("CFD:40031212")
 MEF = parse_certification("23830031212")
@@ -269,7 +260,7 @@ class TestAuthentication:
         assert first.url.params["millesimes"] == "2023"
         assert "apiKey" not in str(first.url)
 
-    def test_formations_and_regionales_iterators_use_their_envelope(self, upstream, client):
+    def test_the_formations_iterator_uses_its_envelope(self, upstream, client):
         school = payload("school_pro")
         upstream.get("/api/inserjeunes/formations").mock(
             return_value=httpx.Response(
@@ -280,63 +271,7 @@ class TestAuthentication:
                 },
             )
         )
-        upstream.get("/api/inserjeunes/regionales/11").mock(
-            return_value=httpx.Response(
-                200,
-                json={
-                    "regionales": [payload("regional")],
-                    "pagination": {"page": 1, "items_par_page": 10, "nombre_de_page": 1, "total": 1},
-                },
-            )
-        )
         assert [f.uai for f in client.iter_formations(uais=[parse_uai("0750508X")])] == ["0750508X"]
-        assert [f.region.code for f in client.iter_regionales(region=IDF)] == ["11"]
-
-    def test_login_token_is_used_and_refreshed_before_it_expires(self, upstream):
-        now = [1_764_324_000.0]
-        client = InserJeunesClient(BASE_URL, username="site", password="pw", clock=lambda: now[0])
-        tokens = [_jwt(exp=now[0] + 86400), _jwt(exp=now[0] + 2 * 86400)]
-        login = upstream.post("/api/inserjeunes/auth/login")
-        login.side_effect = [httpx.Response(200, json={"token": token}) for token in tokens]
-        listing = upstream.get("/api/inserjeunes/certifications").mock(return_value=one_page())
-
-        list(client.iter_certifications())
-        assert login.call_count == 1
-        assert json.loads(login.calls.last.request.content) == {"username": "site", "password": "pw"}
-        assert listing.calls.last.request.headers["authorization"] == f"Bearer {tokens[0]}"
-
-        now[0] += 3600  # still valid: reused
-        list(client.iter_certifications())
-        assert login.call_count == 1
-
-        now[0] += 23 * 3600 - 60  # less than the margin before expiry: refreshed first
-        list(client.iter_certifications())
-        assert login.call_count == 2
-        assert listing.calls.last.request.headers["authorization"] == f"Bearer {tokens[1]}"
-        client.close()
-
-    def test_a_rejected_token_is_renewed_once_then_unauthorized(self, upstream):
-        client = InserJeunesClient(BASE_URL, username="site", password="pw")
-        login = upstream.post("/api/inserjeunes/auth/login").mock(
-            return_value=httpx.Response(200, json=payload("login"))
-        )
-        listing = upstream.get("/api/inserjeunes/certifications")
-        listing.side_effect = [httpx.Response(401, json=payload("401")), one_page()]
-        assert len(list(client.iter_certifications())) == 1
-        assert login.call_count == 2
-
-        listing.side_effect = None
-        listing.return_value = httpx.Response(401, json=payload("401"))
-        with pytest.raises(Unauthorized):
-            list(client.iter_certifications())
-        client.close()
-
-    def test_wrong_password_is_unauthorized(self, upstream):
-        client = InserJeunesClient(BASE_URL, username="site", password="bad")
-        upstream.post("/api/inserjeunes/auth/login").mock(return_value=httpx.Response(401, json=payload("401")))
-        with pytest.raises(Unauthorized):
-            list(client.iter_certifications())
-        client.close()
 
 
 class TestLogging:
@@ -353,56 +288,8 @@ class TestLogging:
         assert API_KEY not in caplog.text
 
     def test_timeouts_are_explicit(self, client):
-        assert client.timeout.connect == 0.5
-        assert client.timeout.read == 0.5
-
-
-class TestFactory:
-    def test_configured_url_gives_a_real_client_with_the_key(self, settings, upstream):
-        settings.INSERJEUNES_API_URL = BASE_URL
-        settings.INSERJEUNES_API_KEY = "configured-key"
-        settings.INSERJEUNES_CONNECT_TIMEOUT = 1.5
-        settings.INSERJEUNES_READ_TIMEOUT = 4.0
-        reset_client()
-        try:
-            client = get_client()
-            assert get_client() is client
-            assert (client.timeout.connect, client.timeout.read) == (1.5, 4.0)
-            route = upstream.get("/api/inserjeunes/certifications").mock(return_value=one_page())
-            list(client.iter_certifications())
-            assert route.calls.last.request.headers["x-api-key"] == "configured-key"
-        finally:
-            reset_client()
-
-    def test_empty_url_talks_to_the_replica_in_process(self, settings, monkeypatch):
-        import sys
-        import types
-
-        calls = []
-
-        def wsgi_app(environ, start_response):
-            calls.append((environ["HTTP_HOST"], environ["PATH_INFO"], environ.get("HTTP_X_API_KEY")))
-            start_response("200 OK", [("Content-Type", "application/json")])
-            return [one_page().content]
-
-        fake = types.ModuleType("guidance.replica.app")
-        fake.get_default_app = lambda: wsgi_app
-        monkeypatch.setitem(sys.modules, "guidance.replica.app", fake)
-        settings.INSERJEUNES_API_URL = ""
-        settings.REPLICA_API_KEY = "replica-key"
-        reset_client()
-        try:
-            assert [f.code_certification for f in get_client().iter_certifications()] == ["50022141"]
-            assert calls == [("replica.local", "/api/inserjeunes/certifications", "replica-key")]
-        finally:
-            reset_client()
-
-
-def _jwt(*, exp: float) -> str:
-    def part(data: dict) -> str:
-        return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
-
-    return f"{part({'alg': 'HS256', 'typ': 'JWT'})}.{part({'sub': 'site', 'exp': int(exp)})}.c2ln"
+        assert (client.connect_timeout, client.read_timeout) == (0.5, 0.5)
+        assert client.call_timeout == 10.0  # the whole call (see test_bounded_calls.py)
 
 
 class TestOnlyParsedCodesReachAUrl:

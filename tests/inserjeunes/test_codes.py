@@ -4,18 +4,14 @@ from pathlib import Path
 import pytest
 
 from guidance.inserjeunes.codes import (
-    ACADEMIE_CODES,
     CodeKind,
-    Filiere,
     InvalidCode,
     Millesime,
     departement_from_postal_code,
     departement_of_uai,
     has_millesime_form,
     newest_first,
-    parse_academie,
     parse_certification,
-    parse_certifications,
     parse_cfd,
     parse_mefstat11,
     parse_millesime,
@@ -42,18 +38,16 @@ class TestCertification:
     def test_eight_characters_is_a_cfd(self):
         cert = parse_certification("40031212")
         assert (cert.kind, cert.code, cert.prefixed) == (CodeKind.CFD, "40031212", "CFD:40031212")
-        assert cert.default_filiere is Filiere.APPRENTISSAGE
 
     def test_eleven_digits_is_a_mefstat11(self):
         cert = parse_certification("23830031212")
         assert (cert.kind, cert.prefixed) == (CodeKind.MEFSTAT11, "MEFSTAT11:23830031212")
-        assert cert.default_filiere is Filiere.PRO
 
     def test_prefixes_are_accepted_and_stripped(self):
         assert parse_certification("cfd:4003121a").code == "4003121A"
         assert parse_certification("MEFSTAT11:23830031212").kind is CodeKind.MEFSTAT11
         sise = parse_certification("SISE:2400019")
-        assert (sise.kind, sise.code, sise.default_filiere) == (CodeKind.SISE, "2400019", Filiere.SUPERIEUR)
+        assert (sise.kind, sise.code) == (CodeKind.SISE, "2400019")
 
     def test_sise_needs_its_prefix(self):
         with pytest.raises(InvalidCode):
@@ -90,7 +84,7 @@ class TestCertification:
     def test_a_visitors_lower_case_code_is_read_upper_case_so_the_client_never_sends_lower_case(self):
         cert = parse_certification(" mefstat11:23i01021235 ")
         assert cert.prefixed == "MEFSTAT11:23I01021235"
-        assert parse_certifications("cfd:4003121a|23i01021235")[0].prefixed == "CFD:4003121A"
+        assert parse_certification("cfd:4003121a").prefixed == "CFD:4003121A"
 
     # Upstream's patterns are case-sensitive: a lower-case code or prefix is a 400 there (`exact` reads as they do).
     @pytest.mark.parametrize("raw", ["23i01021235", "mefstat11:23830031212", "cfd:40031212", "4003121a", " 40031212"])
@@ -109,14 +103,6 @@ class TestCertification:
             parse_cfd("23830031212")
         with pytest.raises(InvalidCode):
             parse_mefstat11("40031212")
-
-    def test_several_codes_split_on_comma_or_pipe_keep_order_and_drop_duplicates(self):
-        certs = parse_certifications("CFD:40031212|23830031212,40031212")
-        assert [c.prefixed for c in certs] == ["CFD:40031212", "MEFSTAT11:23830031212"]
-
-    def test_too_many_codes_raise(self):
-        with pytest.raises(InvalidCode):
-            parse_certifications(",".join(f"{n:08d}" for n in range(51)))
 
 
 class TestRegion:
@@ -151,20 +137,6 @@ class TestRegion:
             parse_region(raw)
 
 
-class TestAcademie:
-    @pytest.mark.parametrize(("raw", "code"), [("01", "01"), ("1", "01"), ("70", "70"), ("43", "43"), ("78", "78")])
-    def test_valid_academies(self, raw, code):
-        assert parse_academie(raw).code == code
-
-    def test_academie_name(self):
-        assert parse_academie("16").nom == "Toulouse"
-
-    @pytest.mark.parametrize("raw", ["05", "21", "26", "99", "xx", ""])
-    def test_invalid_academies_raise(self, raw):
-        with pytest.raises(InvalidCode):
-            parse_academie(raw)
-
-
 class TestMillesime:
     def test_year(self):
         millesime = parse_millesime("2024")
@@ -187,10 +159,6 @@ class TestFixesToCodes:
     @pytest.mark.parametrize(("raw", "departement"), [("6200001G", "02A"), ("7200009X", "02B"), ("0310001A", "031")])
     def test_corsican_uais_map_to_02a_and_02b(self, raw, departement):
         assert parse_uai(raw).departement_code == departement
-
-    def test_academies_77_and_78_have_a_name(self):
-        assert parse_academie("77").nom == "Saint-Barthélemy"
-        assert parse_academie("78").nom == "Saint-Martin"
 
     @pytest.mark.parametrize("raw", ["2024_2023", "2022_2024", "2023_2023"])
     def test_a_period_is_two_consecutive_years(self, raw):
@@ -266,17 +234,6 @@ class TestTerritoriesAsTheApiKnowsThem:
     def test_the_region_names_are_the_apis_to_the_letter(self):
         # The replica writes them in `region.nom` and `_meta.details` ("et la région Collectivités d'outre-mer").
         assert {code: data["nom"] for code, data in self.upstream_regions().items()} == REGIONS
-
-    def test_the_academie_codes_are_the_apis(self):
-        upstream = {a for data in self.upstream_regions().values() for a in data["academies"]}
-        assert upstream == ACADEMIE_CODES
-        for code in upstream:
-            assert parse_academie(code, exact=True).code == code
-
-    def test_exact_academie_refuses_the_lone_digit_the_api_refuses(self):
-        assert parse_academie("1").code == "01"
-        with pytest.raises(InvalidCode):
-            parse_academie("1", exact=True)
 
 
 @pytest.mark.parametrize(

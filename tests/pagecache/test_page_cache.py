@@ -181,7 +181,7 @@ def test_views_that_did_not_opt_in_are_left_alone(client):
 def test_figures_unavailable_keep_the_page_out_of_the_cache(client, formation_url, settings):
     settings.INSERJEUNES_API_URL = "http://127.0.0.1:9"  # nothing listens: every figure is unavailable
     settings.INSERJEUNES_CONNECT_TIMEOUT = 0.2
-    from guidance.inserjeunes.client import reset_client
+    from guidance.indicators.upstream import reset_client
 
     reset_client()
     try:

@@ -160,3 +160,32 @@ def test_a_single_answer_carries_a_weak_etag_and_honours_if_none_match(client):
     assert first.headers["etag"].startswith('W/"')
     assert again.status_code == 304
     assert again.content == b""
+
+
+# certificationsRoutes-test.js › « Lorsque que les certifications ont plusieurs CFD »: two CFDs asked together
+# (`/certifications/12345678,87654321`) give each voie summed over both, with `codes_formation_diplome` but no
+# `code_formation_diplome`, `libelle`, `libelle_ancien`, and (« on n'obtient pas les informations de fermeture ») no
+# closing information, even when both CFDs closed on the same day; one CFD keeps its own.
+def test_two_cfds_asked_together_are_aggregated_without_closing_information(client, dataset):
+    closed = {}
+    for code in sorted(dataset.national):
+        on = dataset.date_fermeture_of(code) if len(code) == 8 else None
+        stat = dataset.national[code].get(dataset.latest_national)
+        if on and stat and stat.source_type == "self":  # own figures (a filières view sums only those)
+            closed.setdefault(on, []).append(code)
+    shared, (first, second) = next((on, codes[:2]) for on, codes in sorted(closed.items()) if len(codes) >= 2)
+
+    alone = [client.get(f"{PREFIX}/certifications/{cfd}", params={"vue": "filieres"}).json() for cfd in (first, second)]
+    together = client.get(f"{PREFIX}/certifications/{first},{second}").json()
+
+    assert set(together) <= {"pro", "apprentissage"} and together
+    for filiere, view in together.items():
+        assert view["codes_formation_diplome"] == sorted(
+            {first, second} & {v[filiere]["code_formation_diplome"] for v in alone if filiere in v}
+        )
+        assert not {"date_fermeture", "formation_fermee", "code_formation_diplome", "libelle"} & set(view)
+        parts = [v[filiere]["nb_annee_term"] for v in alone if filiere in v]
+        assert view["nb_annee_term"] == sum(parts)
+    for view in alone:  # one CFD: its closing date (shared by the two CFDs) and that it is closed
+        for voie in view.values():
+            assert voie["formation_fermee"] is True and voie["date_fermeture"].startswith(shared.isoformat())

@@ -120,3 +120,32 @@ def test_the_default_app_takes_its_faults_from_the_environment(monkeypatch, sett
     settings.OPENDATA_DIR = str(tmp_path)
 
     assert get_default_app().faults.config.error_rate == float(value)
+
+
+def test_serve_replica_gateway_puts_the_stand_in_gateway_in_front(dataset):
+    port = _free_port()
+    manage = Path(settings.BASE_DIR) / "manage.py"
+    env = {**os.environ, "REPLICA_API_KEY": API_KEY, "OPENDATA_DIR": settings.OPENDATA_DIR}
+    command = [sys.executable, str(manage), "serve_replica", "--port", str(port), "--gateway"]
+    command += ["--client-id", "cli", "--client-secret", "sec", "--gateway-key", "gk", "--token-lifetime", "120"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True)
+    try:
+        assert f"127.0.0.1:{port}" in process.stdout.readline()
+        said = process.stdout.readline()  # what to give the site
+        assert f"INSERJEUNES_API_URL=http://127.0.0.1:{port}/exposition-inserjeunes-insersup" in said
+        assert "INSERJEUNES_CLIENT_ID=cli" in said
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as remote:
+            path = f"/exposition-inserjeunes-insersup{PATHS[0]}"
+            assert remote.get(path).status_code == 401
+            token = remote.post(
+                "/auth/token",
+                data={"grant_type": "client_credentials", "client_id": "cli", "client_secret": "sec"},
+                headers={"x-Omogen-api-key": "gk"},
+            ).json()
+            assert token["expires_in"] == 120
+            answer = remote.get(path, headers={"Authorization": f"Bearer {token['access_token']}"})
+            assert answer.status_code == 200 and answer.json()["code_certification"] == "23830023102"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stdout.close()

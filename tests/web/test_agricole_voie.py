@@ -5,7 +5,7 @@ import httpx
 import pytest
 
 from guidance.catalog.models import Voie
-from guidance.inserjeunes.client import reset_client
+from guidance.indicators.upstream import reset_client
 from guidance.web.figures.wording import AGRICOLE_LABEL, MESSAGES, MissingCause
 from tests.factories import make_formation, make_offer, make_school
 from tests.inserjeunes.conftest import payload

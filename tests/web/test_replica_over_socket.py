@@ -6,7 +6,7 @@ import threading
 import pytest
 
 from guidance.indicators.models import CacheEntry
-from guidance.inserjeunes.client import reset_client
+from guidance.indicators.upstream import reset_client
 from guidance.pagecache.purge import purge
 from guidance.replica.app import create_app
 from guidance.replica.management.commands.serve_replica import build_server

@@ -136,7 +136,7 @@ def _choice(formation, voie: VoiePanels, code: str, millesime: str, region: Regi
 
 def _alternative(ranked: peers.RankedFormation, region: Region) -> Alternative:
     # peers ranks the catalogue's formations, and lists as alternatives only those with a figure.
-    formation = cast(Formation, ranked.formation)
+    formation = ranked.formation
     figure = cast(peers.PeerFigure, ranked.figure)
     url = reverse("web:formation", kwargs={"cfd": formation.cfd}) + f"?region={region.code}"
     return Alternative(formation, url, cast(int, figure.taux_en_emploi_6_mois), figure.nb_annee_term)

@@ -158,7 +158,7 @@ def build_formation_figures(
         by_millesime: dict[str, Question] = {}
         if anchor:
             # The latest promotion is the answer already asked without a millésime: not asked a second time.
-            same = latest_figures is not None and latest_figures.millesime == anchor
+            same = getattr(latest_figures, "millesime", None) == anchor
             by_millesime[anchor] = latest[cert] if same else Question.national(cert, Millesime(anchor))
             value = Millesime(anchor)
             for _ in range(EVOLUTION_DEPTH - 1):
@@ -212,8 +212,8 @@ def build_formation_figures(
 
 
 def _latest_millesime(result: IndicatorResult) -> str | None:
-    if result.figures is not None and getattr(result.figures, "millesime", None):
-        return result.figures.millesime
+    if millesime := getattr(result.figures, "millesime", None):
+        return str(millesime)
     available = newest_first(result.available_millesimes)
     return available[0] if available else None
 
@@ -222,7 +222,7 @@ def _shown_millesime(answers: Answers, questions: Iterable[Question], asked: Mil
     """The millésime of the French figures shown: the one their records carry (which may be the other form of the
     one asked), else the one asked (the page then says there are no figures for it)."""
     figures = [answers[q].figures for q in questions]
-    found = newest_first(f.millesime for f in figures if f is not None)
+    found = newest_first(m for f in figures if (m := getattr(f, "millesime", None)))
     return found[0] if found else (str(asked) if asked else None)
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import cast
 
 from django.core.paginator import Page, Paginator
 
@@ -65,14 +64,14 @@ def order_by_outcome(
     voie = voie or Voie.SCOLAIRE.value
     ranked = peers.sort_by_outcome(ordered, region.code, voie, millesime, measure, minimum)
     # peers ranks the formations given: the catalogue's.
-    rates = {cast(Formation, r.formation).pk: r.figure.value(measure) for r in ranked if r.figure is not None}
+    rates = {r.formation.pk: r.figure.value(measure) for r in ranked if r.figure is not None}
     with_minimum = f", {minimum} % au moins" if minimum is not None else ""
     sentence = (
         f"Classées selon la part « {label} » {peers.region_words(region.code)}, {VOIE_LABELS[voie].lower()}"
         f"{with_minimum} : la plus haute d’abord, celles sans chiffre publié à la fin."
     )
     source = f"{millesime_source(peers.SOURCE, millesime)}."
-    return [cast(Formation, r.formation) for r in ranked], rates, OutcomeOrder(sentence, source, "", label)
+    return [r.formation for r in ranked], rates, OutcomeOrder(sentence, source, "", label)
 
 
 def cards_page(

@@ -44,6 +44,12 @@ def _payload(**overrides):
     return body
 
 
+def _small(count, **overrides):
+    """A small cohort as the API sends it: every count and rate null but the number of final-year learners."""
+    nulled = {name: None for name in _payload() if name.startswith(("nb_", "taux_")) and name != "nb_annee_term"}
+    return _payload(nb_annee_term=count, **{**nulled, **overrides})
+
+
 def _result(figures=None, absence=None, **kwargs):
     question = Question.regional(CERT, region_from_code("11"), kwargs.pop("millesime", None))
     return IndicatorResult(question=question, figures=figures, absence=absence, fetched_at=FETCHED, **kwargs)
@@ -90,9 +96,7 @@ def test_shares_that_round_above_100_are_clamped_in_the_drawing_but_not_in_the_t
 
 
 def test_small_cohort_hides_rates_and_salaries_and_keeps_the_cohort_size():
-    small = parse_certification(
-        _payload(nb_annee_term=12, salaire_12_mois_q2=1500, **dict.fromkeys(("nb_sortant", "taux_en_formation")))
-    )
+    small = parse_certification(_small(12, salaire_12_mois_q2=1500))
 
     panel = presenters.present(_result(small, Absence.SMALL_COHORT), scope="France", scope_kind="france")
 
@@ -181,7 +185,7 @@ def test_seconde_commune_gives_one_panel_per_speciality():
 
 def test_chain_falls_back_to_the_first_scope_with_figures():
     school = _result(absence=Absence.UNKNOWN_FORMATION)
-    region = _result(absence=Absence.SMALL_COHORT, figures=parse_regional(_payload(nb_annee_term=8)))
+    region = _result(absence=Absence.SMALL_COHORT, figures=parse_regional(_small(8)))
     france = _result(parse_certification(_payload()))
 
     chain = presenters.present_chain(
@@ -201,7 +205,7 @@ def test_chain_without_any_figure_keeps_the_asked_message():
 
 def test_evolution_has_a_row_per_millesime_and_a_column_per_voie():
     scolaire = {"2021_2022": _result(parse_regional(_payload())), "2020_2021": _result(absence=Absence.NO_DATA)}
-    apprentissage = {"2021_2022": _result(parse_regional(_payload(nb_annee_term=5)))}
+    apprentissage = {"2021_2022": _result(parse_regional(_small(5)))}
 
     evolution = presenters.present_evolution([("Voie scolaire", scolaire), ("Apprentissage", apprentissage)])
 

@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 
 from guidance.catalog.models import Formation
-from guidance.inserjeunes.client import reset_client
+from guidance.indicators.upstream import reset_client
 from tests.factories import make_formation
 from tests.inserjeunes.conftest import payload
 from tests.support import BASE_URL, HTMX

@@ -55,6 +55,12 @@ def _serve(monkeypatch, answer, batches=None):
     return asked
 
 
+def _small_cohort(question, count):
+    """A small cohort as the API sends it: every count and rate null but the number of final-year learners."""
+    nulled = [name for name in _body(question) if name.startswith(("nb_", "taux_")) and name != "nb_annee_term"]
+    return {**dict.fromkeys(nulled), "nb_annee_term": count}
+
+
 def _figures(question, **overrides):
     body = _body(question, **overrides)
     if question.kind is QuestionKind.REGIONAL:
@@ -89,7 +95,7 @@ def test_each_absence_shows_its_own_message_in_both_voies(client, monkeypatch, f
 
 def test_small_cohort_says_fewer_than_20_with_the_cohort_size(client, monkeypatch, formation):
     def answer(q):
-        small = _figures(q, nb_annee_term=14, **dict.fromkeys(("taux_en_emploi_6_mois", "taux_en_formation")))
+        small = _figures(q, **_small_cohort(q, 14))
         return IndicatorResult(q, figures=small, absence=Absence.SMALL_COHORT, fetched_at=FETCHED)
 
     _serve(monkeypatch, answer)
@@ -171,7 +177,7 @@ def test_seconde_commune_has_one_block_per_speciality(client, monkeypatch):
             "familleMetier": {"code": "RC", "libelle": "Relation client", "isAnneeCommune": True},
             "certificationsTerminales": [
                 _body(q, code_certification="40031211", libelle="BAC PRO METIERS DE L'ACCUEIL"),
-                _body(q, code_certification="40031212", libelle="BAC PRO METIERS DU COMMERCE", nb_annee_term=9),
+                _body(q, code_certification="40031212", libelle="BAC PRO METIERS DU COMMERCE", **_small_cohort(q, 9)),
                 # upstream stats.js statsAnneeTerminale: `error` is the error's name, `millesimes` the asked one
                 {"code_certification": "40031213", "error": "ErrorNoDataForMillesime", "millesimes": ["2023"]},
             ],

@@ -2,8 +2,9 @@
 
 import re
 from datetime import timedelta
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from guidance.indicators.models import CacheEntry
@@ -25,7 +26,7 @@ def parse_duration(raw: str) -> timedelta:
 class Command(BaseCommand):
     help = "Purge le cache des réponses InserJeunes (tout, par âge ou par millésime)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--all", action="store_true", help="Tout purger.")
         parser.add_argument(
             "--older-than", metavar="DURÉE", help="Purger ce qui a été obtenu il y a plus de DURÉE (7d, 12h…)."
@@ -35,7 +36,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true", help="Compter sans supprimer.")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: object, **options: Any) -> None:
         if not (options["all"] or options["older_than"] or options["millesime"]):
             raise CommandError("Précisez --all, --older-than DURÉE ou --millesime M.")
         queryset = CacheEntry.objects.all()

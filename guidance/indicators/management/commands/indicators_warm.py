@@ -5,7 +5,8 @@ the voie scolaire, CFD for apprentissage), regional ones in each region where it
 each offer: the figures of its certification in its school. Bounded concurrency and rate; resumable (fresh cache
 entries are skipped, so a second run goes on where the first stopped); a summary at the end.
 
-With a key (or a login) configured, or `--lists`, the authenticated list routes answer first, hundreds of figures per
+When the list routes answer us (through a gateway, or directly with a key; `--lists` / `--no-lists` to choose), the
+authenticated list routes answer first, hundreds of figures per
 call (`guidance.indicators.bulk`: which questions a list item may answer); what they do not cover goes on through
 the per-question path. One token bucket (`--rate`, calls per minute) paces list pages and single calls alike.
 """
@@ -13,15 +14,16 @@ the per-question path. One token bucket (`--rate`, calls per minute) paces list 
 import logging
 import time
 from collections import Counter
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from tqdm import tqdm
 
 from guidance.catalog.models import Formation, Mef, Offer
-from guidance.indicators import bulk, service
+from guidance.indicators import bulk, service, upstream
 from guidance.indicators.circuit import breaker
 from guidance.indicators.models import CacheEntry
 from guidance.inserjeunes.codes import InvalidCode, parse_region, parse_uai
@@ -71,7 +73,7 @@ def offer_questions() -> list[service.Question]:
 class Command(BaseCommand):
     help = "Remplit le cache des chiffres InserJeunes pour toutes les formations et offres du catalogue."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--kinds", default=",".join(KINDS), help=f"Questions à préparer, parmi {', '.join(KINDS)} (séparées par ,)."
         )
@@ -98,14 +100,14 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-progress", action="store_true", help="Sans barre de progression.")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: object, **options: Any) -> None:
         kinds = {k.strip() for k in options["kinds"].split(",") if k.strip()}
         if not kinds or not kinds <= set(KINDS):
             raise CommandError(f"--kinds: choisir parmi {', '.join(KINDS)}")
         if options["rate"] <= 0 or options["batch_size"] < 1 or options["page_size"] < 1 or options["retries"] < 0:
             raise CommandError("--rate, --batch-size et --page-size doivent être positifs, --retries aussi")
         if options["lists"] is None:  # the lists need credentials: used by default when some are configured
-            options["lists"] = bool(settings.INSERJEUNES_API_KEY or settings.INSERJEUNES_API_USERNAME)
+            options["lists"] = upstream.lists_available()
 
         questions = formation_questions(kinds, options["all_regions"])
         if "school" in kinds:
@@ -122,14 +124,18 @@ class Command(BaseCommand):
             if options["lists"]:
                 questions = self._from_lists(questions, options, limiter, summary)
             self._warm(questions, options, limiter, summary)
-        summary["durée (s)"] = round(time.monotonic() - started, 1)
         self.stdout.write(f"{total} question(s)")
         for label, count in sorted(summary.items()):
             if count:
                 self.stdout.write(f"  {label} : {count}")
+        self.stdout.write(f"  durée (s) : {time.monotonic() - started:.1f}")
 
     def _from_lists(
-        self, questions: list[service.Question], options: dict, limiter: bulk.RateLimiter, summary: Counter
+        self,
+        questions: list[service.Question],
+        options: dict[str, Any],
+        limiter: bulk.RateLimiter,
+        summary: Counter[str],
     ) -> list[service.Question]:
         """Store what the list routes answer; returns the questions left to `_warm` (fresh ones included, so they
         are counted as already cached there)."""
@@ -162,7 +168,11 @@ class Command(BaseCommand):
         return [q for q in questions if q.cache_key not in covered]
 
     def _warm(
-        self, questions: list[service.Question], options: dict, limiter: bulk.RateLimiter, summary: Counter
+        self,
+        questions: list[service.Question],
+        options: dict[str, Any],
+        limiter: bulk.RateLimiter,
+        summary: Counter[str],
     ) -> None:
         previous_mode = service.refresher.mode
         service.refresher.mode = "inline"  # expired entries are refreshed now, not in a background thread
@@ -197,7 +207,7 @@ def _fresh_keys(keys: list[str]) -> set[str]:
 
 
 @contextmanager
-def _quiet_calls(quiet: bool):
+def _quiet_calls(quiet: bool) -> Iterator[None]:
     """Below verbosity 2 the progress bar says enough: one log line per upstream call would drown it."""
     loggers = [logging.getLogger(name) for name in ("guidance.inserjeunes", "httpx")]
     levels = [logger.level for logger in loggers]
@@ -212,7 +222,7 @@ def _quiet_calls(quiet: bool):
 
 
 def _outcome(result: service.IndicatorResult) -> str:
-    if result.ok:
+    if result.ok or result.absence is None:
         return "chiffres obtenus"
     return {
         service.Absence.SMALL_COHORT: "moins de 20 jeunes",

@@ -1,7 +1,10 @@
 """`python manage.py serve_replica --port 8765`: the offline replica over a real socket (threaded wsgiref).
 
-Point the site at it with `INSERJEUNES_API_URL=http://127.0.0.1:8765`. Fault options override the REPLICA_*
-environment variables; both are fixed for the life of the server.
+Point the site at it with `INSERJEUNES_API_URL=http://127.0.0.1:8765` (direct, the key as `x-api-key`). With
+`--gateway`, the replica stands behind a stand-in of the ministry's gateway (`guidance.replica.gateway`): point the
+site at `INSERJEUNES_API_URL=http://127.0.0.1:8765/exposition-inserjeunes-insersup` with the client id, secret and
+key the command prints (the token URL defaults to the same origin + `/auth/token`). Fault options override the
+REPLICA_* environment variables; both are fixed for the life of the server.
 """
 
 import dataclasses
@@ -15,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from guidance.replica.app import create_app
 from guidance.replica.dataset import load_dataset
 from guidance.replica.faults import FaultConfig
+from guidance.replica.gateway import GATEWAY_PREFIX, GatewayApp, StandInCredentials
 from guidance.replica.service_routes import default_openapi_file
 
 logger = logging.getLogger(__name__)
@@ -48,6 +52,11 @@ class Command(BaseCommand):
         parser.add_argument("--malformed-rate", type=float)
         parser.add_argument("--truncate-rate", type=float)
         parser.add_argument("--fault-seed", type=int)
+        parser.add_argument("--gateway", action="store_true", help="derrière une passerelle (jeton, puis Bearer)")
+        parser.add_argument("--client-id", default=None, help="identifiant client de la passerelle")
+        parser.add_argument("--client-secret", default=None, help="secret client de la passerelle")
+        parser.add_argument("--gateway-key", default=None, help="clé x-Omogen-api-key de la passerelle")
+        parser.add_argument("--token-lifetime", type=int, default=3600, help="durée d'un jeton (s)")
 
     def handle(self, *args, **options):
         try:
@@ -72,11 +81,29 @@ class Command(BaseCommand):
         dataset = load_dataset(settings.OPENDATA_DIR)
         openapi_file = default_openapi_file(settings.OPENDATA_DIR)
         app = create_app(dataset, api_key=api_key or None, faults=faults, openapi_file=openapi_file)
+        if options["gateway"]:
+            local = StandInCredentials.local()
+            credentials = StandInCredentials(
+                options["client_id"] or local.client_id,
+                options["client_secret"] or local.client_secret,
+                options["gateway_key"] or local.api_key,
+            )
+            if options["token_lifetime"] < 1:
+                raise CommandError("--token-lifetime doit être positif")
+            app = GatewayApp(app, credentials, backend_key=api_key or None, token_lifetime=options["token_lifetime"])
         server = build_server(options["host"], options["port"], app)
+        base = f"http://{options['host']}:{server.server_port}"
         self.stdout.write(
-            f"Réplique InserJeunes sur http://{options['host']}:{server.server_port} "
+            f"Réplique InserJeunes sur {base} "
             f"(données chargées en {dataset.load_seconds:.2f} s, pannes : {faults if faults.active else 'aucune'})"
         )
+        if options["gateway"]:
+            # The stand-in's credentials open a local copy of public data: shown so the site can be pointed at it.
+            self.stdout.write(
+                f"Passerelle : INSERJEUNES_API_URL={base}{GATEWAY_PREFIX} "
+                f"INSERJEUNES_CLIENT_ID={credentials.client_id} INSERJEUNES_CLIENT_SECRET={credentials.client_secret} "
+                f"INSERJEUNES_API_KEY={credentials.api_key}"
+            )
         try:
             server.serve_forever()
         except KeyboardInterrupt:

@@ -5,8 +5,8 @@ entries. Each test sends what an attacker sends and checks what the next visitor
 import pytest
 from django.core.cache import caches
 
-from guidance.pagecache.testing import reset_for_tests
 from tests.factories import real_bac_pro
+from tests.support import reset_for_tests
 
 pytestmark = pytest.mark.django_db
 

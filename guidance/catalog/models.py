@@ -1,7 +1,14 @@
-"""The catalogue: trainings (Formation, Mef), schools, who offers what (Offer) and the DEPP per-school figures.
+"""The catalogue: trainings (Formation, Mef), schools, who offers what (Offer, HigherEducationOffer) and the DEPP
+per-school figures.
 
 Filled by `import_opendata` (open-data files) or `sync_catalog_from_api`; read by the pages and by `search.py`.
 Natural keys (cfd, mefstat11, uai) are unique, so imports are upserts.
+
+Higher-education diplomas (licence, licence pro, master, BUT, engineering and management diplomas: InserSup's
+figures) are `Formation` rows too, with `code_type = SISE` and their SISE code in `cfd` (7 characters, where a CFD
+has 8, so the two never collide): the search, the compare page, the exports, the embeds and the badges take them
+as they take the others. Which school delivers one is `HigherEducationOffer` (from the API's list routes), apart
+from `Offer` (a school track or apprenticeship, by voie).
 """
 
 import datetime
@@ -9,7 +16,15 @@ import datetime
 from django.db import models
 from django.utils import timezone
 
-from guidance.inserjeunes.codes import Certification, InvalidCode, parse_cfd, parse_mefstat11
+from guidance.inserjeunes.codes import (
+    Certification,
+    CodeKind,
+    Filiere,
+    InvalidCode,
+    parse_certification,
+    parse_cfd,
+    parse_mefstat11,
+)
 from guidance.inserjeunes.territories import ACADEMIES, DEPARTEMENTS, REGIONS
 
 
@@ -18,21 +33,35 @@ class Voie(models.TextChoices):
     APPRENTISSAGE = "apprentissage", "Apprentissage"
 
 
+# The "voie" of a higher-education diploma: one set of figures per diploma (InserSup's), named by the API's filière.
+# Not a `Voie`: school tracks and apprenticeship are the two ways to a CFD, pages list them side by side.
+SUPERIEUR = Filiere.SUPERIEUR.value
+
+
+class CodeType(models.TextChoices):
+    """Which nomenclature a formation's code (`Formation.cfd`) belongs to."""
+
+    CFD = "CFD", "CFD (Base centrale des nomenclatures)"
+    SISE = "SISE", "SISE (diplômes de l’enseignement supérieur)"
+
+
 class Level(models.TextChoices):
     """European qualification level (RNCP), as the BCN gives it."""
 
     LEVEL_3 = "3", "Niveau 3 (CAP, BEP, MC niveau 3)"
     LEVEL_4 = "4", "Niveau 4 (Bac pro, BP, BMA, MC niveau 4)"
     LEVEL_5 = "5", "Niveau 5 (Bac + 2 : BTS, DUT, DEUST)"
-    LEVEL_6 = "6", "Niveau 6 (Bac + 3 : licence pro, BUT)"
+    LEVEL_6 = "6", "Niveau 6 (Bac + 3 : licence, licence pro, BUT)"
     LEVEL_7 = "7", "Niveau 7 (Bac + 5 : master, ingénieur)"
     LEVEL_8 = "8", "Niveau 8 (doctorat)"
 
 
 class Formation(models.Model):
-    """One diploma (CFD) of the BCN, whatever the voie."""
+    """One diploma of the BCN, whatever the voie: a CFD, or a higher-education diploma (SISE, `code_type`)."""
 
+    # The diploma's code: a CFD (8 characters), or the SISE code (7 characters) of a higher-education diploma.
     cfd = models.CharField(max_length=8, unique=True)
+    code_type = models.CharField(max_length=4, choices=CodeType.choices, default=CodeType.CFD)
     label = models.CharField(max_length=300)
     slug = models.SlugField(max_length=120)
     # BCN NIVEAU_FORMATION_DIPLOME (first 3 chars of the CFD: 500 CAP, 400 Bac pro, 320 BTS…).
@@ -42,6 +71,9 @@ class Formation(models.Model):
     duration_years = models.PositiveSmallIntegerField(null=True, blank=True)
     field_code = models.CharField(max_length=3, blank=True)  # NSF group (GROUPE_SPECIALITE)
     field_label = models.CharField(max_length=200, blank=True)
+    # SISE's disciplinary sector (SECTEUR_DISCIPLINAIRE_SISE: 14 "Informatique", 36 "Sciences juridiques"…).
+    discipline_code = models.CharField(max_length=2, blank=True)
+    discipline_label = models.CharField(max_length=200, blank=True)
     opened_on = models.DateField(null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
     former_cfds = models.JSONField(default=list, blank=True)  # ANCIEN_DIPLOME_1..7
@@ -77,6 +109,20 @@ class Formation(models.Model):
     def is_closed(self) -> bool:
         return self.closed_on is not None
 
+    @property
+    def is_superieur(self) -> bool:
+        """A higher-education diploma (SISE code, InserSup's figures)."""
+        return self.code_type == CodeType.SISE
+
+    @property
+    def code_label(self) -> str:
+        """The code as the API writes it with its kind when it is not a CFD: `SISE:2300030`, else the CFD."""
+        return f"{CodeKind.SISE.value}:{self.cfd}" if self.is_superieur else self.cfd
+
+    def sise_certification(self) -> Certification | None:
+        """The InserSup key of a higher-education diploma (`SISE:<code>`), None for a CFD."""
+        return _parsed(parse_certification, self.code_label) if self.is_superieur else None
+
     def final_year_mefs(self) -> list["Mef"]:
         return [mef for mef in self.mefs.all() if mef.is_final_year]
 
@@ -89,6 +135,8 @@ class Formation(models.Model):
         code. Uses `mefs` prefetched when present.
         """
         codes: list[tuple[str, Certification]] = []
+        if self.is_superieur:
+            return codes  # InserSup's key is not an InserJeunes one: `sise_certification`
 
         def usual_first(mef: Mef) -> tuple[bool, str]:
             return (self.duration_years is not None and mef.duration_years != self.duration_years, mef.mefstat11)
@@ -106,8 +154,10 @@ class Formation(models.Model):
 
         Apprentissage: the CFD. Voie scolaire: the offer's own final-year `mefstat11` when it parses, else the
         formation's first final year, its usual cursus's (`mefs` prefetched keeps it query-free). None when there
-        is no valid code.
+        is no valid code. A higher-education diploma has one key, its SISE code, asked as the voie `SUPERIEUR`.
         """
+        if voie == SUPERIEUR:
+            return self.sise_certification()
         if voie == Voie.SCOLAIRE and mefstat11 and (cert := _parsed(parse_mefstat11, mefstat11)):
             return cert
         return next((cert for cert_voie, cert in self.certifications() if cert_voie == voie), None)
@@ -182,6 +232,7 @@ class SchoolKind(models.TextChoices):
     LYCEE = "lycee", "Lycée"
     EREA = "erea", "EREA"
     CFA = "cfa", "Centre de formation d'apprentis (CFA)"
+    SUPERIEUR = "superieur", "Établissement d’enseignement supérieur"
     OTHER = "autre", "Autre établissement"
 
 
@@ -304,6 +355,30 @@ class Offer(models.Model):
     def certification(self) -> Certification | None:
         """The InserJeunes key of this offer (see `Formation.certification_for`)."""
         return self.formation.certification_for(self.voie, self.mefstat11)
+
+
+class HigherEducationOffer(models.Model):
+    """A school (university, école) delivers a higher-education diploma, as the API's list routes say (InserSup has
+    figures for the pair). Kept apart from `Offer`: no voie, no MEF, and the school lists of lycées and CFAs stay
+    what they are. Region/département are copied from the school for indexed filters."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="higher_offers")
+    formation = models.ForeignKey(Formation, on_delete=models.CASCADE, related_name="higher_offers")
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.API)
+    region_code = models.CharField(max_length=2, blank=True)
+    departement_code = models.CharField(max_length=3, blank=True)
+
+    class Meta:
+        verbose_name = "offre de l’enseignement supérieur"
+        verbose_name_plural = "offres de l’enseignement supérieur"
+        ordering = ["formation_id", "school_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "formation"], name="higher_offer_unique_school_formation")
+        ]
+        indexes = [models.Index(fields=["formation", "region_code"], name="higher_offer_formation_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} × {self.formation_id} (supérieur)"
 
 
 class Population(models.TextChoices):

@@ -1,6 +1,7 @@
 """The catalogue's importers of its own open-data files (`import_catalogue`): formations and MEFs (BCN), the
-higher-education diplomas (SISE), schools, offers, per-school indicators. `guidance.opendata` checks the files first and runs this, then the orientation
-import, in one transaction; `python manage.py import_opendata` is the entry point."""
+higher-education diplomas (SISE), schools, offers, per-school indicators. `guidance.opendata` checks the files
+first and runs this, then the orientation import, in one transaction; `python manage.py import_opendata` is the
+entry point."""
 
 from pathlib import Path
 

@@ -105,3 +105,17 @@ def opendata_with_insersup(tmp_path: Path) -> Path:
     shutil.copytree(FIXTURE_DIR, root)
     write_insersup_file(root / "insersup")
     return root
+
+
+def install_replica(monkeypatch, settings, root: Path):
+    """The site's upstream: the in-process replica over `root` (e.g. `opendata_with_insersup`), behind its stand-in
+    gateway as usual. Returns the replica app; call `guidance.indicators.upstream.reset_client()` after the test."""
+    from guidance.indicators import upstream
+    from guidance.replica.app import create_app
+    from guidance.replica.dataset import load_dataset
+
+    settings.INSERJEUNES_API_URL = ""
+    app = create_app(load_dataset(root), api_key=settings.REPLICA_API_KEY or None)
+    monkeypatch.setattr(upstream, "get_default_app", lambda: app)
+    upstream.reset_client()
+    return app

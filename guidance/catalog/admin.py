@@ -48,8 +48,8 @@ class OfferAdmin(ReadOnlyAdmin):
 
 @admin.register(HigherEducationOffer)
 class HigherEducationOfferAdmin(ReadOnlyAdmin):
-    list_display = ["school", "formation", "source"]
-    list_filter = ["source", "region_code"]
+    list_display = ["school", "formation", "region_code"]
+    list_filter = ["region_code"]
     search_fields = ["school__uai", "formation__cfd"]
     list_select_related = ["school", "formation"]
     ordering = ["pk"]

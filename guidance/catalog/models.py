@@ -1,14 +1,9 @@
 """The catalogue: trainings (Formation, Mef), schools, who offers what (Offer, HigherEducationOffer) and the DEPP
-per-school figures.
+per-school figures. Filled by `import_opendata` (open-data files) or `sync_catalog_from_api`; read by the pages and
+by the search. Natural keys (cfd, mefstat11, uai) are unique, so imports are upserts.
 
-Filled by `import_opendata` (open-data files) or `sync_catalog_from_api`; read by the pages and by `search.py`.
-Natural keys (cfd, mefstat11, uai) are unique, so imports are upserts.
-
-Higher-education diplomas (licence, licence pro, master, BUT, engineering and management diplomas: InserSup's
-figures) are `Formation` rows too, with `code_type = SISE` and their SISE code in `cfd` (7 characters, where a CFD
-has 8, so the two never collide): the search, the compare page, the exports, the embeds and the badges take them
-as they take the others. Which school delivers one is `HigherEducationOffer` (from the API's list routes), apart
-from `Offer` (a school track or apprenticeship, by voie).
+Higher-education diplomas (InserSup's figures) are `Formation` rows with `code_type = SISE` and their SISE code in
+`cfd` (7 characters where a CFD has 8): every page takes them as it takes the others (`higher_education.py`).
 """
 
 import datetime
@@ -16,33 +11,15 @@ import datetime
 from django.db import models
 from django.utils import timezone
 
-from guidance.inserjeunes.codes import (
-    Certification,
-    CodeKind,
-    Filiere,
-    InvalidCode,
-    parse_certification,
-    parse_cfd,
-    parse_mefstat11,
-)
+from guidance.catalog.higher_education import SUPERIEUR, CodeType, SiseDiploma
+from guidance.catalog.higher_education import HigherEducationOffer as HigherEducationOffer  # re-exported
+from guidance.inserjeunes.codes import Certification, InvalidCode, parse_cfd, parse_mefstat11
 from guidance.inserjeunes.territories import ACADEMIES, DEPARTEMENTS, REGIONS
 
 
 class Voie(models.TextChoices):
     SCOLAIRE = "scolaire", "Voie scolaire"
     APPRENTISSAGE = "apprentissage", "Apprentissage"
-
-
-# The "voie" of a higher-education diploma: one set of figures per diploma (InserSup's), named by the API's filière.
-# Not a `Voie`: school tracks and apprenticeship are the two ways to a CFD, pages list them side by side.
-SUPERIEUR = Filiere.SUPERIEUR.value
-
-
-class CodeType(models.TextChoices):
-    """Which nomenclature a formation's code (`Formation.cfd`) belongs to."""
-
-    CFD = "CFD", "CFD (Base centrale des nomenclatures)"
-    SISE = "SISE", "SISE (diplômes de l’enseignement supérieur)"
 
 
 class Level(models.TextChoices):
@@ -56,7 +33,7 @@ class Level(models.TextChoices):
     LEVEL_8 = "8", "Niveau 8 (doctorat)"
 
 
-class Formation(models.Model):
+class Formation(SiseDiploma, models.Model):
     """One diploma of the BCN, whatever the voie: a CFD, or a higher-education diploma (SISE, `code_type`)."""
 
     # The diploma's code: a CFD (8 characters), or the SISE code (7 characters) of a higher-education diploma.
@@ -108,20 +85,6 @@ class Formation(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.closed_on is not None
-
-    @property
-    def is_superieur(self) -> bool:
-        """A higher-education diploma (SISE code, InserSup's figures)."""
-        return self.code_type == CodeType.SISE
-
-    @property
-    def code_label(self) -> str:
-        """The code as the API writes it with its kind when it is not a CFD: `SISE:2300030`, else the CFD."""
-        return f"{CodeKind.SISE.value}:{self.cfd}" if self.is_superieur else self.cfd
-
-    def sise_certification(self) -> Certification | None:
-        """The InserSup key of a higher-education diploma (`SISE:<code>`), None for a CFD."""
-        return _parsed(parse_certification, self.code_label) if self.is_superieur else None
 
     def final_year_mefs(self) -> list["Mef"]:
         return [mef for mef in self.mefs.all() if mef.is_final_year]
@@ -355,30 +318,6 @@ class Offer(models.Model):
     def certification(self) -> Certification | None:
         """The InserJeunes key of this offer (see `Formation.certification_for`)."""
         return self.formation.certification_for(self.voie, self.mefstat11)
-
-
-class HigherEducationOffer(models.Model):
-    """A school (university, école) delivers a higher-education diploma, as the API's list routes say (InserSup has
-    figures for the pair). Kept apart from `Offer`: no voie, no MEF, and the school lists of lycées and CFAs stay
-    what they are. Region/département are copied from the school for indexed filters."""
-
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="higher_offers")
-    formation = models.ForeignKey(Formation, on_delete=models.CASCADE, related_name="higher_offers")
-    source = models.CharField(max_length=20, choices=Source.choices, default=Source.API)
-    region_code = models.CharField(max_length=2, blank=True)
-    departement_code = models.CharField(max_length=3, blank=True)
-
-    class Meta:
-        verbose_name = "offre de l’enseignement supérieur"
-        verbose_name_plural = "offres de l’enseignement supérieur"
-        ordering = ["formation_id", "school_id"]
-        constraints = [
-            models.UniqueConstraint(fields=["school", "formation"], name="higher_offer_unique_school_formation")
-        ]
-        indexes = [models.Index(fields=["formation", "region_code"], name="higher_offer_formation_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.school_id} × {self.formation_id} (supérieur)"
 
 
 class Population(models.TextChoices):

@@ -130,11 +130,9 @@ EMPLOYED_FIELDS: tuple[str, ...] = tuple(f"nb_en_emploi_{months}_mois" for month
 def check_figures(values: dict[str, Any], *, filiere: str | None = None) -> None:
     """Figures that cannot be make the whole answer malformed (`PayloadError`): a rate outside 0-100, a count or a
     salary below 0, a part of the final-year learners above their number. A page then says the figures are
-    unavailable (and keeps the last good answer when it has one) rather than show -35 % or 180 %.
-
-    InserSup (`filiere` superieur) builds its whole from two parts, those who leave and those who go on studying
-    (`nb_annee_term` = `nb_sortant` + `nb_poursuite_etudes` nationally, the students enrolled per school), and counts
-    its employed among those who left: neither sum can exceed its whole."""
+    unavailable (and keeps the last good answer when it has one) rather than show -35 % or 180 %. InserSup (`filiere`
+    superieur) adds two parts, those who leave and those who go on studying, within `nb_annee_term` (their sum
+    nationally, the students enrolled per school), and counts its employed among those who left."""
     for name in RATE_FIELDS:
         value = values.get(name)
         if value is not None and not 0 <= value <= 100:

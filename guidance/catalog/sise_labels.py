@@ -185,7 +185,7 @@ def readable(text: str, restore: AccentRestorer, places: ProperNames) -> str:
     cased = sentence_case(text.strip(), restore, _keep_upper(text))
     cased = places.apply(cased)
     cased = re.sub(r"\s+", " ", cased).replace("'", "’")
-    return re.sub(r"\s+([,.])", r"\1", cased)
+    return re.sub(r"’\s+", "’", re.sub(r"\s+([,.])", r"\1", cased))
 
 
 def _capitalise_institutions(text: str) -> str:

@@ -34,6 +34,7 @@ def formation_search_text(
     specialty: str,
     field_label: str = "",
     family_label: str = "",
+    discipline_label: str = "",
     codes: tuple[str, ...] = (),
 ) -> str:
     primary = index_words(label)
@@ -41,7 +42,8 @@ def formation_search_text(
     if token:
         primary.append(token)
     primary += specialty_initials(specialty)
-    secondary = index_words(field_label) + index_words(family_label) + [code.lower() for code in codes]
+    secondary = index_words(field_label) + index_words(family_label) + index_words(discipline_label)
+    secondary += [code.lower() for code in codes]
     return SECTION_SEPARATOR.join([" ".join(dict.fromkeys(primary)), " ".join(dict.fromkeys(secondary))])
 
 
@@ -75,7 +77,7 @@ def _formation_texts() -> dict[int, str]:
     rows = Mef.objects.filter(is_final_year=True).order_by("mefstat11").values_list("formation_id", "mefstat11")
     for formation_id, mefstat11 in rows.iterator(chunk_size=5000):
         finals[formation_id].append(mefstat11)
-    columns = ("pk", "cfd", "label", "diploma_type", "field_label", "family_label")
+    columns = ("pk", "cfd", "label", "diploma_type", "field_label", "family_label", "discipline_label")
     return {
         pk: formation_search_text(
             label=label,
@@ -83,11 +85,12 @@ def _formation_texts() -> dict[int, str]:
             specialty=_specialty(label, diploma_type),
             field_label=field_label,
             family_label=family_label,
+            discipline_label=discipline,  # a higher-education diploma's SISE discipline ("Sciences juridiques")
             codes=(cfd, *finals[pk]),
         )
-        for pk, cfd, label, diploma_type, field_label, family_label in Formation.objects.values_list(*columns).iterator(
-            chunk_size=5000
-        )
+        for pk, cfd, label, diploma_type, field_label, family_label, discipline in Formation.objects.values_list(
+            *columns
+        ).iterator(chunk_size=5000)
     }
 
 

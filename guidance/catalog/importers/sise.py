@@ -67,7 +67,8 @@ def _sectors(root: Path, report: Report, restore: InflectingRestorer) -> dict[st
 
 def _restorer(root: Path) -> InflectingRestorer:
     """Accents learnt from the readable French of the open data: the BCN's readable labels, the ROME job titles,
-    the NSF groups, the communes' names, and the words of `HIGHER_EDUCATION_WORDS`."""
+    the NSF groups and the words of `HIGHER_EDUCATION_WORDS` (not the communes' names: "Villeneuve-lès-Avignon"
+    would teach "lès" for every "les"; place names are `sise_labels.ProperNames`')."""
     _specialties, texts = _readable_sources(root)
     texts.append(HIGHER_EDUCATION_WORDS)
     report = Report()  # these files only help labels; their own row problems are not the catalogue's
@@ -75,7 +76,6 @@ def _restorer(root: Path) -> InflectingRestorer:
     texts += [row.get("libelle_appellation_long", "") for _n, row in _rows_utf8(rome, report)]
     groups = root / "bcn" / "n_groupe_specialite_.csv"
     texts += [row.get("LIBELLE_EDITION", "") for _n, row in _rows_utf8(groups, report)]
-    texts += [str(commune.get("nom", "")) for commune in _communes(root)]
     return InflectingRestorer(texts)
 
 

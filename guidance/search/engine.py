@@ -31,6 +31,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 
 from guidance.catalog.models import (
+    CodeType,
     Formation,
     Level,
     Offer,
@@ -43,7 +44,7 @@ from guidance.inserjeunes.territories import REGIONS
 from guidance.orientation.places import PlaceMatch, place_rank, split_place
 from guidance.search.backends import match_ids
 from guidance.search.jobs import match_job_words
-from guidance.search.levels import level_intent, prefer_levels, typed_levels
+from guidance.search.levels import defer_unfollowed_higher_education, level_intent, prefer_levels, typed_levels
 from guidance.search.query import ParsedQuery, parse_formation_query, parse_school_query
 from guidance.search.scoring import FormationCandidate, SchoolCandidate, rank_formations, rank_schools
 from guidance.search.text import DIPLOMA_TOKENS
@@ -201,7 +202,10 @@ def search_formations(
             )
         )
         return FormationResults(ids, q, **context)
-    columns = ("pk", "label", "search_text", "level", "has_figures", "closed_on", "offer_count", "diploma_type", "cfd")
+    columns = (
+        *("pk", "label", "search_text", "level", "has_figures", "closed_on", "offer_count", "diploma_type", "cfd"),
+        "code_type",
+    )
     rows = {row[0]: row for row in match_ids(queryset, "formation", parsed.expression).values_list(*columns)}
     job = match_job_words(intent.words)
     if job:
@@ -211,9 +215,11 @@ def search_formations(
         rows.update((row[0], row) for row in leading.values_list(*columns) if row[0] not in rows)
     candidates = [
         FormationCandidate(pk, label, text, level, figures_, closed_on, offers, diploma, job.cfds.get(cfd, 0.0))
-        for pk, label, text, level, figures_, closed_on, offers, diploma, cfd in rows.values()
+        for pk, label, text, level, figures_, closed_on, offers, diploma, cfd, _code_type in rows.values()
     ]
     ranked = prefer_levels(rank_formations(candidates, parsed), levels, {row[0]: row[3] for row in rows.values()})
+    unfollowed = {row[0] for row in rows.values() if row[9] == CodeType.SISE and not row[4] and not row[6]}
+    ranked = defer_unfollowed_higher_education(ranked, levels, unfollowed)
     return FormationResults(ranked, q, job_titles=job.titles, **context)
 
 

@@ -68,6 +68,18 @@ def typed_levels(parsed: ParsedQuery) -> frozenset[str]:
     return frozenset(TYPE_LEVELS[group[0].word] for group in parsed.groups if group and group[0].word in TYPE_LEVELS)
 
 
+def defer_unfollowed_higher_education(
+    ids: Sequence[int], levels: frozenset[str], unfollowed: frozenset[int] | set[int]
+) -> list[int]:
+    """`ids` with the higher-education diplomas nothing is known of yet (`unfollowed`: no figures, no school, as
+    every SISE diploma before `sync_catalog_from_api`) after the others, when the words name no level. "mécanique
+    auto" is a pupil's search: a mechanical engineering degree matching "automatique" in its school's name must not
+    come before the vehicle maintenance diplomas; "master mécanique" or "bac+5 mécanique" ranks it as asked."""
+    if levels:
+        return list(ids)
+    return [pk for pk in ids if pk not in unfollowed] + [pk for pk in ids if pk in unfollowed]
+
+
 def prefer_levels(ids: Sequence[int], levels: frozenset[str], level_of: Mapping[int, str]) -> list[int]:
     """`ids` (in relevance order) with those of `levels` first; within each part the order is kept."""
     if not levels:

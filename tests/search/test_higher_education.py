@@ -61,8 +61,9 @@ def test_a_level_in_the_words_ranks_that_levels_diplomas_first(imported, query, 
     assert all(value != level for value in levels[first_other:])  # …and never before one of the level asked
     if level == "6":
         assert {"2300030", "2400235"} <= {f.cfd for f in found[:3]}  # the licence and the BUT
-    else:
-        assert found[0].cfd == "2500164"
+    else:  # the engineering degrees and the master of the same speciality
+        assert all("informatique" in f.label.lower() for f in found[:10])
+        assert "2500164" in [f.cfd for f in found if f.level == level]
 
 
 def test_a_diploma_type_ranks_its_level_first_among_cfd_and_sise_diplomas(imported):
@@ -71,6 +72,13 @@ def test_a_diploma_type_ranks_its_level_first_among_cfd_and_sise_diplomas(import
     assert sources == {CodeType.CFD, CodeType.SISE}  # BTS and licences found together
     master = [f.level for f in search_formations("master informatique")]
     assert master and set(master) == {"7"}
+
+
+def test_words_without_a_level_keep_pupils_diplomas_first(imported):
+    top = formations("mecanique auto", 3)
+    assert all(f.code_type == CodeType.CFD for f in top)  # not a mechanical engineering school's degree
+    assert any(f.code_type == CodeType.SISE for f in search_formations("mecanique auto"))  # …which comes after
+    assert formations("ingénieur mécanique", 1)[0].code_type == CodeType.SISE
 
 
 def test_only_a_level_lists_every_diploma_of_that_level(imported):

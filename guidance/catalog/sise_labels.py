@@ -75,7 +75,7 @@ HIGHER_EDUCATION_WORDS = (
     "créativité propriété activités activité libertés collectivités sûreté intérieure rédaction réalisation "
     "pratiques créations création légal légale fiscalité comptabilité contrôle audit qualité "
     "Bâtiment énergies procédés procédé éco-conception géotechnique télécommunication préparatoire intégrative "
-    "procès procédure écotechnologies écosystèmes éthique"
+    "procès procédure écotechnologies écosystèmes éthique sécurisé sécurisés sécurisées décision"
 )
 # Words whose accented form depends on the sense: the sense of higher-education labels ("DIPLOME" is a noun there).
 OVERRIDES = {"diplome": "diplôme"}
@@ -113,8 +113,10 @@ class InflectingRestorer(AccentRestorer):
 
     _ENDINGS = ("es", "e", "s", "x")
 
-    def __init__(self, readable_texts: Iterable[str] = ()) -> None:
+    def __init__(self, readable_texts: Iterable[str] = (), curated: str = "") -> None:
         super().__init__(readable_texts)
+        # Words spelt by hand win over what the texts teach (a text's typo, "ingeniérie", must not spread).
+        self.forms.update({fold(word): word for word in curated.lower().split() if fold(word) != word})
         self.forms.update(OVERRIDES)
 
     def __call__(self, word: str) -> str:

@@ -217,7 +217,9 @@ def search_formations(
         FormationCandidate(pk, label, text, level, figures_, closed_on, offers, diploma, job.cfds.get(cfd, 0.0))
         for pk, label, text, level, figures_, closed_on, offers, diploma, cfd, _code_type in rows.values()
     ]
-    ranked = prefer_levels(rank_formations(candidates, parsed), levels, {row[0]: row[3] for row in rows.values()})
+    level_of = {row[0]: row[3] for row in rows.values()}
+    followed = {row[0] for row in rows.values() if row[9] == CodeType.SISE or row[4]}
+    ranked = prefer_levels(rank_formations(candidates, parsed), levels, level_of, followed)
     unfollowed = {row[0] for row in rows.values() if row[9] == CodeType.SISE and not row[4] and not row[6]}
     ranked = defer_unfollowed_higher_education(ranked, levels, unfollowed)
     return FormationResults(ranked, q, job_titles=job.titles, **context)

@@ -19,7 +19,6 @@ from guidance.search import backends, jobs, query
 from guidance.search.scoring import SECTION_SEPARATOR, diploma_token
 from guidance.search.text import index_words, initials
 
-
 # Higher-education diplomas named after their school (engineering, management): `named_diploma_parts`.
 NAMED_TYPES = frozenset({ENGINEERING, MANAGEMENT})
 

@@ -80,9 +80,22 @@ def defer_unfollowed_higher_education(
     return [pk for pk in ids if pk not in unfollowed] + [pk for pk in ids if pk in unfollowed]
 
 
-def prefer_levels(ids: Sequence[int], levels: frozenset[str], level_of: Mapping[int, str]) -> list[int]:
-    """`ids` (in relevance order) with those of `levels` first; within each part the order is kept."""
+HIGHER_LEVELS = frozenset({"6", "7", "8"})
+
+
+def prefer_levels(
+    ids: Sequence[int],
+    levels: frozenset[str],
+    level_of: Mapping[int, str],
+    followed: frozenset[int] | set[int] = frozenset(),
+) -> list[int]:
+    """`ids` (in relevance order) with those of `levels` first; within each part the order is kept, but for a level
+    of higher education the `followed` diplomas (a SISE code, or figures) come before the CFDs nobody follows: a
+    licence's or a master's figures are InserSup's, which InserJeunes' CFD of the same name (its apprenticeship
+    code) does not have."""
     if not levels:
         return list(ids)
     wanted = [pk for pk in ids if level_of.get(pk, "") in levels]
+    if levels & HIGHER_LEVELS:
+        wanted = [pk for pk in wanted if pk in followed] + [pk for pk in wanted if pk not in followed]
     return wanted + [pk for pk in ids if level_of.get(pk, "") not in levels]

@@ -70,13 +70,12 @@ def _restorer(root: Path) -> InflectingRestorer:
     the NSF groups and the words of `HIGHER_EDUCATION_WORDS` (not the communes' names: "Villeneuve-lès-Avignon"
     would teach "lès" for every "les"; place names are `sise_labels.ProperNames`')."""
     _specialties, texts = _readable_sources(root)
-    texts.append(HIGHER_EDUCATION_WORDS)
     report = Report()  # these files only help labels; their own row problems are not the catalogue's
     rome = root / "formations_metiers_rome" / "metier.csv"
     texts += [row.get("libelle_appellation_long", "") for _n, row in _rows_utf8(rome, report)]
     groups = root / "bcn" / "n_groupe_specialite_.csv"
     texts += [row.get("LIBELLE_EDITION", "") for _n, row in _rows_utf8(groups, report)]
-    return InflectingRestorer(texts)
+    return InflectingRestorer(texts, curated=HIGHER_EDUCATION_WORDS)
 
 
 def _rows_utf8(path: Path, report: Report) -> Iterable[tuple[int, dict[str, str]]]:

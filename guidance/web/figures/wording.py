@@ -122,12 +122,12 @@ MESSAGES: dict[MissingCause, tuple[str, str]] = {
         "région : comparez avec ceux de la France.",
     ),
     MissingCause.INSERSUP_UNKNOWN: (
-        "Pas de chiffres InserSup pour ce diplôme",
+        "Pas de chiffres publiés pour ce diplôme",  # lower-cased on cards: no proper noun here
         "InserSup, qui suit les étudiants du supérieur, ne publie pas de chiffres pour ce diplôme à cet endroit : "
         "il ne suit pas encore toutes les formations, ou trop peu d’étudiants l’ont terminé.",
     ),
     MissingCause.INSERSUP_OFFLINE: (
-        "Chiffres InserSup non disponibles ici",
+        "Chiffres du supérieur non disponibles ici",
         "Les chiffres de ce diplôme viennent d’InserSup (ministère de l’Enseignement supérieur), par l’API "
         "InserJeunes : ils ne sont pas disponibles dans cette installation du site.",
     ),

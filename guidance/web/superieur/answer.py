@@ -57,6 +57,7 @@ class AnswerFacts:
     leaver_rates: tuple[LeaverRate, ...]  # 6, 12, 18, 24 months
     salaries: Salaries | None  # France's quartiles 12 months after (InserSup publishes them for France)
     leavers_sentence: str  # "jeunes sortis en 2023"
+    promotion: str  # "promotion 2023", "promotions 2022 et 2023" (two years added together, per school)
 
     @property
     def people(self) -> tuple[str, ...]:
@@ -118,4 +119,5 @@ def answer_facts(panel: FigurePanel, *, salaries: Salaries | None) -> AnswerFact
         leaver_rates=rates,
         salaries=salaries,
         leavers_sentence=panel.leavers_sentence,
+        promotion=f"promotion{'s' if ' et ' in panel.leavers_years else ''} {panel.leavers_years}",
     )

@@ -55,8 +55,7 @@ def test_a_diploma_page_shows_insersups_figures_as_given(client, imported, inser
     assert parts["formation"].startswith("8 sur 10") and parts["emploi"].startswith("1 sur 10")
     leavers = answer.find("p", class_="sup-answer__leavers").text
     assert "60 %" in leavers.replace("\u202f", " ") and "505 sur 842" in leavers.replace("\u202f", " ")
-    salary = answer.find("p", class_="sup-salary").text.replace("\u202f", " ")
-    assert "1 720 €" in salary and "entre 1 450 € et 2 050 €" in salary and "équivalent temps plein" in salary
+    assert "la moitié gagne plus de 1 720 €" in answer.find("p", class_="sup-salary").text  # the median, in words
     # The figures: the cohort and its parts, the rates of the record, the source and the promotion.
     panel = section.find("div", class_="sup-figures", data_scope="france")
     counts = {dd.attrs["data-count"]: digits(dd.text) for dd in panel.find_all("dd")}
@@ -65,6 +64,8 @@ def test_a_diploma_page_shows_insersups_figures_as_given(client, imported, inser
     assert rows["12"].find("td", data_rate="sortants").text.startswith("60")
     assert rows["12"].find("td", data_rate="tous").text.replace("\u202f", " ") == "12 %"  # the API's 505 / 4 210
     assert rows["24"].find("td", data_rate="sortants").text.startswith("66")  # 556 / 842
+    salary = panel.find("p", class_="sup-salary").text  # the median, and the middle half as a range
+    assert "1 720 €" in salary and "entre 1 450 € et 2 050 €" in salary and "équivalent temps plein" in salary
     assert "InserSup (MESR-SIES)" in panel.find("p", class_="fig-source").text
     assert "jeunes sortis en 2023" in text
     assert OFFLINE not in text

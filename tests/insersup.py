@@ -119,3 +119,37 @@ def install_replica(monkeypatch, settings, root: Path):
     monkeypatch.setattr(upstream, "get_default_app", lambda: app)
     upstream.reset_client()
     return app
+
+
+# Three higher-education diplomas as the import writes them from `bcn_sise/` (their BCN rows), for the tests that
+# cannot use the imported sample (the browser tests' live server sees committed rows only).
+SISE_DIPLOMAS = (
+    ("2300030", "Licence Informatique", "Licence", "XA", "6", 3, "Informatique"),
+    ("2500164", "Master Informatique", "Master", "XB", "7", 2, "Informatique"),
+    ("2400152", "Licence pro Métiers du numérique : conception, rédaction et réalisation web", "Licence pro", "DP", "6", 1,
+     "Sciences de l’information et de la communication"),
+)  # fmt: skip
+
+
+def make_sise_diplomas() -> None:
+    """The rows of `SISE_DIPLOMAS`, indexed for the search."""
+    from django.utils.text import slugify
+
+    from guidance.catalog.models import CodeType, Formation
+    from guidance.search.indexing import refresh_index
+
+    for code, label, kind, type_code, level, years, discipline in SISE_DIPLOMAS:
+        Formation.objects.create(
+            cfd=code,
+            code_type=CodeType.SISE,
+            label=label,
+            slug=slugify(label),
+            diploma_code=type_code,
+            diploma_type=kind,
+            level=level,
+            duration_years=years,
+            field_code="326",
+            field_label="Informatique, traitement de l'information, réseaux de transmission",
+            discipline_label=discipline,
+        )
+    refresh_index()

@@ -126,8 +126,8 @@ def install_replica(monkeypatch, settings, root: Path):
 SISE_DIPLOMAS = (
     ("2300030", "Licence Informatique", "Licence", "XA", "6", 3, "Informatique"),
     ("2500164", "Master Informatique", "Master", "XB", "7", 2, "Informatique"),
-    ("2400152", "Licence pro Métiers du numérique : conception, rédaction et réalisation web", "Licence pro", "DP", "6", 1,
-     "Sciences de l’information et de la communication"),
+    ("2400152", "Licence pro Métiers du numérique : conception, rédaction et réalisation web", "Licence pro", "DP",
+     "6", 1, "Sciences de l’information et de la communication"),
 )  # fmt: skip
 
 

@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from guidance.inserjeunes.codes import parse_uai
+from guidance.inserjeunes.codes import Millesime, parse_uai
 from guidance.pagecache.markers import cache_page_view
 from guidance.web.figures.wording import INSERSUP_ATTRIBUTION, LICENCE_URL
 from guidance.web.forms import require_valid
@@ -25,7 +25,7 @@ from guidance.web.superieur.views import (
 )
 
 
-def _page(code: str, uai: str | None, millesime) -> SuperieurPage:
+def _page(code: str, uai: str | None, millesime: Millesime | None) -> SuperieurPage:
     """The page asked (no redirect to the canonical spelling: a frame or an <img> shows any spelling's figures)."""
     cert = code_or_404(parse_sise, code)
     if uai is not None:

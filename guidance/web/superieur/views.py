@@ -8,12 +8,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from guidance.catalog.models import SUPERIEUR, CodeType, Formation, HigherEducationOffer, School
-from guidance.inserjeunes.codes import Certification, CodeKind, parse_certification, parse_uai
+from guidance.inserjeunes.codes import Certification, CodeKind, Millesime, parse_certification, parse_uai
 from guidance.pagecache.markers import cache_page_view
 from guidance.web.figures.wording import INSERSUP_ATTRIBUTION
 from guidance.web.forms import require_valid
 from guidance.web.http import code_or_404
-from guidance.web.reuse.links import reuse_links
+from guidance.web.reuse.links import Reuse, reuse_links
 from guidance.web.shortlist import ADD_LABELS, FormationItem, PairItem, compare_links
 from guidance.web.superieur.forms import SuperieurPageForm
 from guidance.web.superieur.page import SuperieurPage, diploma_page
@@ -45,7 +45,7 @@ def _redirect(request: HttpRequest, path: str) -> HttpResponsePermanentRedirect:
     return HttpResponsePermanentRedirect(path + (f"?{query}" if query else ""))
 
 
-def reuse_of(request: HttpRequest, path: str, title: str) -> object:
+def reuse_of(request: HttpRequest, path: str, title: str) -> Reuse:
     """The reuse links of a higher-education page: InserSup named as the source, its attribution kept."""
     query = {"millesime": request.GET.get("millesime", "")}
     return reuse_links(request, path, title, query, source_name="InserSup", attribution=INSERSUP_ATTRIBUTION)
@@ -74,7 +74,7 @@ def diploma(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "superieur/detail.html", context)
 
 
-def school_page_or_404(uai: str, code: str, millesime=None) -> SuperieurPage:
+def school_page_or_404(uai: str, code: str, millesime: Millesime | None = None) -> SuperieurPage:
     """The page of a diploma in a school: both known to the catalogue, and the school delivers it (the API's lists)
     or InserSup has figures for the pair; a 404 otherwise."""
     school = School.objects.filter(uai=uai).first()

@@ -53,7 +53,7 @@ def test_templates_never_dump_raw_payloads():
 # the shortlist format. (The floors below web/ are import-linter's contracts, pyproject.toml, run by `make lint`.)
 
 WEB = ROOT / "guidance" / "web"
-AREAS = ("formations", "schools", "compare", "pages")
+AREAS = ("formations", "schools", "compare", "pages", "superieur")
 # What every area may import from guidance.web; areas never import one another.
 SHARED = (
     "guidance.web.figures",

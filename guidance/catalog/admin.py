@@ -3,7 +3,7 @@ sources of truth, and `import_opendata` / `sync_catalog_from_api` are the only w
 
 from django.contrib import admin
 
-from guidance.catalog.models import Formation, ImportRun, Mef, Offer, School, SchoolIndicators
+from guidance.catalog.models import Formation, HigherEducationOffer, ImportRun, Mef, Offer, School, SchoolIndicators
 from guidance.readonly_admin import ReadOnlyAdmin
 
 
@@ -15,8 +15,8 @@ class ImportRunAdmin(ReadOnlyAdmin):
 
 @admin.register(Formation)
 class FormationAdmin(ReadOnlyAdmin):
-    list_display = ["cfd", "label", "diploma_type", "level", "has_figures", "offer_count", "closed_on"]
-    list_filter = ["level", "has_figures", "is_seconde_commune"]
+    list_display = ["cfd", "code_type", "label", "diploma_type", "level", "has_figures", "offer_count", "closed_on"]
+    list_filter = ["code_type", "level", "has_figures", "is_seconde_commune"]
     search_fields = ["cfd", "label"]
     ordering = ["cfd"]
 
@@ -41,6 +41,15 @@ class SchoolAdmin(ReadOnlyAdmin):
 class OfferAdmin(ReadOnlyAdmin):
     list_display = ["school", "formation", "voie", "source", "places", "first_wishes"]
     list_filter = ["voie", "source", "region_code"]
+    search_fields = ["school__uai", "formation__cfd"]
+    list_select_related = ["school", "formation"]
+    ordering = ["pk"]
+
+
+@admin.register(HigherEducationOffer)
+class HigherEducationOfferAdmin(ReadOnlyAdmin):
+    list_display = ["school", "formation", "region_code"]
+    list_filter = ["region_code"]
     search_fields = ["school__uai", "formation__cfd"]
     list_select_related = ["school", "formation"]
     ordering = ["pk"]

@@ -5,6 +5,9 @@ certification (`/formations`). What it says is added to the catalogue without ov
 import knows better (BCN labels, addresses): missing formations, MEFs, schools and offers are created, the
 "has figures" flags are raised, blank school names are filled. Running it twice writes the same rows.
 
+The lists carry InserSup's records too (filière `superieur`, bare SISE codes): they are the higher-education
+diplomas' and their schools' (`api_sync_higher`).
+
 Every millésime is read, asked for explicitly: without `millesimes` the list routes answer the latest one only
 (upstream `certificationsRoutes.js`, `formationsRoutes.js`). The API does not list its millésimes, so the sync
 walks back one year of leaving at a time (see `every_millesime`).
@@ -18,6 +21,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from tqdm import tqdm
 
+from guidance.catalog.api_sync_higher import HigherEducation, write_higher_education
 from guidance.catalog.importers import refresh_offer_counts
 from guidance.catalog.importers.base import Report
 from guidance.catalog.labels import DIPLOMA_TYPES, sentence_case
@@ -76,14 +80,7 @@ def _voie(filiere: str) -> str:
 
 
 def _cfd_of(item, report: Report, route: str) -> tuple[str, str] | None:
-    """(CFD, MEFSTAT11 or '') of an answer item; None (and a rejection) when its codes are unusable.
-
-    The lists mix InserSup records in (filière `superieur`, bare SISE codes): `universe` is validated but not applied
-    by the list routes (`certificationsRoutes.js`, `formationsRoutes.js`). The catalogue holds secondary trainings
-    only, so those are set aside under their own reason, not as invalid codes."""
-    if item.filiere == Filiere.SUPERIEUR:
-        report.reject(route, None, "formation du supérieur (InserSup), hors catalogue", item.code_certification)
-        return None
+    """(CFD, MEFSTAT11 or '') of an InserJeunes item; None (and a rejection) when its codes are unusable."""
     try:
         cert = parse_certification(item.code_certification)
         cfd = parse_cfd(item.code_formation_diplome).code if item.code_formation_diplome else ""
@@ -99,7 +96,13 @@ def _cfd_of(item, report: Report, route: str) -> tuple[str, str] | None:
 
 
 def collect(client, *, progress: bool = True) -> tuple[dict, dict, dict, dict, Report]:
-    """Read both list routes entirely (every millésime, see `every_millesime`); nothing is written yet."""
+    """Read both list routes entirely (every millésime, see `every_millesime`); nothing is written yet. InserSup's
+    records go to `higher` (the lists mix them in: `universe` is validated but not applied by the list routes,
+    `certificationsRoutes.js`, `formationsRoutes.js`)."""
+    return _collect(client, HigherEducation(), progress=progress)[:5]
+
+
+def _collect(client, higher: HigherEducation, *, progress: bool = True) -> tuple[dict, dict, dict, dict, Report]:
     report = Report()
     formations: dict[str, _Formation] = {}
     mefs: dict[str, str] = {}
@@ -108,6 +111,9 @@ def collect(client, *, progress: bool = True) -> tuple[dict, dict, dict, dict, R
     for item in tqdm(
         every_millesime(client.iter_certifications), desc="/certifications", unit=" réponses", disable=not progress
     ):
+        if item.filiere == Filiere.SUPERIEUR:
+            higher.add_certification(item, report)
+            continue
         codes = _cfd_of(item, report, "/certifications")
         if codes is None:
             continue
@@ -121,6 +127,9 @@ def collect(client, *, progress: bool = True) -> tuple[dict, dict, dict, dict, R
     for item in tqdm(
         every_millesime(client.iter_formations), desc="/formations", unit=" réponses", disable=not progress
     ):
+        if item.filiere == Filiere.SUPERIEUR:
+            higher.add_school(item, report)
+            continue
         codes = _cfd_of(item, report, "/formations")
         if codes is None:
             continue
@@ -173,7 +182,9 @@ def _new_school(uai: str, data: _School) -> School:
     )
 
 
-def write(formations: dict, mefs: dict, schools: dict, offers: dict, report: Report) -> None:
+def write(
+    formations: dict, mefs: dict, schools: dict, offers: dict, report: Report, higher: HigherEducation | None = None
+) -> None:
     with transaction.atomic():
         known = set(Formation.objects.values_list("cfd", flat=True))
         created = [_new_formation(cfd, data) for cfd, data in formations.items() if cfd not in known]
@@ -233,11 +244,14 @@ def write(formations: dict, mefs: dict, schools: dict, offers: dict, report: Rep
         # Offers the open data already knows keep their source and numbers.
         Offer.objects.bulk_create(objects, batch_size=500, ignore_conflicts=True)
         report.written["Offer (créées)"] += Offer.objects.count() - before
+        if higher is not None:
+            write_higher_education(higher, report)
         refresh_offer_counts()
         catalog_changed.send(sender=Formation)  # the search index follows (guidance.search)
 
 
 def sync_from_api(client, *, progress: bool = True) -> Report:
-    formations, mefs, schools, offers, report = collect(client, progress=progress)
-    write(formations, mefs, schools, offers, report)
+    higher = HigherEducation()
+    formations, mefs, schools, offers, report = _collect(client, higher, progress=progress)
+    write(formations, mefs, schools, offers, report, higher)
     return report

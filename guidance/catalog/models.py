@@ -1,7 +1,9 @@
-"""The catalogue: trainings (Formation, Mef), schools, who offers what (Offer) and the DEPP per-school figures.
+"""The catalogue: trainings (Formation, Mef), schools, who offers what (Offer, HigherEducationOffer) and the DEPP
+per-school figures. Filled by `import_opendata` (open-data files) or `sync_catalog_from_api`; read by the pages and
+by the search. Natural keys (cfd, mefstat11, uai) are unique, so imports are upserts.
 
-Filled by `import_opendata` (open-data files) or `sync_catalog_from_api`; read by the pages and by `search.py`.
-Natural keys (cfd, mefstat11, uai) are unique, so imports are upserts.
+Higher-education diplomas (InserSup's figures) are `Formation` rows with `code_type = SISE` and their SISE code in
+`cfd` (7 characters where a CFD has 8): every page takes them as it takes the others (`higher_education.py`).
 """
 
 import datetime
@@ -9,6 +11,8 @@ import datetime
 from django.db import models
 from django.utils import timezone
 
+from guidance.catalog.higher_education import SUPERIEUR, CodeType, SiseDiploma
+from guidance.catalog.higher_education import HigherEducationOffer as HigherEducationOffer  # re-exported
 from guidance.inserjeunes.codes import Certification, InvalidCode, parse_cfd, parse_mefstat11
 from guidance.inserjeunes.territories import ACADEMIES, DEPARTEMENTS, REGIONS
 
@@ -24,15 +28,17 @@ class Level(models.TextChoices):
     LEVEL_3 = "3", "Niveau 3 (CAP, BEP, MC niveau 3)"
     LEVEL_4 = "4", "Niveau 4 (Bac pro, BP, BMA, MC niveau 4)"
     LEVEL_5 = "5", "Niveau 5 (Bac + 2 : BTS, DUT, DEUST)"
-    LEVEL_6 = "6", "Niveau 6 (Bac + 3 : licence pro, BUT)"
+    LEVEL_6 = "6", "Niveau 6 (Bac + 3 : licence, licence pro, BUT)"
     LEVEL_7 = "7", "Niveau 7 (Bac + 5 : master, ingénieur)"
     LEVEL_8 = "8", "Niveau 8 (doctorat)"
 
 
-class Formation(models.Model):
-    """One diploma (CFD) of the BCN, whatever the voie."""
+class Formation(SiseDiploma, models.Model):
+    """One diploma of the BCN, whatever the voie: a CFD, or a higher-education diploma (SISE, `code_type`)."""
 
+    # The diploma's code: a CFD (8 characters), or the SISE code (7 characters) of a higher-education diploma.
     cfd = models.CharField(max_length=8, unique=True)
+    code_type = models.CharField(max_length=4, choices=CodeType.choices, default=CodeType.CFD)
     label = models.CharField(max_length=300)
     slug = models.SlugField(max_length=120)
     # BCN NIVEAU_FORMATION_DIPLOME (first 3 chars of the CFD: 500 CAP, 400 Bac pro, 320 BTS…).
@@ -42,6 +48,9 @@ class Formation(models.Model):
     duration_years = models.PositiveSmallIntegerField(null=True, blank=True)
     field_code = models.CharField(max_length=3, blank=True)  # NSF group (GROUPE_SPECIALITE)
     field_label = models.CharField(max_length=200, blank=True)
+    # SISE's disciplinary sector (SECTEUR_DISCIPLINAIRE_SISE: 14 "Informatique", 36 "Sciences juridiques"…).
+    discipline_code = models.CharField(max_length=2, blank=True)
+    discipline_label = models.CharField(max_length=200, blank=True)
     opened_on = models.DateField(null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
     former_cfds = models.JSONField(default=list, blank=True)  # ANCIEN_DIPLOME_1..7
@@ -89,6 +98,8 @@ class Formation(models.Model):
         code. Uses `mefs` prefetched when present.
         """
         codes: list[tuple[str, Certification]] = []
+        if self.is_superieur:
+            return codes  # InserSup's key is not an InserJeunes one: `sise_certification`
 
         def usual_first(mef: Mef) -> tuple[bool, str]:
             return (self.duration_years is not None and mef.duration_years != self.duration_years, mef.mefstat11)
@@ -106,8 +117,10 @@ class Formation(models.Model):
 
         Apprentissage: the CFD. Voie scolaire: the offer's own final-year `mefstat11` when it parses, else the
         formation's first final year, its usual cursus's (`mefs` prefetched keeps it query-free). None when there
-        is no valid code.
+        is no valid code. A higher-education diploma has one key, its SISE code, asked as the voie `SUPERIEUR`.
         """
+        if voie == SUPERIEUR:
+            return self.sise_certification()
         if voie == Voie.SCOLAIRE and mefstat11 and (cert := _parsed(parse_mefstat11, mefstat11)):
             return cert
         return next((cert for cert_voie, cert in self.certifications() if cert_voie == voie), None)
@@ -182,6 +195,7 @@ class SchoolKind(models.TextChoices):
     LYCEE = "lycee", "Lycée"
     EREA = "erea", "EREA"
     CFA = "cfa", "Centre de formation d'apprentis (CFA)"
+    SUPERIEUR = "superieur", "Établissement d’enseignement supérieur"
     OTHER = "autre", "Autre établissement"
 
 

@@ -61,6 +61,16 @@ def lists_available() -> bool:
     return bool(settings.REPLICA_API_KEY)
 
 
+def insersup_available() -> bool:
+    """Whether InserSup's figures can reach this installation: through the real API, always (its answers say what it
+    lacks); offline, only when the replica's open data holds an InserSup file (`insersup/`). Pages say which: a
+    missing figure of a higher-education diploma is then "not available here", not "not published"."""
+    if settings.INSERJEUNES_API_URL:
+        return True
+    dataset = getattr(get_default_app(), "dataset", None)
+    return bool(getattr(dataset, "has_insersup", False))
+
+
 def _limits() -> dict[str, Any]:
     return {
         "connect_timeout": settings.INSERJEUNES_CONNECT_TIMEOUT,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from guidance.inserjeunes.codes import has_millesime_form
+from guidance.inserjeunes.codes import Filiere, has_millesime_form
 from guidance.inserjeunes.results import (
     COUNT_FIELDS,
     FIGURE_FIELDS,
@@ -29,6 +29,7 @@ from guidance.inserjeunes.results import (
     FamilleMetier,
     FiliereFigures,
     FilieresFigures,
+    InserSupMeta,
     Meta,
     Page,
     PayloadError,
@@ -84,7 +85,7 @@ def _strs(data: JsonObject, key: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _stats_kwargs(data: JsonObject) -> dict[str, Any]:
+def _stats_kwargs(data: JsonObject, filiere: str | None = None) -> dict[str, Any]:
     values: dict[str, Any] = {}
     absent = set()
     for name in FIGURE_FIELDS:
@@ -96,7 +97,7 @@ def _stats_kwargs(data: JsonObject) -> dict[str, Any]:
         if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
             raise PayloadError(f"{name}: number or null expected")
         values[name] = value
-    check_figures(values)
+    check_figures(values, filiere=filiere)
     nb = values["nb_annee_term"]
     small = nb is not None and nb < SMALL_COHORT_THRESHOLD
     if small:
@@ -115,6 +116,7 @@ def _stats_kwargs(data: JsonObject) -> dict[str, Any]:
 PART_FIELDS: tuple[str, ...] = (
     "nb_poursuite_etudes",
     "nb_sortant",
+    "nb_diplome",
     "nb_en_emploi_6_mois",
     "nb_en_emploi_12_mois",
     "nb_en_emploi_18_mois",
@@ -122,10 +124,15 @@ PART_FIELDS: tuple[str, ...] = (
 )
 
 
-def check_figures(values: dict[str, Any]) -> None:
+EMPLOYED_FIELDS: tuple[str, ...] = tuple(f"nb_en_emploi_{months}_mois" for months in (6, 12, 18, 24))
+
+
+def check_figures(values: dict[str, Any], *, filiere: str | None = None) -> None:
     """Figures that cannot be make the whole answer malformed (`PayloadError`): a rate outside 0-100, a count or a
     salary below 0, a part of the final-year learners above their number. A page then says the figures are
-    unavailable (and keeps the last good answer when it has one) rather than show -35 % or 180 %."""
+    unavailable (and keeps the last good answer when it has one) rather than show -35 % or 180 %. InserSup (`filiere`
+    superieur) adds two parts, those who leave and those who go on studying, within `nb_annee_term` (their sum
+    nationally, the students enrolled per school), and counts its employed among those who left."""
     for name in RATE_FIELDS:
         value = values.get(name)
         if value is not None and not 0 <= value <= 100:
@@ -140,6 +147,15 @@ def check_figures(values: dict[str, Any]) -> None:
             part = values.get(name)
             if part is not None and part > whole:
                 raise PayloadError(f"{name}: {part} is above nb_annee_term ({whole})")
+    if filiere != Filiere.SUPERIEUR:
+        return
+    leavers, going_on = values.get("nb_sortant"), values.get("nb_poursuite_etudes")
+    if whole is not None and leavers is not None and going_on is not None and leavers + going_on > whole:
+        raise PayloadError(f"nb_sortant + nb_poursuite_etudes: {leavers + going_on} is above nb_annee_term ({whole})")
+    for name in EMPLOYED_FIELDS:
+        employed = values.get(name)
+        if employed is not None and leavers is not None and employed > leavers:
+            raise PayloadError(f"{name}: {employed} is above nb_sortant ({leavers})")
 
 
 def _meta(data: object) -> Meta:
@@ -156,6 +172,23 @@ def _meta(data: object) -> Meta:
         titre=str(data.get("titre") or data.get("title") or ""),
         details=str(data.get("details") or data.get("description") or ""),
         messages=tuple(m for m in messages if isinstance(m, str) and m),
+        insersup=_insersup(data.get("insersup")),
+    )
+
+
+def _insersup(data: object) -> InserSupMeta | None:
+    """`_meta.insersup` read as far as it goes (its texts only): it describes the diploma, never the figures."""
+    if not isinstance(data, dict):
+        return None
+
+    def text(*keys: str) -> str:
+        return next((str(data[key]) for key in keys if isinstance(data.get(key), str)), "")
+
+    return InserSupMeta(
+        type_diplome=text("type_diplome"),
+        domaine=text("domaine", "domaine_disciplinaire"),
+        discipline=text("discipline"),
+        secteur=text("secteur", "secteur_disciplinaire"),
     )
 
 
@@ -206,7 +239,8 @@ def _certification_kwargs(data: JsonObject, *, defaults: dict[str, str] | None =
     """The fields shared by national, regional and school records. `defaults` fills `millesime` and `filiere` of a
     `certificationsTerminales` entry that does not repeat them (its parent's)."""
     defaults = defaults or {}
-    kwargs = _stats_kwargs(data)
+    filiere = _str(data, "filiere") or defaults.get("filiere")
+    kwargs = _stats_kwargs(data, filiere)
     code = _required_str(data, "code_certification")
     famille = data.get("familleMetier")
     if famille is not None:
@@ -221,7 +255,6 @@ def _certification_kwargs(data: JsonObject, *, defaults: dict[str, str] | None =
     if not isinstance(terminales, list):
         raise PayloadError("certificationsTerminales: list expected")
     millesime = _millesime(data, defaults.get("millesime"))
-    filiere = _str(data, "filiere") or defaults.get("filiere")
     if filiere is None:
         raise PayloadError("missing filiere")
     own = {"millesime": millesime, "filiere": filiere}

@@ -76,12 +76,26 @@ class UaiType(StrEnum):
 
 
 @dataclass(frozen=True, kw_only=True)
+class InserSupMeta:
+    """`_meta.insersup` of an InserSup record, when the answer carries it: how the SIES classes the diploma. Upstream
+    stores it with its records (`importCertificationsSupStats.js`, `importFormationsSupStats.js`); its display rules
+    (`stats.js transformDisplayStat`) drop the stored `_meta` from v1.35's answers, so it may well be absent."""
+
+    type_diplome: str = ""  # "licence_pro", "Master LMD"…
+    domaine: str = ""  # domaine disciplinaire ("DEG")
+    discipline: str = ""
+    secteur: str = ""  # secteur disciplinaire
+
+
+@dataclass(frozen=True, kw_only=True)
 class Meta:
-    """`_meta` as the API sends it: `{titre, details}`, `messages` only when there is one (no `date_import`)."""
+    """`_meta` as the API sends it: `{titre, details}`, `messages` only when there is one (no `date_import`);
+    `insersup` for InserSup records that carry it."""
 
     titre: str = ""
     details: str = ""
     messages: tuple[str, ...] = ()
+    insersup: InserSupMeta | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

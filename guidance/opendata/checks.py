@@ -12,6 +12,7 @@ the one line the operator reads (`ImportRefused`): which file, which rule.
 
 from __future__ import annotations
 
+import bz2
 import csv
 import io
 import json
@@ -21,7 +22,7 @@ from pathlib import Path
 from guidance.opendata.sources import CSV, DEPP_FOLDER, DEPP_PATTERN, JSON, Source, sources
 
 SHRINK_LIMIT = 0.20
-_ENCODING_NAMES = {"utf-8": "UTF-8", "cp1252": "Windows-1252"}
+_ENCODING_NAMES = {"utf-8": "UTF-8", "cp1252": "Windows-1252", "latin-1": "Latin-1"}
 
 
 class ImportRefused(Exception):
@@ -90,11 +91,21 @@ def _count_rows(path: Path, source: Source) -> int:
     raw = path.read_bytes()
     if not raw.strip():
         raise _Problem("fichier vide")
+    if source.compressed:
+        raw = _decompressed(raw)
     if source.kind == CSV:
         return _csv_rows(_decode(raw, source.encoding), source)
     if source.kind == JSON:
         return _json_records(_decode(raw, "utf-8"), source)
     return _zipped_json_records(path, source)
+
+
+def _decompressed(raw: bytes) -> bytes:
+    """A bzip2 file whole: one cut short (or not bzip2 at all) is refused before any row is read."""
+    try:
+        return bz2.decompress(raw)
+    except (OSError, EOFError, ValueError) as error:
+        raise _Problem(f"fichier bzip2 illisible ({error}) : fichier tronqué ?") from None
 
 
 def _decode(raw: bytes, encoding: str) -> str:

@@ -26,14 +26,14 @@ from guidance.search.query import forget_vocabulary
 
 IMPORT_NAME = "opendata"
 # Bump when the importer changes what it writes, so `--if-changed` re-imports unchanged files.
-IMPORTER_VERSION = "5"  # 5: rows per source recorded (the shrink check compares with them)
+IMPORTER_VERSION = "6"  # 6: the higher-education diplomas (bcn_sise/, bzip2 files fingerprinted too)
 
 
 def fingerprint(root: Path) -> str:
     """Hash of every input file's path, size and modification time (no content read: well under a second)."""
     digest = hashlib.sha256(IMPORTER_VERSION.encode())
     for path in sorted(root.rglob("*")):
-        if path.is_file() and path.suffix.lower() in {".csv", ".zip", ".json"}:
+        if path.is_file() and path.suffix.lower() in {".csv", ".zip", ".json", ".bz2"}:
             stat = path.stat()
             digest.update(f"{path.relative_to(root)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()

@@ -26,6 +26,11 @@ class Source:
     width: int | None = None  # positional files: the cells of the header and of every row
     keys: tuple[str, ...] = ()  # JSON records: the keys the importers read
 
+    @property
+    def compressed(self) -> bool:
+        """A bzip2 file (`bcn_sise/`), read decompressed."""
+        return self.path.endswith(".bz2")
+
 
 def _codes(prefix: str, count: int) -> tuple[str, ...]:
     return tuple(f"{prefix}{n}" for n in range(1, count + 1))
@@ -67,6 +72,27 @@ FIXED_SOURCES: tuple[Source, ...] = (
             "NIVEAU_QUALIFICATION_RNCP",
         ),
     ),
+    Source(
+        "bcn_sise/BCN_n_diplome_sise.csv.bz2",
+        (
+            "DIPLOME_SISE",
+            "TYPE_DIPLOME_SISE",
+            "LIBELLE_INTITULE_1",
+            "LIBELLE_INTITULE_2",
+            "GROUPE_SPECIALITE",
+            "SECTEUR_DISCIPLINAIRE_SISE",
+            "DUREE",
+            "DATE_OUVERTURE",
+            "DATE_FERMETURE",
+        ),
+        "latin-1",
+    ),
+    Source(
+        "bcn_sise/BCN_n_secteur_disciplinaire_sise.csv.bz2",
+        ("SECTEUR_DISCIPLINAIRE_SISE", "LIBELLE_SECTEUR_DISCIPLINAIRE"),
+        "latin-1",
+    ),
+    Source("bcn/N_TYPE_DIPLOME_SISE.json", kind=JSON, keys=("type_diplome_sise", "date_fermeture")),
     Source(
         "inserjeunes_cfa/fr-en-inserjeunes-cfa.csv",
         (

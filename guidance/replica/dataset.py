@@ -9,7 +9,9 @@ file in the official "formation fine" layout, then builds:
 - per school figures per (uai, code, millésime) from the "formation fine" files (`agricole` when the file says the
   rows are agricultural, see loaders.load_formation_fine);
 - continuum records: when a diploma has no figures for a millésime but its unique former (or new) version has,
-  those figures are served under the asked code with `donnee_source.type = ancienne` (or `nouvelle`).
+  those figures are served under the asked code with `donnee_source.type = ancienne` (or `nouvelle`);
+- InserSup (`insersup.py`): the SISE codes of `bcn_sise/`, and national and per school figures of higher-education
+  diplomas (filière `superieur`) when an `insersup/` folder holds the SIES's open dataset.
 Nothing is interpolated: what the files lack stays absent.
 """
 
@@ -21,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from guidance.replica import loaders
+from guidance.replica import insersup, loaders
 from guidance.replica.loaders import COUNT_FIELDS, Counts, DiplomaRow, MefRow
 
 logger = logging.getLogger(__name__)
@@ -42,6 +44,7 @@ class Stat:
     region: str | None = None
     uai: str | None = None
     libelle_etablissement: str = ""
+    salaries: insersup.Salaries | None = None  # InserSup's national quartiles 12 months after (q1, q2, q3)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +70,13 @@ class Dataset:
     latest_period: str = ""
     latest_year: str = ""
     latest_school_year: str = ""  # the last year of the newest per school millésime (the per school default)
+    # InserSup: the SISE codes (what "the formation exists" means for them) and the API's `diplome` per SISE type,
+    # the defaults of its routes (the newest year, nationally and per school), and whether any figure was loaded.
+    sise: dict[str, insersup.SiseRow] = field(default_factory=dict)
+    sise_types: dict[str, dict[str, str]] = field(default_factory=dict)
+    latest_sup_year: str = ""
+    latest_sup_school_year: str = ""
+    has_insersup: bool = False
     load_seconds: float = 0.0
     _terminals: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     _anciens: dict[str, list[str]] = field(default_factory=dict)
@@ -176,6 +186,9 @@ def load_dataset(opendata_dir: str | Path | None, *, formation_files: Iterable[P
     formation_rows = [row for path in formation_files for row in loaders.load_formation_fine(Path(path))]
     _index_formations(dataset, formation_rows)
     _add_continuum(dataset)
+    if root is not None and root.is_dir():
+        dataset.sise, dataset.sise_types = insersup.load_sise(root)
+        index_insersup(dataset, insersup.load_insersup(root))
     dataset.load_seconds = time.perf_counter() - started
     logger.info(
         "replica: dataset loaded in %.2fs (%d diplomas, %d MEF, %d UAI, %d national codes, %d regional pairs)",
@@ -269,6 +282,33 @@ def _index_formations(dataset: Dataset, rows: list[loaders.FormationRow]) -> Non
     # The API's per school default is a year: the last year of its newest per school millésime.
     years = [millesime[-4:] for stats in dataset.formations.values() for millesime in stats]
     dataset.latest_school_year = max(years, default=dataset.latest_period[-4:])
+
+
+def index_insersup(dataset: Dataset, rows: list[insersup.InserSupRow]) -> None:
+    """InserSup's figures: national ones per (code, year), per school ones per (uai, code, millésime) with the
+    national salaries of the same diploma and year (the first row of a key wins: upstream keeps one discipline)."""
+    for row in rows:
+        if not row.uai:
+            stat = Stat(row.code, insersup.FILIERE, row.millesime, row.counts, row.code, salaries=row.salaries)
+            dataset.national.setdefault(row.code, {}).setdefault(row.millesime, stat)
+    for row in rows:
+        if row.uai:
+            national = dataset.national.get(row.code, {}).get(row.millesime[-4:])
+            stat = Stat(
+                row.code,
+                insersup.FILIERE,
+                row.millesime,
+                row.counts,
+                row.code,
+                uai=row.uai,
+                libelle_etablissement=row.libelle_etablissement,
+                salaries=national.salaries if national else None,
+            )
+            dataset.formations.setdefault((row.uai, row.code), {}).setdefault(row.millesime, stat)
+            dataset.uais.setdefault(row.uai, row.libelle_etablissement)
+    dataset.has_insersup = bool(rows)
+    dataset.latest_sup_year = max((row.millesime for row in rows if not row.uai), default="")
+    dataset.latest_sup_school_year = max((row.millesime[-4:] for row in rows if row.uai), default="")
 
 
 def continuum_pairs(dataset: Dataset) -> list[tuple[str, str]]:

@@ -4,7 +4,7 @@ Rates are whole percentages of `nb_annee_term`, rounded half to even (exact, on 
 `taux_autres_X = max(0, 100 − taux_en_emploi_X − taux_en_formation)` from the rounded rates. Below 20 learners,
 every count and rate but `nb_annee_term` is null and `_meta.messages` says so. In a single record a count the files
 lack is absent, and so are the rates derived from it; a filières view gives it as null, as the API's aggregation
-does. The open data holds no salaries: the salary fields are always absent.
+does. InserJeunes' open data holds no salaries: the salary fields are absent but on InserSup records (`insersup.py`).
 """
 
 from datetime import date
@@ -16,6 +16,7 @@ from guidance.replica.dataset import Dataset, Stat
 from guidance.replica.loaders import COUNT_FIELDS
 
 SMALL_COHORT = 20
+SUPERIEUR = "superieur"  # InserSup's filière
 SMALL_COHORT_MESSAGE = (
     "Les taux ne peuvent pas être affichés car il n'y a pas assez d'élèves pour fournir une information fiable."
 )
@@ -97,7 +98,10 @@ def closing(dataset: Dataset, code: str) -> dict:
 
 def diplome(dataset: Dataset, code: str) -> dict | None:
     """`{code, libelle}` as the API builds it from the CFD: its first digit gives the level code (5 → "3" for a CAP,
-    0 → "0" for a mention complémentaire, 1 → "7"), its first three the short label; unknown → no `diplome`."""
+    0 → "0" for a mention complémentaire, 1 → "7"), its first three the short label; unknown → no `diplome`. A SISE
+    code's is its type's (upstream `getDiplomeSup`: the type's `niveau_interministeriel`, its short label)."""
+    if code in dataset.sise:
+        return dataset.sise_types.get(dataset.sise[code].type_code)
     cfd = dataset.cfd_of(code)
     level = LEVEL_OF_FIRST_DIGIT.get(cfd[:1]) if cfd else None
     label = dataset.niveaux.get(cfd[:3]) if cfd else None
@@ -121,9 +125,10 @@ def describe(dataset: Dataset, code: str, filiere: str, millesime: str, *, uai=N
     label = niveau["libelle"] if niveau else ""
     where = f" dispensée par l'établissement {uai}," if uai else ""
     in_region = f" et la région {REGIONS.get(region, '')}" if region and not uai else ""
+    source = "InserSup" if filiere == SUPERIEUR else "InserJeunes"
     return {
         "titre": f"Certification {code}" + (f", établissement {uai}" if uai else ""),
-        "details": f"Données InserJeunes pour la certification {code} ({label} filière {filiere}){where} "
+        "details": f"Données {source} pour la certification {code} ({label} filière {filiere}){where} "
         f"pour le millésime {millesime}{in_region}",
     }
 
@@ -138,6 +143,8 @@ def add_meta(record: dict, description: dict, *messages: str) -> dict:
 
 def identity(dataset: Dataset, code: str, filiere: str, millesime: str) -> dict:
     """The descriptive fields every single-certification record carries."""
+    if filiere == SUPERIEUR:
+        return _sise_identity(dataset, code, millesime)
     record: dict[str, object] = {
         "millesime": millesime,
         "code_certification": code,
@@ -162,6 +169,26 @@ def identity(dataset: Dataset, code: str, filiere: str, millesime: str) -> dict:
     return record
 
 
+def _sise_identity(dataset: Dataset, code: str, millesime: str) -> dict:
+    """An InserSup record's description, as upstream's getCertificationSupInfo gives it: no CFD, the SISE table's
+    `LIBELLE_INTITULE_1`, the type's `diplome`, its closing date."""
+    record: dict[str, object] = {
+        "millesime": millesime,
+        "code_certification": code,
+        "code_certification_type": "sise",
+        "filiere": SUPERIEUR,
+    }
+    if niveau := diplome(dataset, code):
+        record["diplome"] = niveau
+    row = dataset.sise.get(code)
+    record["libelle"] = row.libelle if row else ""
+    closed_on = row.date_fermeture if row else None
+    if closed_on is not None:
+        record["date_fermeture"] = iso_date(closed_on)
+    record["formation_fermee"] = closed_on is not None and closed_on < date.today()
+    return record
+
+
 def with_school(record: dict, stat: Stat) -> dict:
     """`record` with what a per school answer says about its school: `uai` and `libelle_etablissement` first, the
     académie / région of its département, and the UAI's role.
@@ -176,6 +203,8 @@ def with_school(record: dict, stat: Stat) -> dict:
         record["region"] = region_of(departement[2])
         academie = departement[1]
         record["academie"] = {"code": academie, "nom": ACADEMIES.get(academie, ("", ""))[0]}
+    if stat.filiere == SUPERIEUR:
+        return record  # InserSup's school records name no role (importFormationsSupStats.js)
     if stat.filiere == "apprentissage":
         record.update({"uai_type": "inconnu", "uai_donnee": uai, "uai_donnee_type": "inconnu"})
     else:
@@ -203,10 +232,15 @@ def stat_record(dataset: Dataset, stat: Stat, *, national: bool = False, with_me
     if stat.uai:
         record = with_school(record, stat)
     record.update(compute_stats(stat.counts))
+    if stat.salaries:  # InserSup's national quartiles, left as they are below 20 learners (as the API leaves them)
+        quartiles = zip(("salaire_12_mois_q1", "salaire_12_mois_q2", "salaire_12_mois_q3"), stat.salaries, strict=True)
+        record.update({name: value for name, value in quartiles if value is not None})
     record = mask_small_cohort(record)
     if with_meta:
         description = describe(dataset, stat.code, stat.filiere, stat.millesime, uai=stat.uai, region=stat.region)
-        add_meta(record, description, *([NATIONAL_MESSAGE] if national else []))
+        # Only InserJeunes' national figures are the replica's sums of regions; InserSup's are the SIES's own.
+        summed = national and stat.filiere != SUPERIEUR
+        add_meta(record, description, *([NATIONAL_MESSAGE] if summed else []))
     return record
 
 

@@ -17,7 +17,9 @@ from guidance.replica.routes import millesime_variants
 
 
 def certifications(dataset: Dataset, millesimes: list[str], codes: list[str]) -> list[Stat]:
-    wanted = set(millesimes or [dataset.latest_national])
+    # Without millésimes: the latest of InserJeunes and the latest of InserSup (upstream `millesimeSco` /
+    # `millesimeSup`); each certification is listed in the millésimes of its own filière.
+    wanted = set(millesimes or [dataset.latest_national, dataset.latest_sup_year])
     return [
         stat
         for code in sorted(codes or dataset.national)
@@ -46,7 +48,8 @@ def formations(
     regions: list[str],
     academies: list[str],
 ) -> list[Stat]:
-    wanted = {variant for m in (millesimes or [dataset.latest_period]) if m for variant in millesime_variants(m)}
+    asked = millesimes or [dataset.latest_period, dataset.latest_sup_school_year]  # InserJeunes' and InserSup's
+    wanted = {variant for m in asked if m for variant in millesime_variants(m)}
     code_filter, uai_filter = set(codes), set(uais)
     region_filter, academie_filter = set(regions), set(academies)
     selected: list[Stat] = []

@@ -41,8 +41,14 @@ class _Scope:
     national: bool = False  # national sums: `_meta.messages` says how the replica made them
 
 
+def is_sise(code: str) -> bool:
+    """A bare code of 7 characters is a SISE code (a CFD has 8, a MEFSTAT11 11): InserSup's, with its own latest
+    millésimes (upstream `getLastMillesimesFor(filiere)`)."""
+    return len(code) == 7
+
+
 def national(dataset: Dataset, code: str, millesime: str | None) -> dict:
-    millesime = millesime or dataset.latest_national
+    millesime = millesime or (dataset.latest_sup_year if is_sise(code) else dataset.latest_national)
 
     def missing(code: str, stats: dict) -> NoReturn:
         if not stats:
@@ -90,11 +96,12 @@ def formation(dataset: Dataset, uai: str, code: str, millesime: str | None) -> d
     """One certification at one school. As the API: the default is the latest *year*; the year and its period are
     both looked up and the newest in the API's order wins (a year sorts after its period: `2023` > `2022_2023`);
     a 404 reports the millésime asked (or defaulted)."""
-    millesime = millesime or dataset.latest_school_year
+    millesime = millesime or (dataset.latest_sup_school_year if is_sise(code) else dataset.latest_school_year)
     variants = millesime_variants(millesime)
 
     def missing(code: str, stats: dict) -> NoReturn:
-        if not dataset.knows(code):
+        # A SISE code exists when upstream's `bcn_sise` has it (formationsRoutes.js), a CFD or MEFSTAT11 in its BCN.
+        if not (code in dataset.sise if is_sise(code) else dataset.knows(code)):
             raise errors.not_found(errors.FORMATION_INCONNUE)
         if uai not in dataset.uais:
             raise errors.not_found(errors.ETABLISSEMENT_INCONNU)

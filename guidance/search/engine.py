@@ -31,6 +31,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 
 from guidance.catalog.models import (
+    CodeType,
     Formation,
     Level,
     Offer,
@@ -43,6 +44,7 @@ from guidance.inserjeunes.territories import REGIONS
 from guidance.orientation.places import PlaceMatch, place_rank, split_place
 from guidance.search.backends import match_ids
 from guidance.search.jobs import match_job_words
+from guidance.search.levels import defer_unfollowed_higher_education, level_intent, prefer_levels, typed_levels
 from guidance.search.query import ParsedQuery, parse_formation_query, parse_school_query
 from guidance.search.scoring import FormationCandidate, SchoolCandidate, rank_formations, rank_schools
 from guidance.search.text import DIPLOMA_TOKENS
@@ -132,7 +134,10 @@ class SchoolResults(_Results):
 
 
 def _finds_formations(text: str) -> bool:
-    parsed = parse_formation_query(text)
+    intent = level_intent(text)
+    if intent.only_a_level:
+        return True
+    parsed = parse_formation_query(intent.words)
     if parsed.is_empty:
         return False
     return match_ids(Formation.objects.all(), "formation", parsed.expression).exists() or bool(match_job_words(text))
@@ -184,17 +189,25 @@ def search_formations(
         in_voie = Offer.objects.filter(voie=voie).values("formation_id")
         queryset = queryset.filter(Q(pk__in=in_voie) | figures)
 
-    parsed = parse_formation_query(words)
+    # The level the words ask for ("bac+3", "licence", "master"): its diplomas first (`search.levels`).
+    intent = level_intent(words)
+    parsed = parse_formation_query(intent.words)
+    levels = intent.levels | typed_levels(parsed)
     if parsed.is_empty:
+        if intent.only_a_level:
+            queryset = queryset.filter(level__in=intent.levels)
         ids = list(
             queryset.order_by("-has_figures", "-offer_count", "closed_on", "level", "label", "cfd").values_list(
                 "pk", flat=True
             )
         )
         return FormationResults(ids, q, **context)
-    columns = ("pk", "label", "search_text", "level", "has_figures", "closed_on", "offer_count", "diploma_type", "cfd")
+    columns = (
+        *("pk", "label", "search_text", "level", "has_figures", "closed_on", "offer_count", "diploma_type", "cfd"),
+        "code_type",
+    )
     rows = {row[0]: row for row in match_ids(queryset, "formation", parsed.expression).values_list(*columns)}
-    job = match_job_words(words)
+    job = match_job_words(intent.words)
     if job:
         # The diplomas leading to the job, kept to the diploma types typed ("cap plombier" → CAP only).
         typed_types = tuple(group for group in parsed.groups if group[0].word in DIPLOMA_TOKENS)
@@ -202,9 +215,14 @@ def search_formations(
         rows.update((row[0], row) for row in leading.values_list(*columns) if row[0] not in rows)
     candidates = [
         FormationCandidate(pk, label, text, level, figures_, closed_on, offers, diploma, job.cfds.get(cfd, 0.0))
-        for pk, label, text, level, figures_, closed_on, offers, diploma, cfd in rows.values()
+        for pk, label, text, level, figures_, closed_on, offers, diploma, cfd, _code_type in rows.values()
     ]
-    return FormationResults(rank_formations(candidates, parsed), q, job_titles=job.titles, **context)
+    level_of = {row[0]: row[3] for row in rows.values()}
+    followed = {row[0] for row in rows.values() if row[9] == CodeType.SISE or row[4]}
+    ranked = prefer_levels(rank_formations(candidates, parsed), levels, level_of, followed)
+    unfollowed = {row[0] for row in rows.values() if row[9] == CodeType.SISE and not row[4] and not row[6]}
+    ranked = defer_unfollowed_higher_education(ranked, levels, unfollowed)
+    return FormationResults(ranked, q, job_titles=job.titles, **context)
 
 
 def search_schools(

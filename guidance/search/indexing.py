@@ -11,12 +11,16 @@ from collections import defaultdict
 
 from django.db import connection
 
-from guidance.catalog.models import Formation, Mef, School, SchoolKind
+from guidance.catalog.models import CodeType, Formation, Mef, School, SchoolKind
+from guidance.catalog.sise_labels import ENGINEERING, MANAGEMENT
 from guidance.inserjeunes.territories import DEPARTEMENTS
 from guidance.orientation.models import JobTitle
 from guidance.search import backends, jobs, query
 from guidance.search.scoring import SECTION_SEPARATOR, diploma_token
 from guidance.search.text import index_words, initials
+
+# Higher-education diplomas named after their school (engineering, management): `named_diploma_parts`.
+NAMED_TYPES = frozenset({ENGINEERING, MANAGEMENT})
 
 
 def specialty_initials(specialty: str) -> list[str]:
@@ -34,6 +38,8 @@ def formation_search_text(
     specialty: str,
     field_label: str = "",
     family_label: str = "",
+    discipline_label: str = "",
+    school: str = "",
     codes: tuple[str, ...] = (),
 ) -> str:
     primary = index_words(label)
@@ -41,7 +47,8 @@ def formation_search_text(
     if token:
         primary.append(token)
     primary += specialty_initials(specialty)
-    secondary = index_words(field_label) + index_words(family_label) + [code.lower() for code in codes]
+    secondary = index_words(field_label) + index_words(family_label) + index_words(discipline_label)
+    secondary += index_words(school) + [code.lower() for code in codes]
     return SECTION_SEPARATOR.join([" ".join(dict.fromkeys(primary)), " ".join(dict.fromkeys(secondary))])
 
 
@@ -64,6 +71,20 @@ def job_title_words(*labels: str) -> str:
     return " ".join(dict.fromkeys(word for label in labels for word in index_words(label)))
 
 
+_SPECIALITY_RE = re.compile(r",\s*sp[ée]cialit[ée]\s+", re.IGNORECASE)
+
+
+def named_diploma_parts(label: str) -> tuple[str, str]:
+    """(what it teaches, the school it is named after) of a higher-education diploma named after its school
+    ("Diplôme d'ingénieur de l'École X, spécialité mécanique"): its speciality is what a student searches for, the
+    school's name ("… informatique, automatique, mécanique … de Valenciennes") only helps to find it. A label without
+    a speciality is all the diploma says of itself: (label, "")."""
+    match = _SPECIALITY_RE.search(label)
+    if match is None:
+        return label, ""
+    return label[match.end() :], label[: match.start()]
+
+
 def _specialty(label: str, diploma_type: str) -> str:
     """The label without the diploma type the catalogue puts before the specialty ("CAP Cuisine" → "Cuisine")."""
     prefix = f"{diploma_type} "
@@ -75,20 +96,26 @@ def _formation_texts() -> dict[int, str]:
     rows = Mef.objects.filter(is_final_year=True).order_by("mefstat11").values_list("formation_id", "mefstat11")
     for formation_id, mefstat11 in rows.iterator(chunk_size=5000):
         finals[formation_id].append(mefstat11)
-    columns = ("pk", "cfd", "label", "diploma_type", "field_label", "family_label")
-    return {
-        pk: formation_search_text(
+    columns = ("pk", "cfd", "label", "diploma_type", "field_label", "family_label", "discipline_label", "code_type")
+    texts = {}
+    for pk, cfd, label, diploma_type, field_label, family_label, discipline, code_type in Formation.objects.values_list(
+        *columns
+    ).iterator(chunk_size=5000):
+        school = ""
+        if code_type == CodeType.SISE and diploma_type in NAMED_TYPES:
+            specialty, school = named_diploma_parts(label)
+            label = f"{diploma_type} {specialty}" if school else label
+        texts[pk] = formation_search_text(
             label=label,
             diploma_type=diploma_type,
             specialty=_specialty(label, diploma_type),
             field_label=field_label,
             family_label=family_label,
+            discipline_label=discipline,  # a higher-education diploma's SISE discipline ("Sciences juridiques")
+            school=school,
             codes=(cfd, *finals[pk]),
         )
-        for pk, cfd, label, diploma_type, field_label, family_label in Formation.objects.values_list(*columns).iterator(
-            chunk_size=5000
-        )
-    }
+    return texts
 
 
 def _school_texts() -> dict[int, str]:

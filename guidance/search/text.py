@@ -30,10 +30,25 @@ DIPLOMA_ALIASES: dict[str, str] = {
     "certificat d aptitude professionnelle": "cap",
     "titre pro": "titrepro",
     "titre professionnel": "titrepro",
+    # Higher education (issue 25): the words a student uses for the SISE diploma types.
+    "licence generale": "licence",
+    "licence lmd": "licence",
+    "master meef": "master",
+    "bachelor universitaire de technologie": "but",
+    "diplome universitaire de technologie": "dut",
+    "diplome d ingenieur": "ingenieur",
+    "ecole d ingenieur": "ingenieur",
+    "ecole d ingenieurs": "ingenieur",
+    "ecole ingenieur": "ingenieur",
+    "diplome d ecole de management": "ecolemanagement",
+    "ecole de management": "ecolemanagement",
+    "ecole de commerce": "ecolemanagement",
+    "business school": "ecolemanagement",
 }
 DIPLOMA_TOKENS = frozenset(
     {"cap", "capa", "bep", "bepa", "bp", "bpa", "bts", "btsa", "mc", "bma", "bt", "bta", "but", "dut"}
     | {"deust", "dma", "cs", "csa", "bacpro", "licencepro", "bactechno", "titrepro", "master", "licence"}
+    | {"ingenieur", "ecolemanagement"}
 )
 
 

@@ -10,6 +10,9 @@ survives browsing. Two kinds of item:
   without a voie, the compare page picks the one the source has figures for (see `compare.columns.resolve_voie`);
 - `e:<UAI>:<CFD>:<voie>`: a training in one school, the school's figures with the region then France as fallback.
 
+A higher-education diploma is written the same way with its SISE code and the voie `superieur` (`f:2300030:superieur`,
+`e:0062205P:2300030:superieur`): a 7-character code is a SISE one, an 8-character one a CFD.
+
 Every code goes through the parsers of `guidance.inserjeunes.codes` before it is used.
 """
 
@@ -24,13 +27,25 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 
-from guidance.catalog.models import Voie
-from guidance.inserjeunes.codes import InvalidCode, parse_cfd, parse_uai
+from guidance.catalog.models import SUPERIEUR, Voie
+from guidance.inserjeunes.codes import Certification, CodeKind, InvalidCode, parse_certification, parse_cfd, parse_uai
 
 MAX_ITEMS = 4
-VOIES = frozenset(Voie.values)
+VOIES = frozenset({*Voie.values, SUPERIEUR})
 # What an "Ajouter … à la comparaison" link adds, per voie.
-ADD_LABELS = {Voie.SCOLAIRE.value: "la voie scolaire", Voie.APPRENTISSAGE.value: "l’apprentissage"}
+ADD_LABELS = {
+    Voie.SCOLAIRE.value: "la voie scolaire",
+    Voie.APPRENTISSAGE.value: "l’apprentissage",
+    SUPERIEUR: "ce diplôme",
+}
+
+
+def parse_diploma_code(raw: str) -> Certification:
+    """A formation's code in an item: a CFD, or the 7-character SISE code of a higher-education diploma."""
+    value = raw.strip().upper()
+    if len(value) == 7:
+        return parse_certification(f"{CodeKind.SISE.value}:{value}")
+    return parse_cfd(value)
 
 
 class InvalidItem(ValueError):
@@ -73,6 +88,18 @@ def _voie(raw: str, value: str) -> str:
     return voie
 
 
+def _voie_of(raw: str, code: Certification, voie: str) -> str:
+    """The voie of an item whose voie reads `voie` ("" when a formation item does not say): `superieur` for a SISE
+    code and only for it."""
+    if code.kind is CodeKind.SISE and voie in ("", SUPERIEUR):
+        return SUPERIEUR
+    if code.kind is not CodeKind.SISE and voie != SUPERIEUR:
+        return voie
+    raise InvalidItem(
+        raw, f"L’élément « {raw} » de la comparaison associe un diplôme à une voie qui n’est pas la sienne."
+    )
+
+
 def parse_item(raw: str) -> Item:
     """One `item=` value → a FormationItem or a PairItem. Raises `InvalidItem` (with its French message)."""
     if not isinstance(raw, str) or len(raw) > 40:
@@ -81,10 +108,12 @@ def parse_item(raw: str) -> Item:
     parts = rest.split(":") if rest else []
     try:
         if kind.lower() == "f" and len(parts) in (1, 2):
+            code = parse_diploma_code(parts[0])
             voie = _voie(raw, parts[1]) if len(parts) == 2 else ""
-            return FormationItem(parse_cfd(parts[0]).code, voie)
+            return FormationItem(code.code, _voie_of(raw, code, voie))
         if kind.lower() == "e" and len(parts) == 3:
-            return PairItem(parse_uai(parts[0]).value, parse_cfd(parts[1]).code, _voie(raw, parts[2]))
+            code = parse_diploma_code(parts[1])
+            return PairItem(parse_uai(parts[0]).value, code.code, _voie_of(raw, code, _voie(raw, parts[2])))
     except InvalidCode as error:
         raise InvalidItem(
             raw, f"L’élément « {raw} » de la comparaison contient un code non valide ({error.reason})."

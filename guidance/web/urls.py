@@ -6,6 +6,8 @@ app_name = "web"
 
 urlpatterns = [
     path("", include("guidance.web.pages.urls")),
+    # Before the formations and schools: a SISE code's addresses are theirs (see guidance.web.superieur.urls).
+    path("", include("guidance.web.superieur.urls")),
     path("", include("guidance.web.formations.urls")),
     path("", include("guidance.web.schools.urls")),
     path("", include("guidance.web.compare.urls")),

@@ -185,7 +185,7 @@ def test_command_against_the_offline_replica(imported, settings):
 # certificationsRoutes.js / formationsRoutes.js: the list routes validate `universe` but do not filter on it, so
 # InserSup records (filière `superieur`, bare SISE codes) come with the others; formationsRoutes-test.js « …les stats
 # d'une formation agricole » gives the `agricole` filière, here with a letter-bearing MEFSTAT11 (validators.js).
-def test_agricultural_codes_with_letters_are_scolaire_and_insersup_records_are_set_aside(imported):
+def test_agricultural_codes_with_letters_are_scolaire_and_insersup_records_are_higher_education(imported):
     national = {**_national("23I01021235", "2023", "CAPA-A LAD CAV ENTRAIN."), "filiere": "agricole"}
     national["code_formation_diplome"] = "50321235"  # BCN nMef: MEF 2802123599, MEF_STAT_11 23I01021235
     agricultural = _school_item("0319997X", "23I01021235", "50321235", "agricole", "Lycée agricole")
@@ -196,5 +196,9 @@ def test_agricultural_codes_with_letters_are_scolaire_and_insersup_records_are_s
     offer = Offer.objects.get(school__uai="0319997X")
     assert (offer.voie, offer.mefstat11, offer.formation.cfd) == (Voie.SCOLAIRE, "23I01021235", "50321235")
     assert Mef.objects.get(mefstat11="23I01021235").formation.has_figures_scolaire
-    assert not School.objects.filter(uai="0319996W").exists()
-    assert {reason for _, reason in report.rejected} == {"formation du supérieur (InserSup), hors catalogue"}
+    # The InserSup record: a higher-education diploma delivered by a university, never an offer by voie.
+    university = School.objects.get(uai="0319996W")
+    assert university.kind == SchoolKind.SUPERIEUR and not university.offers.exists()
+    higher = university.higher_offers.get()
+    assert higher.formation.cfd == "2400019" and higher.formation.is_superieur and higher.region_code == "76"
+    assert not report.rejected

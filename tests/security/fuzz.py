@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 import string
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
@@ -145,12 +145,15 @@ HOSTS = ["evil.example", "testserver:99999", "testserver@evil.example", "[::1", 
 METHODS = ["GET"] * 14 + ["HEAD"] * 3 + ["POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE"]
 
 
-def pools(formations: list[str], schools: list[str]) -> dict[str, list[str]]:
-    """Values of the path parameters: real codes, their near misses (case, spaces, one character off) and junk."""
+def pools(formations: list[str], schools: list[str], diplomas: Sequence[str] = ()) -> dict[str, list[str]]:
+    """Values of the path parameters: real codes, their near misses (case, spaces, one character off) and junk;
+    `diplomas` are SISE codes (higher education, 7 characters)."""
     near = [f(code) for code in formations[:3] for f in (str.lower, lambda c: f" {c} ", lambda c: c[:-1])]
     near_uai = [f(code) for code in schools[:3] for f in (str.lower, lambda c: f"{c} ", lambda c: c[:-1] + "Z")]
+    near_sise = [f(code) for code in diplomas[:3] for f in (str.lower, lambda c: f" {c}", lambda c: c[:-1] + "é")]
     return {
         "cfd": [*formations, *near, "99999999", "40031213"],
+        "code": [*diplomas, *near_sise, "9999999", "m000171", "SISE:23"],
         "uai": [*schools, *near_uai, "0000000Z", "0750001A"],
         "rest": ["formation-slug/", "a/b/c", "integrer/extra", "export.xml"],
         "section": ["formations", "etablissements", "pages", "nope"],
@@ -163,7 +166,9 @@ def pools(formations: list[str], schools: list[str]) -> dict[str, list[str]]:
             *(f"f:{code}" for code in formations),
             *(f"f:{code}:scolaire" for code in formations),
             *(f"e:{uai}:{code}:apprentissage" for uai in schools[:3] for code in formations[:3]),
-            "f:", "e:1:2:3", "z:zz", "f:40031213:nope",
+            *(f"f:{code}:superieur" for code in diplomas[:3]),
+            *(f"e:{uai}:{code}:superieur" for uai in schools[:2] for code in diplomas[:2]),
+            "f:", "e:1:2:3", "z:zz", "f:40031213:nope", "f:2300030:scolaire",
         ],
     }  # fmt: skip
 

@@ -14,7 +14,7 @@ from urllib.parse import unquote
 import pytest
 from django.test import Client
 
-from guidance.catalog.models import Formation, Offer
+from guidance.catalog.models import CodeType, Formation, Offer
 from tests.security import fuzz
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +56,8 @@ def test_a_seeded_fuzz_of_every_url_pattern_finds_no_5xx_traceback_or_missing_he
     formations = list(Offer.objects.values_list("formation__cfd", flat=True).distinct().order_by("formation__cfd"))
     formations = formations[:4] + list(Formation.objects.filter(offer_count=0).values_list("cfd", flat=True)[:2])
     schools = list(Offer.objects.values_list("school__uai", flat=True).distinct().order_by("school__uai")[:4])
-    values = fuzz.pools(formations, schools)
+    diplomas = list(Formation.objects.filter(code_type=CodeType.SISE).values_list("cfd", flat=True)[:4])
+    values = fuzz.pools(formations, schools, diplomas)
     patterns = fuzz.url_patterns()
     client = Client(raise_request_exception=False, enforce_csrf_checks=True)
     caplog.set_level(logging.ERROR)

@@ -1,6 +1,7 @@
-"""The catalogue's importers of its own open-data files (`import_catalogue`): formations and MEFs (BCN), schools,
-offers, per-school indicators. `guidance.opendata` checks the files first and runs this, then the orientation
-import, in one transaction; `python manage.py import_opendata` is the entry point."""
+"""The catalogue's importers of its own open-data files (`import_catalogue`): formations and MEFs (BCN), the
+higher-education diplomas (SISE), schools, offers, per-school indicators. `guidance.opendata` checks the files
+first and runs this, then the orientation import, in one transaction; `python manage.py import_opendata` is the
+entry point."""
 
 from pathlib import Path
 
@@ -12,13 +13,20 @@ from guidance.catalog.importers.bcn import import_formations
 from guidance.catalog.importers.indicators import import_indicators, read_indicators
 from guidance.catalog.importers.offers import import_offers, offer_uais, read_offers
 from guidance.catalog.importers.schools import import_schools
-from guidance.catalog.models import Formation, Offer
+from guidance.catalog.importers.sise import import_sise_diplomas
+from guidance.catalog.models import Formation, HigherEducationOffer, Offer
 
 
 def refresh_offer_counts() -> int:
-    """Formation.offer_count = number of schools offering it; returns how many formations changed."""
+    """Formation.offer_count = number of schools offering it (a higher-education diploma: delivering it); returns
+    how many formations changed."""
     counts = dict(
         Offer.objects.values("formation_id")
+        .annotate(n=Count("school_id", distinct=True))
+        .values_list("formation_id", "n")
+    )
+    counts.update(
+        HigherEducationOffer.objects.values("formation_id")
         .annotate(n=Count("school_id", distinct=True))
         .values_list("formation_id", "n")
     )
@@ -41,6 +49,7 @@ def import_catalogue(root: Path, report: Report) -> None:
     if not connection.in_atomic_block:
         raise RuntimeError("import_catalogue runs inside one transaction (see guidance.opendata.pipeline)")
     bcn = import_formations(root, report)
+    import_sise_diplomas(root, report)
     indicator_rows = read_indicators(root, report)
     offers = read_offers(root, report, bcn)
     school_ids = import_schools(root, report, indicator_rows, offer_uais(offers))

@@ -1,5 +1,6 @@
 """Shared pieces of the open-data importers: reading CSV files as they are, the import report, bulk upserts."""
 
+import bz2
 import csv
 import io
 import re
@@ -70,6 +71,12 @@ def _decode(raw: bytes, encoding: str) -> str:
     return text.removeprefix("\ufeff")
 
 
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, decompressed when it is a bzip2 file (`*.bz2`, as `bcn_sise/` ships)."""
+    raw = path.read_bytes()
+    return bz2.decompress(raw) if path.name.endswith(".bz2") else raw
+
+
 def read_csv(
     path: Path, *, encoding: str = "utf-8", delimiter: str = ";", progress: bool = True
 ) -> Iterator[tuple[int, list[str]]]:
@@ -78,7 +85,7 @@ def read_csv(
     `encoding` is the file's (see each PROVENANCE.md); a UTF-8 BOM is dropped. A file that does not decode in its
     stated encoding stops the import: guessing would corrupt every label.
     """
-    text = _decode(path.read_bytes(), encoding)
+    text = _decode(read_bytes(path), encoding)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows = list(reader)
     bar = tqdm(rows[1:], desc=path.name, unit=" lignes", disable=not progress, leave=False)
@@ -88,7 +95,8 @@ def read_csv(
 
 
 def read_header(path: Path, *, encoding: str = "utf-8", delimiter: str = ";") -> list[str]:
-    with path.open(encoding=encoding, newline="") as handle:
+    opener = bz2.open if path.name.endswith(".bz2") else open
+    with opener(path, "rt", encoding=encoding, newline="") as handle:
         first = handle.readline().removeprefix("\ufeff")
     return [cell.strip() for cell in next(csv.reader([first], delimiter=delimiter))]
 

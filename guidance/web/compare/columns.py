@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 from django.urls import reverse
 
-from guidance.catalog.models import Formation, Mef, Offer, School, Voie
+from guidance.catalog.models import SUPERIEUR, Formation, HigherEducationOffer, Mef, Offer, School, Voie
 from guidance.inserjeunes.codes import Certification, Region
 from guidance.web.figures.models import FigureChain, FigurePanel, ScopeKind
 from guidance.web.figures.present import unasked_chain, voie_named
@@ -71,7 +71,10 @@ def rows(columns: Sequence[Column]) -> list[Row[Cell]]:
 
 
 def resolve_voie(formation: Formation) -> str:
-    """The voie of a formation item that does not say: the one the source has figures for, scolaire first."""
+    """The voie of a formation item that does not say: the one the source has figures for, scolaire first (a
+    higher-education diploma's figures are InserSup's)."""
+    if formation.is_superieur:
+        return SUPERIEUR
     has_scolaire = formation.certification_for(Voie.SCOLAIRE) is not None
     if has_scolaire and (formation.has_figures_scolaire or not formation.has_figures_apprentissage):
         return Voie.SCOLAIRE.value
@@ -89,7 +92,8 @@ class _Plan:
 
 def _load(items: Sequence[Item]) -> tuple[dict[str, Formation], dict[str, School], dict[tuple[int, int, str], str]]:
     """The catalogue rows of the items: formations (with their final years), schools, and the offers of the pairs as
-    {(school id, formation id, voie): final-year MEFSTAT11}. Four queries at most."""
+    {(school id, formation id, voie): final-year MEFSTAT11} (a higher-education diploma: its voie `superieur`).
+    Five queries at most."""
     cfds = {item.cfd for item in items}
     uais = {item.uai for item in items if isinstance(item, PairItem)}
     formations = {
@@ -105,6 +109,8 @@ def _load(items: Sequence[Item]) -> tuple[dict[str, Formation], dict[str, School
             "school_id", "formation_id", "voie", "mefstat11"
         )
         offered = {(school_id, formation_id, voie): mef for school_id, formation_id, voie, mef in rows}
+        higher = HigherEducationOffer.objects.filter(school__in=schools.values(), formation__in=formations.values())
+        offered |= {pair + (SUPERIEUR,): "" for pair in higher.values_list("school_id", "formation_id")}
     return formations, schools, offered
 
 

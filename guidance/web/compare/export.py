@@ -15,7 +15,7 @@ def blocks(compared: Sequence[Column]) -> list[Block]:
         Block(
             element=index,
             formation=column.formation.label,
-            cfd=column.formation.cfd,
+            cfd=column.formation.code_label,
             panel=column.shown,
             school=column.school.display_name if column.school else "",
             uai=column.school.uai if column.school else "",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import prefetch_related_objects
 
-from guidance.catalog.models import Formation, Voie
+from guidance.catalog.models import SUPERIEUR, Formation, Voie
 from guidance.inserjeunes.codes import Certification, Region
 from guidance.web.figures.models import FigureChain, FigurePanel
 from guidance.web.figures.present import voie_named
@@ -46,7 +46,10 @@ class Headline:
 
 
 def headline_voie(formation: Formation, voie: str | None = None) -> str:
-    """The voie of a card: the one asked, else the one the source has figures for, scolaire first."""
+    """The voie of a card: the one asked, else the one the source has figures for, scolaire first; a higher-education
+    diploma's figures are InserSup's (`SUPERIEUR`)."""
+    if formation.is_superieur:
+        return SUPERIEUR
     if voie in Voie.values:
         return voie
     if formation.certification_for(Voie.SCOLAIRE) is not None and (

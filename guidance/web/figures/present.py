@@ -17,8 +17,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from guidance.inserjeunes.codes import Millesime, newest_first
+from guidance.inserjeunes.codes import Filiere, Millesime, newest_first
 from guidance.inserjeunes.results import CertificationFigures, DonneeSourceType, TerminalError
+from guidance.web.figures.insersup import insersup_cause, is_insersup_question
 from guidance.web.figures.models import (
     HORIZONS,
     CarriedOver,
@@ -41,6 +42,7 @@ from guidance.web.figures.wording import (
     NO_FIGURES_SHORT,
     NOT_IN_MILLESIME,
     SHARE_LABELS,
+    SHARE_LABELS_INSERSUP,
     SMALL_COHORT_SHORT,
     SOURCE_LABEL,
     MissingCause,
@@ -89,26 +91,31 @@ def missing(cause: MissingCause, *, millesimes: Sequence[MillesimeLink] = (), co
     return Missing(cause=cause, title=title, text=text, millesimes=tuple(millesimes), cohort=cohort)
 
 
-def shares(values: Iterable[tuple[str, float | None, float | None]]) -> tuple[Share, ...]:
-    """The three 6-month shares [(key, rate, count)…] with their drawing (x, width in a 0–100 box)."""
+def shares(
+    values: Iterable[tuple[str, float | None, float | None]], labels: Mapping[str, tuple[str, str]] = SHARE_LABELS
+) -> tuple[Share, ...]:
+    """The three 6-month shares [(key, rate, count)…] with their drawing (x, width in a 0–100 box); `labels` are
+    InserJeunes' words, or InserSup's for its records."""
     shares, x = [], 0.0
     for key, rate, count in values:
         rate = _int(rate)
         # Rates are rounded separately and may add up to 101: clamp the drawing, never the written number.
         width = max(0.0, min(float(rate or 0), 100.0 - x))
-        label, explanation = SHARE_LABELS[key]
+        label, explanation = labels[key]
         shares.append(Share(key, label, explanation, rate, _int(count), x, width))
         x += width
     return tuple(shares)
 
 
 def _shares(figures: CertificationFigures) -> tuple[Share, ...]:
+    insersup = figures.filiere_kind is Filiere.SUPERIEUR
     return shares(
         (
             ("emploi", figures.taux_en_emploi_6_mois, figures.nb_en_emploi_6_mois),
             ("formation", figures.taux_en_formation, figures.nb_poursuite_etudes),
             ("autres", figures.taux_autres_6_mois, None),
-        )
+        ),
+        SHARE_LABELS_INSERSUP if insersup else SHARE_LABELS,
     )
 
 
@@ -287,6 +294,8 @@ def present(
     cause = absence_cause(result.absence) or MissingCause.NO_DATA
     if is_new_formation and cause in (MissingCause.NO_DATA, MissingCause.UNKNOWN):
         cause = MissingCause.NEW_FORMATION
+    elif is_insersup_question(result):  # InserSup's own words (figures.insersup)
+        cause = insersup_cause(cause)
     offered = tuple(link for link in links if not link.is_current)
     return FigurePanel(
         scope=scope,

@@ -19,7 +19,15 @@ from dataclasses import dataclass, replace
 
 from guidance.catalog.models import School
 from guidance.indicators.service import Absence, IndicatorResult, Question, get_many
-from guidance.inserjeunes.codes import Certification, InvalidCode, Millesime, Region, parse_uai, region_from_code
+from guidance.inserjeunes.codes import (
+    Certification,
+    CodeKind,
+    InvalidCode,
+    Millesime,
+    Region,
+    parse_uai,
+    region_from_code,
+)
 from guidance.web.figures.models import FigureChain, ScopeKind
 from guidance.web.figures.present import present_chain
 
@@ -68,7 +76,8 @@ def place_chain(
     `region` when given, else at France. `millesime` is the one asked: France gets it as it is (a year from the
     real API's national list, a period from the replica's; `Answers` finds the other form if the source lacks
     it), a school or a region the period ending with its last year, the only form their figures have. None when
-    the school's UAI does not parse.
+    the school's UAI does not parse. A higher-education diploma (SISE) has no regional figures (InserSup publishes
+    none): its chain is the school, then France.
     """
     local = millesime.regional() if millesime else None
     links = []
@@ -79,7 +88,7 @@ def place_chain(
             return None
         links.append(Link(Question.school(uai, cert, local), school.display_name, ScopeKind.SCHOOL))
         region = school_region(school)
-    if region is not None:
+    if region is not None and cert.kind is not CodeKind.SISE:
         links.append(Link(Question.regional(cert, region, local), region.nom, ScopeKind.REGION))
     links.append(Link(Question.national(cert, millesime), "France", ScopeKind.FRANCE))
     return PlaceChain(tuple(links))

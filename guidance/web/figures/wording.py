@@ -9,15 +9,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
 
-from guidance.catalog.models import Formation, Voie
+from guidance.catalog.models import SUPERIEUR, Formation, Voie
 from guidance.indicators import peers
 from guidance.inserjeunes.codes import Certification
 from guidance.inserjeunes.results import SMALL_COHORT_THRESHOLD
 
 SOURCE_LABEL = "InserJeunes (ministère de l’Éducation nationale – DEPP, ministère du Travail – DARES)"
+INSERSUP_SOURCE_LABEL = "InserSup (ministère de l’Enseignement supérieur – SIES)"
 DEPP_SOURCE = "InserJeunes, indicateurs par établissement (ministère de l’Éducation nationale – DEPP)"
 
 VOIE_LABELS: dict[str, str] = dict(Voie.choices)
+# A higher-education diploma has one set of figures, InserSup's: named so where a voie is named (compare, cards).
+VOIE_LABELS[SUPERIEUR] = "Enseignement supérieur"
 # Agricultural trainings (lycées agricoles) are published under their own filière since December 2025.
 AGRICOLE = "agricole"
 AGRICOLE_LABEL = "Voie scolaire agricole"
@@ -82,6 +85,8 @@ class MissingCause(StrEnum):
     NO_DATA = "no_data"
     UNAVAILABLE = "unavailable"
     NOT_REGIONAL_AGRICOLE = "not_regional_agricole"  # regional figures leave agricultural trainings out
+    INSERSUP_UNKNOWN = "insersup_unknown"  # InserSup publishes nothing for this higher-education diploma (here)
+    INSERSUP_OFFLINE = "insersup_offline"  # this installation cannot reach InserSup's figures (offline replica)
 
 
 # (title, explanation) of each cause.
@@ -116,6 +121,16 @@ MESSAGES: dict[MissingCause, tuple[str, str]] = {
         "La source publie les chiffres de l’enseignement agricole pour la France et pour chaque lycée, mais pas par "
         "région : comparez avec ceux de la France.",
     ),
+    MissingCause.INSERSUP_UNKNOWN: (
+        "Pas de chiffres publiés pour ce diplôme",  # lower-cased on cards: no proper noun here
+        "InserSup, qui suit les étudiants du supérieur, ne publie pas de chiffres pour ce diplôme à cet endroit : "
+        "il ne suit pas encore toutes les formations, ou trop peu d’étudiants l’ont terminé.",
+    ),
+    MissingCause.INSERSUP_OFFLINE: (
+        "Chiffres du supérieur non disponibles ici",
+        "Les chiffres de ce diplôme viennent d’InserSup (ministère de l’Enseignement supérieur), par l’API "
+        "InserJeunes : ils ne sont pas disponibles dans cette installation du site.",
+    ),
 }
 
 # The short reasons of a table cell (evolution table, compare table, CSV export).
@@ -146,6 +161,20 @@ SHARE_LABELS: dict[str, tuple[str, str]] = {
     "autres": (
         "Autres situations",
         "Ni en emploi salarié ni en formation : en recherche d’emploi, indépendant, à l’étranger, inactif…",
+    ),
+}
+
+# InserSup's three situations (its students of the final year of a higher-education diploma, `superieur` records).
+SHARE_LABELS_INSERSUP: dict[str, tuple[str, str]] = {
+    "emploi": (
+        "En emploi",
+        "A quitté ses études et occupe un emploi salarié en France (privé ou public, hors indépendants), 6 mois "
+        "après le diplôme.",
+    ),
+    "formation": ("Continue ses études", "Est de nouveau inscrit dans l’enseignement supérieur l’année suivante."),
+    "autres": (
+        "Autres situations",
+        "A quitté ses études sans emploi salarié en France : en recherche d’emploi, indépendant, à l’étranger…",
     ),
 }
 
@@ -257,3 +286,4 @@ LICENCE = "Licence Ouverte / Etalab 2.0"
 LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 # What a page that reuses our figures must keep next to them (the licence's attribution).
 ATTRIBUTION = f"Source : InserJeunes (DEPP, DARES), {LICENCE}"
+INSERSUP_ATTRIBUTION = f"Source : InserSup (MESR-SIES), {LICENCE}"

@@ -42,6 +42,8 @@ DIPLOMA_ORDER = (
     "Licence",
     "Master",
     "Master pro",
+    "Diplôme d’ingénieur",
+    "Diplôme d’école de management",
 )
 
 

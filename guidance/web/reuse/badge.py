@@ -98,8 +98,16 @@ def _spoken(entry: EmbedEntry) -> str:
     return " ; ".join(w for w in words if w) + "."
 
 
-def badge(title: str, entries: Sequence[EmbedEntry], *, theme: str = "dsfr", direction: str = "horizontal") -> Badge:
-    """The badge of `entries` under `title` (a formation and a place). `theme` ∈ THEMES, `direction` ∈ DIRECTIONS."""
+def badge(
+    title: str,
+    entries: Sequence[EmbedEntry],
+    *,
+    theme: str = "dsfr",
+    direction: str = "horizontal",
+    attribution: str = ATTRIBUTION,
+) -> Badge:
+    """The badge of `entries` under `title` (a formation and a place). `theme` ∈ THEMES, `direction` ∈ DIRECTIONS;
+    `attribution` the licence's mention of the figures' source (InserSup's for higher education)."""
     bg, border, title_fill, text, mention, track, *fills = _PALETTES[theme]
     colours = dict(zip(("emploi", "formation", "autres"), fills, strict=True))
     width = _WIDTHS[direction]
@@ -154,7 +162,7 @@ def badge(title: str, entries: Sequence[EmbedEntry], *, theme: str = "dsfr", dir
             write(panel.missing.title, "label", text, bold=True)
             write(panel.missing.text, "small", mention)
     y += 10
-    write(ATTRIBUTION, "small", mention)
+    write(attribution, "small", mention)
     height = int(y + _PAD)
-    desc = " ".join(_spoken(entry) for entry in entries) + f" {ATTRIBUTION}."
+    desc = " ".join(_spoken(entry) for entry in entries) + f" {attribution}."
     return Badge(width, height, bg, border, FONT, title, desc, tuple(lines), tuple(bars))

@@ -227,14 +227,14 @@ def block_dict(block: Block) -> dict:
     }
 
 
-def json_document(*, title: str, page_url: str, blocks: Sequence[Block]) -> dict:
+def json_document(*, title: str, page_url: str, blocks: Sequence[Block], attribution: str = ATTRIBUTION) -> dict:
     """A page's JSON export: what it is, where its page is, the licence, and its figure blocks."""
     return {
         "titre": title,
         "page": page_url,
         "licence": LICENCE,
         "licence_url": LICENCE_URL,
-        "attribution": ATTRIBUTION,
+        "attribution": attribution,
         "colonnes_csv": list(CSV_HEADER),
         "chiffres": [block_dict(block) for block in blocks],
     }

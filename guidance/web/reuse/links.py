@@ -21,9 +21,18 @@ class Reuse:
     licence: str = LICENCE
     licence_url: str = LICENCE_URL
     attribution: str = ATTRIBUTION
+    source_name: str = "InserJeunes"  # the figures' source as the snippets name it (InserSup for higher education)
 
 
-def reuse_links(request: HttpRequest, page_path: str, title: str, embed_query: dict[str, str] | None = None) -> Reuse:
+def reuse_links(
+    request: HttpRequest,
+    page_path: str,
+    title: str,
+    embed_query: dict[str, str] | None = None,
+    *,
+    source_name: str = "InserJeunes",
+    attribution: str = ATTRIBUTION,
+) -> Reuse:
     """The reuse addresses of the page at `page_path` (ending with "/"): its exports carry the page's whole query
     string (they hold what the page shows); its embed and badge, when `embed_query` is given (None: the page has
     none), carry those options (empty values dropped)."""
@@ -40,4 +49,6 @@ def reuse_links(request: HttpRequest, page_path: str, title: str, embed_query: d
         badge_url=absolute("badge.svg", kept) if embed_query is not None else "",
         json_url=absolute("export.json", page_query),
         csv_url=absolute("export.csv", page_query),
+        attribution=attribution,
+        source_name=source_name,
     )

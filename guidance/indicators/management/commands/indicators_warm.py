@@ -22,7 +22,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from tqdm import tqdm
 
-from guidance.catalog.models import Formation, Mef, Offer
+from guidance.catalog.models import Formation, HigherEducationOffer, Mef, Offer
 from guidance.indicators import bulk, service, upstream
 from guidance.indicators.circuit import breaker
 from guidance.indicators.models import CacheEntry
@@ -48,6 +48,11 @@ def formation_questions(kinds: set[str], all_regions: bool = False) -> list[serv
                 codes = REGIONS if all_regions else regions_by_formation_voie.get((formation.pk, voie), ())
                 for code in sorted(codes):
                     questions.append(service.Question.regional(cert, parse_region(code)))
+        # A higher-education diploma: InserSup's national figures (no regional ones exist), for the diplomas the
+        # API said it has figures for (`sync_catalog_from_api`): the SISE table lists far more codes than it follows.
+        sise = formation.sise_certification()
+        if sise is not None and formation.has_figures and "national" in kinds:
+            questions.append(service.Question.national(sise))
     return questions
 
 
@@ -67,6 +72,16 @@ def offer_questions() -> list[service.Question]:
         cert = offer.certification()
         if cert is not None:
             questions.append(service.Question.school(uai, cert))
+    higher = HigherEducationOffer.objects.select_related("school", "formation").order_by(
+        "school__uai", "formation__cfd"
+    )
+    for higher_offer in higher.iterator(chunk_size=2000):
+        try:
+            uai = parse_uai(higher_offer.school.uai)
+        except InvalidCode:
+            continue
+        if (sise := higher_offer.formation.sise_certification()) is not None:
+            questions.append(service.Question.school(uai, sise))
     return questions
 
 

@@ -26,7 +26,7 @@ from guidance.search.query import forget_vocabulary
 
 IMPORT_NAME = "opendata"
 # Bump when the importer changes what it writes, so `--if-changed` re-imports unchanged files.
-IMPORTER_VERSION = "5"  # 5: rows per source recorded (the shrink check compares with them)
+IMPORTER_VERSION = "6"  # 6: where each school is (positions, IPS lycées); 5: rows per source recorded
 
 
 def fingerprint(root: Path) -> str:

@@ -120,28 +120,43 @@ def formations_taught_within(around: Around) -> set[int]:
 
 def teaching_near(around: Around, formations: Sequence[Formation]) -> dict[int, Teaching]:
     """For each of `formations` (a page of results): the schools teaching it or a former version of it within the
-    radius, and the distance of the nearest one anywhere (one query for the page)."""
+    radius, and the distance of the nearest one anywhere.
+
+    Two queries at most: the offers at schools inside the bounding box (what a page around a place needs: every
+    card there has a school within the radius), then, only for the formations with none, all their offers to find
+    the nearest one farther away."""
     formers = former_versions(formations)
     owner: dict[int, set[int]] = {}
     for formation in formations:
         for pk in {formation.pk, *formers.get(formation.pk, ())}:
             owner.setdefault(pk, set()).add(formation.pk)
-    rows = (
-        Offer.objects.filter(formation_id__in=list(owner), school__latitude__isnull=False)
-        .values_list("formation_id", "school_id", "school__latitude", "school__longitude")
-        .distinct()
-    )
+    box = bounding_box(around.latitude, around.longitude, around.km)
     within: dict[int, set[int]] = {f.pk: set() for f in formations}
     nearest: dict[int, float] = {}
-    for formation_id, school_id, latitude, longitude in rows:
-        if latitude is None or longitude is None:
-            continue
-        km = haversine_km(around.latitude, around.longitude, latitude, longitude)
-        for pk in owner[formation_id]:
-            if km <= around.km:
-                within[pk].add(school_id)
-            if pk not in nearest or km < nearest[pk]:
-                nearest[pk] = km
+
+    def measure(offers: QuerySet[Offer]) -> None:
+        rows = offers.values_list("formation_id", "school_id", "school__latitude", "school__longitude").distinct()
+        for formation_id, school_id, latitude, longitude in rows:
+            if latitude is None or longitude is None:
+                continue
+            km = haversine_km(around.latitude, around.longitude, latitude, longitude)
+            for pk in owner[formation_id]:
+                if km <= around.km:
+                    within[pk].add(school_id)
+                if pk not in nearest or km < nearest[pk]:
+                    nearest[pk] = km
+
+    measure(
+        Offer.objects.filter(
+            formation_id__in=list(owner),
+            school__latitude__range=(box.min_lat, box.max_lat),
+            school__longitude__range=(box.min_lon, box.max_lon),
+        )
+    )
+    farther = {pk for pk, schools in within.items() if not schools}
+    if farther:
+        ids = [pk for pk, owners in owner.items() if owners & farther]
+        measure(Offer.objects.filter(formation_id__in=ids, school__latitude__isnull=False))
     return {pk: Teaching(len(schools), nearest.get(pk)) for pk, schools in within.items()}
 
 

@@ -117,8 +117,7 @@ class Near:
         return self.around.distance(school.latitude, school.longitude)
 
     def distance_words(self, school: School) -> str:
-        km = self.distance(school)
-        return distance_words(km) if km is not None else UNKNOWN_DISTANCE
+        return school_distance_words(self.distance(school), school.position_is_approximate)
 
 
 @dataclass(frozen=True)
@@ -186,6 +185,16 @@ def distance_words(km: float) -> str:
         return "à moins de 1 km"
     shown = round(km) if km < 100 else 5 * round(km / 5)
     return f"à environ {shown} km"
+
+
+def school_distance_words(km: float | None, approximate: bool) -> str:
+    """A school's distance: `distance_words`, "distance inconnue" without a point, and never "à moins de 1 km" for a
+    school placed at its commune's centre (its address may be a couple of km away: 1.6 km in the median)."""
+    if km is None:
+        return UNKNOWN_DISTANCE
+    if approximate and km < 2:
+        return "à moins de 2 km environ"
+    return distance_words(km)
 
 
 def teaching_sentence(teaching: Teaching, radius: int) -> str:

@@ -28,7 +28,7 @@ from guidance.search.nearby import former_versions, order_by_distance
 from guidance.web.figures.maps import NearbyMap, build_nearby_map
 from guidance.web.figures.questions import Answers
 from guidance.web.formations.page import OfferPlan, OfferRow, build_offer_rows, page_certifications, plan_offer_rows
-from guidance.web.place import UNKNOWN_DISTANCE, Near, distance_words
+from guidance.web.place import Near, school_distance_words
 
 SCHOOLS_PER_PAGE = 20
 # The year and the file an offer comes from, as a sentence says it.
@@ -114,7 +114,7 @@ def schools_list(
             offer,
             numbers.get(offer.school_id),
             km,
-            (distance_words(km) if km is not None else UNKNOWN_DISTANCE) if near is not None else "",
+            school_distance_words(km, offer.school.position_is_approximate) if near is not None else "",
             formers.get(offer.formation_id),
             former_note(offer) if offer.formation_id in formers else "",
             pressures.get((offer.school.uai, offer.formation.cfd, offer.voie), Pressure(())),

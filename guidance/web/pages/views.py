@@ -91,7 +91,6 @@ def _preview(query: str) -> dict:
         "school_place": school_place,
         "formations": formations[:PREVIEW_SIZE],
         "formation_total": formations.count,
-        "formation_words": formations.words,
         "schools": school_list,
         "school_total": school_total,
         "near": near,

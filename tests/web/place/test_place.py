@@ -6,7 +6,14 @@ from django.test import RequestFactory
 
 from guidance.search.nearby import Teaching
 from guidance.web.formations.forms import FormationSearchForm
-from guidance.web.place import DEFAULT_RADIUS, Near, distance_words, read_place, teaching_sentence
+from guidance.web.place import (
+    DEFAULT_RADIUS,
+    Near,
+    distance_words,
+    read_place,
+    school_distance_words,
+    teaching_sentence,
+)
 from tests.web.html import parse
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +73,10 @@ def test_distances_are_rounded_and_said_environ():
     assert distance_words(5.04) == "à environ 5 km"
     assert distance_words(55.6) == "à environ 56 km"
     assert distance_words(123.0) == "à environ 125 km"
+    # A school known by its commune only is never said to be under a kilometre away.
+    assert school_distance_words(0.0, approximate=True) == "à moins de 2 km environ"
+    assert school_distance_words(0.4, approximate=False) == "à moins de 1 km"
+    assert school_distance_words(None, approximate=False) == "distance inconnue"
     assert teaching_sentence(Teaching(3, 4.8), 30) == "3 établissements à moins de 30 km, le plus proche à environ 5 km"
     assert teaching_sentence(Teaching(1, 4.8), 30) == "1 établissement à moins de 30 km, le plus proche à environ 5 km"
     assert (

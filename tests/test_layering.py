@@ -61,6 +61,7 @@ SHARED = (
     "guidance.web.forms",
     "guidance.web.http",
     "guidance.web.shortlist",
+    "guidance.web.place",
     "guidance.web.templatetags",
 )
 
@@ -86,7 +87,7 @@ def test_an_area_imports_only_itself_and_the_shared_modules(area):
 
 def test_the_shared_modules_never_import_an_area():
     shared_files = [*(WEB / "figures").rglob("*.py"), *(WEB / "reuse").rglob("*.py")]
-    shared_files += [WEB / "http.py", WEB / "forms.py", WEB / "shortlist.py"]
+    shared_files += [WEB / "http.py", WEB / "forms.py", WEB / "shortlist.py", WEB / "place.py"]
     offenders = {
         str(path.relative_to(ROOT)): sorted(name for name in _web_imports(path) if not _is_shared(name))
         for path in shared_files
@@ -98,7 +99,7 @@ def test_guidance_web_holds_only_the_areas_and_the_shared_modules():
     modules = {path.stem for path in WEB.glob("*.py")} - {"__init__", "apps", "urls", "context_processors"}
     packages = {path.name for path in WEB.iterdir() if path.is_dir() and (path / "__init__.py").exists()}
     # `assets` builds the site's DSFR subset (a management command, never imported by a page).
-    assert modules == {"http", "forms", "shortlist", "assets"}
+    assert modules == {"http", "forms", "shortlist", "place", "assets"}
     assert packages == {*AREAS, "figures", "reuse", "templatetags", "management"}
 
 

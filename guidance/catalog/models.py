@@ -205,6 +205,13 @@ class Sector(models.TextChoices):
     UNKNOWN = "inconnu", "Non renseigné"
 
 
+class PositionPrecision(models.TextChoices):
+    """How a school's point was found: its own address's coordinates, or the point of its commune ("environ")."""
+
+    ADDRESS = "adresse", "Adresse de l’établissement"
+    COMMUNE = "commune", "Centre de sa commune"
+
+
 class School(models.Model):
     uai = models.CharField(max_length=8, unique=True)
     name = models.CharField(max_length=300)
@@ -219,6 +226,9 @@ class School(models.Model):
     region_code = models.CharField(max_length=2, blank=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
+    # "" when the school has no point (`latitude` / `longitude` then null).
+    position_precision = models.CharField(max_length=8, choices=PositionPrecision.choices, blank=True)
+    commune_code = models.CharField(max_length=5, blank=True)  # INSEE code of its commune, when a file gives it
     siret = models.CharField(max_length=14, blank=True)
     search_text = models.TextField(blank=True, default="")
 
@@ -229,6 +239,8 @@ class School(models.Model):
             models.Index(fields=["region_code", "kind"], name="school_region_kind_idx"),
             models.Index(fields=["departement_code"], name="school_departement_idx"),
             models.Index(fields=["postal_code"], name="school_postal_idx"),
+            # The bounding-box prefilter of a distance search (`guidance.search.nearby`).
+            models.Index(fields=["latitude", "longitude"], name="school_position_idx"),
         ]
 
     def __str__(self) -> str:
@@ -262,6 +274,15 @@ class School(models.Model):
     @property
     def is_cfa(self) -> bool:
         return self.kind == SchoolKind.CFA
+
+    @property
+    def has_position(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    @property
+    def position_is_approximate(self) -> bool:
+        """The point is its commune's, not its address's: distances to it are "environ" (about 1.6 km off)."""
+        return self.position_precision == PositionPrecision.COMMUNE
 
 
 class Source(models.TextChoices):

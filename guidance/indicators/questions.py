@@ -76,6 +76,17 @@ class Question:
         """One page of every certification of a region with its regional figures (the peers of a formation)."""
         return cls(QuestionKind.REGIONAL_LIST, (), region=region, millesime=millesime, page=page, page_size=page_size)
 
+    @classmethod
+    def across_regions(
+        cls, certs: Sequence[Certification], millesime: Millesime | None = None, *, page_size: int = 500
+    ) -> Question:
+        """A diploma's regional figures in every region (one page of `/regionales?code_certifications=…`, an
+        authenticated list): a map of the regions in one call."""
+        unique = tuple(sorted(set(certs), key=lambda c: (c.kind.value, c.code)))
+        if not unique:
+            raise ValueError("a question across regions needs at least one certification")
+        return cls(QuestionKind.ACROSS_REGIONS, unique, millesime=millesime, page=1, page_size=page_size)
+
     @property
     def upstream_request(self) -> UpstreamRequest:
         """The canonical upstream request (path + query) this question maps to."""

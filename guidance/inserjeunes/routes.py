@@ -29,6 +29,7 @@ class QuestionKind(StrEnum):
     SCHOOL = "school"
     FILIERES = "filieres"
     REGIONAL_LIST = "regional_list"  # one page of `/regionales/{region}` (authenticated): a region's peers
+    ACROSS_REGIONS = "across_regions"  # `/regionales?code_certifications=…` (authenticated): a diploma in every region
 
 
 _PARSERS: dict[str, Callable[[object], results.Figures]] = {
@@ -37,6 +38,7 @@ _PARSERS: dict[str, Callable[[object], results.Figures]] = {
     QuestionKind.SCHOOL: parsing.parse_school,
     QuestionKind.FILIERES: parsing.parse_filieres,
     QuestionKind.REGIONAL_LIST: parsing.parse_regional_list,
+    QuestionKind.ACROSS_REGIONS: parsing.parse_regional_list,
 }
 
 
@@ -178,6 +180,23 @@ def regional_list_request(
     return UpstreamRequest(QuestionKind.REGIONAL_LIST, path, tuple(sorted(params.items())), authenticated=True)
 
 
+def across_regions_request(
+    certs: Sequence[Certification], millesime: Millesime | None = None, *, page_size: int = 500
+) -> UpstreamRequest:
+    """The regional figures of a diploma's codes in every region, in one page of the authenticated list
+    `/regionales` filtered by `code_certifications` (of `millesime`, else every millésime the API lists): what a
+    map of the regions needs, in one call instead of one per region."""
+    if not certs:
+        raise ValueError("a list across regions needs at least one certification")
+    if page_size < 1:
+        raise ValueError("page_size starts at 1")
+    ordered = sorted(set(certs), key=lambda c: (c.kind.value, c.code))
+    params = {**list_filters([millesime] if millesime else [], ordered), "page": "1", "items_par_page": str(page_size)}
+    return UpstreamRequest(
+        QuestionKind.ACROSS_REGIONS, REGIONAL_LIST_PATH, tuple(sorted(params.items())), authenticated=True
+    )
+
+
 class AskedQuestion(Protocol):
     """What `request_for_question` reads of a question (`guidance.indicators.questions.Question`)."""
 
@@ -211,4 +230,6 @@ def request_for_question(question: AskedQuestion) -> UpstreamRequest:
         return filieres_request(certs, region, millesime)
     if kind is QuestionKind.REGIONAL_LIST and region is not None:
         return regional_list_request(region, millesime, page=question.page, page_size=question.page_size)
+    if kind is QuestionKind.ACROSS_REGIONS:
+        return across_regions_request(certs, millesime, page_size=question.page_size)
     raise ValueError(f"question {kind!r} lacks what its route needs")

@@ -26,7 +26,7 @@ from guidance.search.query import forget_vocabulary
 
 IMPORT_NAME = "opendata"
 # Bump when the importer changes what it writes, so `--if-changed` re-imports unchanged files.
-IMPORTER_VERSION = "6"  # 6: the higher-education diplomas (bcn_sise/, bzip2 files fingerprinted too)
+IMPORTER_VERSION = "7"  # 7: where each school is (positions, IPS lycées); 6: the higher-education diplomas
 
 
 def fingerprint(root: Path) -> str:

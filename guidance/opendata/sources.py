@@ -142,6 +142,7 @@ FIXED_SOURCES: tuple[Source, ...] = (
             "Adresse_2",
             "Code_postal",
             "Nom_commune",
+            "Code_commune",
             "Code_departement",
             "Code_academie",
             "Code_region",
@@ -159,6 +160,18 @@ FIXED_SOURCES: tuple[Source, ...] = (
         kind=ZIPPED_JSON,
         keys=("uai",),
     ),
+    Source(
+        "etablissements_ips_lycees/fr-en-ips_lycees.csv",
+        (
+            "rentree_scolaire",
+            "uai",
+            "nom_de_l_etablissment",
+            "code_insee_de_la_commune",
+            "secteur",
+            "type_de_lycee",
+        ),
+    ),
+    Source("geo/communes_positions.csv", ("code_insee", "nom", "latitude", "longitude"), delimiter=","),
     Source(
         f"{ROME}/unix_referentiel_code_rome_v460_utf8.csv",
         ("code_rome", "code_rome_parent", "libelle_rome", "transition_eco", "emploi_reglemente"),

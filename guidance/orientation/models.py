@@ -117,9 +117,13 @@ class Commune(models.Model):
     postal_codes = models.JSONField(default=list, blank=True)
     population = models.PositiveIntegerField(null=True, blank=True)
     folded_name = models.CharField(max_length=120, db_index=True)  # see places.place_key
+    # The commune's point (`geo/communes_positions.csv`: the centroid of its outline), null when the file has none.
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["name", "insee_code"]
+        indexes = [models.Index(fields=["latitude", "longitude"], name="commune_position_idx")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.departement_code})"

@@ -8,6 +8,9 @@ Public interface:
 - `place_rank(place, postal_code, town, departement_code) -> int`: 0 same postal code, 1 same commune, 2 same
   département, 3 elsewhere
   (`guidance.search.engine.search_schools(..., use_place=True)` orders schools with it).
+- `commune_by_code(insee) -> CommunePlace | None`, `communes_named(text) -> CommuneChoice | None` (a postal code
+  or a name typed as a place to centre on: the most populous commune first) and `nearest_commune(lat, lon)`:
+  the place a page centres its distances on (`guidance.web.place`).
 
 Homonymous communes (there are 10 "Saint-Martin"…): the most populous is understood, and `PlaceMatch.homonyms`
 says how many others share the name, so a page can say so.
@@ -19,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from guidance.catalog.geo import bounding_box, haversine_km
 from guidance.catalog.labels import fold
 from guidance.inserjeunes.territories import DEPARTEMENTS, REGIONS
 
@@ -41,6 +45,16 @@ class CommunePlace:
     region_code: str
     postal_codes: tuple[str, ...]
     population: int | None
+    latitude: float | None = None  # the commune's point (`geo/communes_positions.csv`), None when unknown
+    longitude: float | None = None
+
+    @property
+    def has_position(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    @property
+    def departement_name(self) -> str:
+        return DEPARTEMENTS.get(self.departement_code, ("",))[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,10 +134,28 @@ class PlaceSplit:
     place: PlaceMatch | None
 
 
+@dataclass(frozen=True, slots=True)
+class CommuneChoice:
+    """What a typed place names, to centre on one commune: `communes[0]` (the most populous), the others offered."""
+
+    kind: str  # "postal_code" or "commune"
+    typed: str
+    communes: tuple[CommunePlace, ...]
+
+    @property
+    def centre(self) -> CommunePlace:
+        return self.communes[0]
+
+    @property
+    def others(self) -> tuple[CommunePlace, ...]:
+        return self.communes[1:]
+
+
 class _Index:
     def __init__(self, communes: list[CommunePlace]) -> None:
         self.by_name: dict[str, list[CommunePlace]] = {}
         self.by_postal: dict[str, list[CommunePlace]] = {}
+        self.by_code = {commune.insee_code: commune for commune in communes}
         for commune in communes:
             self.by_name.setdefault(place_key(commune.name), []).append(commune)
             for code in commune.postal_codes:
@@ -140,9 +172,14 @@ def _index_for(version: object) -> _Index:
     from guidance.orientation.models import Commune
 
     rows = Commune.objects.values_list(
-        "insee_code", "name", "departement_code", "region_code", "postal_codes", "population"
+        "insee_code", "name", "departement_code", "region_code", "postal_codes", "population", "latitude", "longitude"
     )
-    return _Index([CommunePlace(c, n, d, r, tuple(p), pop) for c, n, d, r, p, pop in rows.iterator(chunk_size=5000)])
+    return _Index(
+        [
+            CommunePlace(c, n, d, r, tuple(p), population, lat, lon)
+            for c, n, d, r, p, population, lat, lon in rows.iterator(chunk_size=5000)
+        ]
+    )
 
 
 _checked: dict[str, Any] = {"at": -10.0, "version": None}
@@ -192,6 +229,55 @@ def parse_place(text: str) -> PlaceMatch | None:
     if departement:
         return PlaceMatch("departement", typed, (), departement, DEPARTEMENTS[departement][2])
     return None
+
+
+def _most_populous(communes: list[CommunePlace]) -> tuple[CommunePlace, ...]:
+    return tuple(sorted(communes, key=lambda c: (-(c.population or 0), c.name, c.insee_code)))
+
+
+def commune_by_code(insee_code: str) -> CommunePlace | None:
+    """The commune (or municipal arrondissement) of an INSEE code, None when the catalogue has none."""
+    return _index().by_code.get((insee_code or "").strip().upper())
+
+
+def communes_named(text: str) -> CommuneChoice | None:
+    """The communes a typed place names, most populous first: a postal code anywhere in it ("12100", "Millau
+    12100") gives the communes that have it (the one whose name is typed too first), else the whole text as a
+    commune name gives its homonyms. None for anything else (a département's name included: no centre to take).
+
+    Five digits are a postal code, never an INSEE code: 12100 is Millau's postal code and Firmi's INSEE code.
+    """
+    typed = (text or "").strip()
+    index = _index()
+    tokens = place_key(typed).split()
+    postal = next((token for token in tokens if _POSTAL_RE.match(token)), None)
+    if postal is not None:
+        communes = _most_populous(index.by_postal.get(postal, []))
+        if not communes:
+            return None
+        named = place_key(" ".join(token for token in tokens if token != postal))
+        first = [c for c in communes if named and place_key(c.name) == named]
+        return CommuneChoice("postal_code", typed, (*first, *(c for c in communes if c not in first)))
+    communes = _most_populous(index.by_name.get(" ".join(tokens), []))
+    return CommuneChoice("commune", typed, communes) if communes else None
+
+
+def nearest_commune(latitude: float, longitude: float, within_km: float = 20.0) -> CommunePlace | None:
+    """The commune whose point is nearest to (latitude, longitude), looked for within `within_km`; None beyond
+    (at sea, abroad). A bounding box on the indexed points, then exact distances."""
+    from guidance.orientation.models import Commune
+
+    box = bounding_box(latitude, longitude, within_km)
+    rows = Commune.objects.filter(
+        latitude__range=(box.min_lat, box.max_lat), longitude__range=(box.min_lon, box.max_lon)
+    ).values_list("insee_code", "latitude", "longitude")
+    found = [
+        (haversine_km(latitude, longitude, lat, lon), code)
+        for code, lat, lon in rows
+        if lat is not None and lon is not None  # the box filter excludes nulls: this is for the type checker
+    ]
+    found = [(distance, code) for distance, code in found if distance <= within_km]
+    return commune_by_code(min(found)[1]) if found else None
 
 
 def split_place(q: str, *, rest_finds=None, is_training_text=None) -> PlaceSplit:

@@ -4,11 +4,13 @@ Parcoursup 2024 files give them (`AdmissionPressure`, one row per source row).
 Public interface:
 - `pressure_for(school, formation, voie) -> Pressure`: every source row of that school × formation × voie.
 - `pressures_for_school(school) -> dict[(cfd, voie), Pressure]`: the same for all of a school's offers, one query.
+- `pressures_for(keys) -> dict[(uai, cfd, voie), Pressure]`: the same for many schools × trainings, one query.
 
 Nothing is summed: when a file lists a school's training twice (two sections), both rows are given, each with its
 own sentence. The reading compares the file's two numbers of a row and nothing else.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -137,4 +139,21 @@ def pressures_for_school(school) -> dict[tuple[str, str], Pressure]:
     grouped: dict[tuple[str, str], list[PressureRow]] = {}
     for record in AdmissionPressure.objects.filter(uai=_code(school, "uai")).order_by("cfd", "voie", "source", "line"):
         grouped.setdefault((record.cfd, record.voie), []).append(_row(record))
+    return {key: Pressure(tuple(rows)) for key, rows in grouped.items()}
+
+
+def pressures_for(keys: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str, str], Pressure]:
+    """(UAI, CFD, voie) → Pressure of each key (empty when the files have none), in one query: the admission
+    pressure beside each school of a list."""
+    wanted = set(keys)
+    grouped: dict[tuple[str, str, str], list[PressureRow]] = {key: [] for key in wanted}
+    if not wanted:
+        return {}
+    records = AdmissionPressure.objects.filter(
+        uai__in={uai for uai, _, _ in wanted}, cfd__in={cfd for _, cfd, _ in wanted}
+    ).order_by("uai", "cfd", "voie", "source", "line")
+    for record in records:
+        key = (record.uai, record.cfd, record.voie)
+        if key in grouped:
+            grouped[key].append(_row(record))
     return {key: Pressure(tuple(rows)) for key, rows in grouped.items()}

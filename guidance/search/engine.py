@@ -1,8 +1,9 @@
 """Search of the catalogue: formations by words, schools by name / town / postal code / département / UAI.
 
 Public interface (the page views call exactly this):
-- `search_formations(q, *, niveau=None, voie=None, domaine=None, region=None, use_place=False) -> FormationResults`
-- `search_schools(q, *, region=None, kind=None, sector=None, use_place=False) -> SchoolResults`
+- `search_formations(q, *, niveau=None, voie=None, domaine=None, region=None, use_place=False, around=None)
+  -> FormationResults`
+- `search_schools(q, *, region=None, kind=None, sector=None, use_place=False, around=None) -> SchoolResults`
 - `schools_near(place, parsed=None, queryset=None) -> list[int]`: school ids ordered by a `PlaceMatch`
 - filter choices present in the catalogue: `level_choices()`, `field_choices()`, `voie_choices()`,
   `kind_choices()`, `sector_choices()`, `region_choices()`.
@@ -21,6 +22,9 @@ own words (see `scoring.JOB_WEIGHT`).
 Places (`use_place=True`): a commune, postal code or département the query starts or ends with is understood
 (`guidance.orientation.places.split_place`); formations are then narrowed to its région, schools ordered by it.
 The results say what was understood (`.place`, `.place_region`, `.words`) so a page can offer to widen.
+Around a point (`around`, a `nearby.Around` the page resolved from `commune=` / `lieu=`): formations are narrowed
+to those taught within the radius (`nearby.formations_taught_within`), schools to those within it, nearest first
+(`nearby.schools_by_distance`).
 """
 
 from collections.abc import Iterator, Sequence
@@ -45,6 +49,7 @@ from guidance.orientation.places import PlaceMatch, place_rank, split_place
 from guidance.search.backends import match_ids
 from guidance.search.jobs import match_job_words
 from guidance.search.levels import defer_unfollowed_higher_education, level_intent, prefer_levels, typed_levels
+from guidance.search.nearby import Around, formations_taught_within, schools_by_distance
 from guidance.search.query import ParsedQuery, parse_formation_query, parse_school_query
 from guidance.search.scoring import FormationCandidate, SchoolCandidate, rank_formations, rank_schools
 from guidance.search.text import DIPLOMA_TOKENS
@@ -151,6 +156,7 @@ def search_formations(
     domaine: str | None = None,
     region: str | None = None,
     use_place: bool = False,
+    around: Around | None = None,
 ) -> FormationResults:
     """Formations matching every word of `q` (all formations when `q` is blank), filtered, best first.
 
@@ -172,6 +178,8 @@ def search_formations(
     context: dict[str, Any] = {"words": words, "place": place, "place_region": place_region}
 
     queryset = Formation.objects.all()
+    if around is not None:
+        queryset = queryset.filter(pk__in=formations_taught_within(around))
     if niveau:
         queryset = queryset.filter(level=niveau)
     if domaine:
@@ -232,6 +240,7 @@ def search_schools(
     kind: str | None = None,
     sector: str | None = None,
     use_place: bool = False,
+    around: Around | None = None,
 ) -> SchoolResults:
     """Schools matching `q` by name, town, postal code, département (code or name) or UAI, filtered, best first.
 
@@ -249,6 +258,8 @@ def search_schools(
     if sector:
         queryset = queryset.filter(sector=sector)
 
+    if around is not None:
+        return SchoolResults(_schools_around(around, queryset, parse_school_query(q)), q)
     place = None
     words = q
     if use_place:
@@ -271,6 +282,14 @@ def search_schools(
     rows = matched.values_list("pk", "uai", "name", "town", "search_text", "kind")
     candidates = [SchoolCandidate(*row) for row in rows]
     return SchoolResults(rank_schools(candidates, parsed), q, **context)
+
+
+def _schools_around(around: Around, queryset: QuerySet[School], parsed: ParsedQuery) -> list[int]:
+    """Ids of the schools within the radius (matching `parsed` when it has words), nearest first."""
+    if not parsed.is_empty:
+        matched = match_ids(queryset, "school", parsed.expression)
+        queryset = matched | queryset.filter(uai=parsed.uai) if parsed.uai else matched
+    return [pk for pk, _km in schools_by_distance(around, queryset)]
 
 
 def _school_matches(queryset: QuerySet[School], parsed: ParsedQuery) -> bool:

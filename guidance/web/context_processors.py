@@ -9,7 +9,8 @@ from guidance.web.shortlist import MAX_ITEMS, current_selection
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    return {"SITE_NAME": settings.SITE_NAME, "SITE_TAGLINE": settings.SITE_TAGLINE}
+    # `near`: the place a page centres on (`guidance.web.place`); the views that read one give their own.
+    return {"SITE_NAME": settings.SITE_NAME, "SITE_TAGLINE": settings.SITE_TAGLINE, "near": None}
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,10 @@ FIELD_MESSAGES = {
     "direction": "La direction doit être « horizontal » ou « vertical ».",
     "type": "Ce type d’établissement n’existe pas.",
     "secteur": "Le secteur doit être « public » ou « prive ».",
+    "lieu": "Le lieu est trop long ({max_length} caractères au plus).",
+    "commune": "Cette commune n’existe pas : son code INSEE doit être connu (par exemple 12145 pour Millau).",
+    "rayon": "La distance doit être 10, 20, 30, 50 ou 100 (km).",
+    "carte": "La carte doit être celle de la voie « scolaire » ou « apprentissage ».",
 }
 ADVICE = "Vérifiez le lien, ou refaites votre recherche."
 

@@ -25,11 +25,11 @@ def test_command_prints_summary_and_if_changed_skips_unchanged_files(tmp_path):
     root = copy_sample(tmp_path)
     out = StringIO()
     call_command("import_opendata", "--dir", str(root), "--if-changed", stdout=out)
-    assert "Sources vérifiées : 30 fichiers" in out.getvalue()
+    assert "Sources vérifiées : 32 fichiers" in out.getvalue()
     assert "Formation: 133 lignes écrites" in out.getvalue()
     summary = ImportRun.objects.get(name="opendata").summary
     assert summary["written"]["Formation"] == 133
-    assert summary["sources"]["offre_formation_constat_2020/constat_2020.csv"] == 180  # the shrink check's yardstick
+    assert summary["sources"]["offre_formation_constat_2020/constat_2020.csv"] == 266  # the shrink check's yardstick
 
     out = StringIO()
     started = time.monotonic()
@@ -41,7 +41,7 @@ def test_command_prints_summary_and_if_changed_skips_unchanged_files(tmp_path):
     out = StringIO()
     call_command("import_opendata", "--dir", str(root), "--if-changed", stdout=out)
     assert "Import terminé" in out.getvalue()
-    assert ImportRun.objects.get(name="opendata").summary["sources"][str(CONSTAT)] == 181
+    assert ImportRun.objects.get(name="opendata").summary["sources"][str(CONSTAT)] == 267
 
 
 def test_command_explains_a_missing_directory(tmp_path):
@@ -53,7 +53,7 @@ def test_command_explains_a_missing_directory(tmp_path):
 
 def test_command_defaults_to_opendata_dir_setting(settings, tmp_path):
     settings.OPENDATA_DIR = str(tmp_path)
-    with pytest.raises(CommandError, match=r"ij_region_data.csv : fichier absent \(et 25 autre\(s\) problème\(s\)\)"):
+    with pytest.raises(CommandError, match=r"ij_region_data.csv : fichier absent \(et 27 autre\(s\) problème\(s\)\)"):
         call_command("import_opendata")
 
 

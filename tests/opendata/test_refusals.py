@@ -33,7 +33,7 @@ def test_a_missing_constat_file_is_refused_and_deletes_no_offer(imported, tmp_pa
 
 def test_a_constat_file_cut_mid_line_is_refused(imported, tmp_path):
     root = copy_sample(tmp_path)
-    truncate(root / CONSTAT, 0.4)
+    truncate(root / CONSTAT, 0.42)  # mid-line: the last row lacks cells
     message = _refused(root)
     assert "constat_2020.csv" in message and "tronqué" in message
 

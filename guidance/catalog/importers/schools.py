@@ -1,9 +1,15 @@
 """Schools, merged from every file that names a UAI.
 
 Each field takes the value of the most precise source that gives one: the annuaire (Occitanie, full records),
-then the InserJeunes files (official names, région), then the apprenticeship catalogue (CFA addresses and
-coordinates), then the offer files (UAI only). Département, académie and région come from the UAI and the
-official territory tables when no file gives them.
+then the InserJeunes files (official names, région), then the IPS file of lycées (name, commune, type, sector: it
+only completes schools another file names), then the apprenticeship catalogue (CFA addresses and coordinates),
+then the offer files (UAI only). Département, académie and région come from the UAI and the official territory
+tables when no file gives them.
+
+Where a school is (`position`): its own coordinates (annuaire, catalogue) when they lie within
+`MAX_OWN_OFFSET_KM` of its commune, else its commune's point (`geo/communes_positions.csv`), said approximate;
+a school with neither keeps no point. Its town and postal code are filled from its commune when no file gives
+them (a postal code only when the commune has a single one: we never pick one of several).
 """
 
 import json
@@ -14,15 +20,20 @@ from pathlib import Path
 from django.utils.text import slugify
 from tqdm import tqdm
 
+from guidance.catalog.geo import haversine_km
 from guidance.catalog.importers.base import Report, RowRejected, read_dicts, read_zip_member, upsert
 from guidance.catalog.importers.indicators import IndicatorRow
+from guidance.catalog.importers.locations import CommunePoint, Lycee, read_commune_points, read_lycees
 from guidance.catalog.labels import fold
-from guidance.catalog.models import School, SchoolKind, Sector
+from guidance.catalog.models import PositionPrecision, School, SchoolKind, Sector
 from guidance.inserjeunes.codes import InvalidCode, departement_of_uai, parse_uai
 from guidance.inserjeunes.territories import ACADEMIES, DEPARTEMENTS, REGIONS
 
 # Source ranks: lower wins.
-ANNUAIRE, INSERJEUNES, CATALOGUE, OFFERS = 0, 1, 2, 3
+ANNUAIRE, INSERJEUNES, LYCEES, CATALOGUE, OFFERS = 0, 1, 2, 3, 4
+# Own coordinates farther than this from the school's commune are a geocoding error (one annuaire row is 284 km
+# off): the commune's point is kept instead.
+MAX_OWN_OFFSET_KM = 50.0
 _SMALL_WORDS = {"de", "du", "des", "la", "le", "les", "sur", "sous", "en", "et", "aux", "au", "l", "d"}
 _REGION_BY_NAME = {re.sub(r"[^a-z]+", " ", fold(name)).strip(): code for code, name in REGIONS.items()}
 
@@ -116,6 +127,7 @@ def _annuaire(root: Path, report: Report, drafts: dict[str, SchoolDraft], wanted
             address=address,
             postal_code=row["Code_postal"],
             town=row["Nom_commune"],
+            commune_code=row["Code_commune"],
             departement_code=row["Code_departement"],
             academie_code=row["Code_academie"].zfill(2) if row["Code_academie"] else "",
             region_code=row["Code_region"],
@@ -163,6 +175,7 @@ def _catalogue(root: Path, report: Report, drafts: dict[str, SchoolDraft]) -> No
             address=town_case(address),
             postal_code=record.get("code_postal") or "",
             town=town_case(record.get("localite") or ""),
+            commune_code=record.get("code_insee_localite") or "",
             departement_code=departement if departement in DEPARTEMENTS else "",
             academie_code=(record.get("num_academie") or "").zfill(2),
             region_code=record.get("region_implantation_code") or "",
@@ -179,12 +192,41 @@ def _from_indicators(rows: list[IndicatorRow], drafts: dict[str, SchoolDraft]) -
     for row in sorted(rows, key=lambda r: (not r.is_cfa, r.millesime, r.source.startswith("fr-en")), reverse=True):
         draft = drafts.setdefault(row.uai, SchoolDraft(row.uai))
         name = re.sub(r"^Organisme de formation\s*-\s*", "", row.name).strip()
-        kind = SchoolKind.CFA if row.is_cfa else (kind_from_nature(name, False) or SchoolKind.LYCEE)
+        kind = SchoolKind.CFA if row.is_cfa else kind_from_nature(name, False)
+        if not kind:  # a lycée whose name says no more: the IPS file's type (LP, LPO, LEGT) is better
+            draft.offer(OFFERS, kind=SchoolKind.LYCEE)
         values = {"name": name, "kind": kind, "region_code": region_code_from_name(row.region_name)}
         if not row.is_cfa:
             # The directory's official names say "privé" for every private lycée; the others are public.
             values["sector"] = Sector.PRIVE if "privé" in name.lower() else Sector.PUBLIC
         draft.offer(INSERJEUNES, **values)
+
+
+def _lycees(lycees: dict[str, Lycee], drafts: dict[str, SchoolDraft]) -> None:
+    """The IPS file completes the lycées other files name (it lists general lycées too: not schools of ours)."""
+    for uai, draft in drafts.items():
+        lycee = lycees.get(uai)
+        if lycee is not None:
+            draft.offer(LYCEES, name=lycee.name, kind=lycee.kind, sector=lycee.sector, commune_code=lycee.commune_code)
+
+
+def position(
+    draft: SchoolDraft, points: dict[str, CommunePoint], report: Report
+) -> tuple[float | None, float | None, str]:
+    """(latitude, longitude, precision) of a school: its own coordinates, else its commune's point, else none."""
+    latitude, longitude = draft.get("latitude", None), draft.get("longitude", None)
+    commune = points.get(draft.get("commune_code"))
+    if latitude is not None and longitude is not None:
+        far = commune is not None and (
+            haversine_km(latitude, longitude, commune.latitude, commune.longitude) > MAX_OWN_OFFSET_KM
+        )
+        if not far:
+            return latitude, longitude, PositionPrecision.ADDRESS
+        reason = f"coordonnées à plus de {MAX_OWN_OFFSET_KM:.0f} km de la commune : point de la commune retenu"
+        report.reject("positions des établissements", None, reason, draft.uai)
+    if commune is not None:
+        return commune.latitude, commune.longitude, PositionPrecision.COMMUNE
+    return None, None, ""
 
 
 def import_schools(
@@ -201,6 +243,8 @@ def import_schools(
     _catalogue(root, report, drafts)
     for uai, kind in offer_uais.items():
         drafts.setdefault(uai, SchoolDraft(uai)).offer(OFFERS, kind=kind)
+    _lycees(read_lycees(root, report), drafts)
+    points = read_commune_points(root, report)
 
     objects = []
     for uai, draft in drafts.items():
@@ -216,6 +260,12 @@ def import_schools(
         kind = draft.get("kind") or SchoolKind.OTHER
         town = draft.get("town")
         postal_code = draft.get("postal_code")
+        latitude, longitude, precision = position(draft, points, report)
+        commune = points.get(draft.get("commune_code"))
+        if commune is not None:
+            town = town or commune.name
+            if not postal_code and len(commune.postal_codes) == 1:
+                postal_code = commune.postal_codes[0]
         objects.append(
             School(
                 uai=uai,
@@ -229,8 +279,10 @@ def import_schools(
                 departement_code=departement if territory else "",
                 academie_code=academie,
                 region_code=region,
-                latitude=draft.get("latitude", None),
-                longitude=draft.get("longitude", None),
+                latitude=latitude,
+                longitude=longitude,
+                position_precision=precision,
+                commune_code=draft.get("commune_code")[:5],
                 siret=draft.get("siret")[:14],
             )
         )

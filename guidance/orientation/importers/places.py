@@ -1,4 +1,5 @@
-"""Communes of the Code officiel géographique 2026 (`communes/communes.json`, see its PROVENANCE.md).
+"""Communes of the Code officiel géographique 2026 (`communes/communes.json`, see its PROVENANCE.md), each with
+its point from `geo/communes_positions.csv` (null for the few the file lacks: communes re-created since 2018).
 
 Kept: current communes and the 45 municipal arrondissements of Paris, Lyon, Marseille (their own postal codes).
 Communes déléguées / associées are counted as rejected with that reason: they are former communes whose postal
@@ -12,6 +13,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from guidance.catalog.importers.base import Report
+from guidance.catalog.importers.locations import read_positions
 from guidance.inserjeunes.territories import DEPARTEMENTS, REGIONS
 from guidance.orientation.importers.common import missing, replace_all
 from guidance.orientation.models import Commune
@@ -30,6 +32,7 @@ def import_communes(root: Path, report: Report) -> None:
     if missing(path, report):
         return
     records = json.loads(path.read_text(encoding="utf-8"))
+    positions = read_positions(root, report)
     objects = []
     for number, record in enumerate(tqdm(records, desc=path.name, unit=" communes", leave=False), start=1):
         kind = record.get("type", "")
@@ -48,6 +51,7 @@ def import_communes(root: Path, report: Report) -> None:
                 record.get("code", ""),
             )
             continue
+        _name, latitude, longitude = positions.get(record["code"], ("", None, None))
         objects.append(
             Commune(
                 insee_code=record["code"],
@@ -58,6 +62,8 @@ def import_communes(root: Path, report: Report) -> None:
                 postal_codes=list(record.get("codesPostaux", [])),
                 population=record.get("population"),
                 folded_name=place_key(record["nom"])[:120],
+                latitude=latitude,
+                longitude=longitude,
             )
         )
     replace_all(Commune, objects, report)

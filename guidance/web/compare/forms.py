@@ -8,6 +8,7 @@ from typing import cast
 from django import forms
 
 from guidance.inserjeunes.territories import regions_by_name
+from guidance.web.place import PlaceFields
 from guidance.web.shortlist import InvalidItem, parse_items
 
 
@@ -27,7 +28,7 @@ class ItemsField(forms.Field):
             raise forms.ValidationError(error.message) from None
 
 
-class CompareForm(forms.Form):
+class CompareForm(PlaceFields, forms.Form):
     item = ItemsField(required=False)
     region = forms.ChoiceField(
         label="Région des chiffres des formations",

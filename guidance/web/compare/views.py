@@ -16,6 +16,7 @@ from guidance.web.compare.forms import CompareForm
 from guidance.web.compare.rows import choice_rows
 from guidance.web.forms import require_valid
 from guidance.web.http import BadRequest
+from guidance.web.place import read_place
 from guidance.web.reuse.export import csv_response
 from guidance.web.shortlist import MAX_ITEMS, PairItem, compare_query, current_selection
 
@@ -62,7 +63,11 @@ def compare_page(
     request: HttpRequest, form: CompareForm, columns: list[compare.Column], region: Region | None
 ) -> HttpResponse:
     items = [c.item for c in columns]
-    query = compare_query(items, region.code if region else "")
+    near = read_place(form).near
+    # The share link and the CSV rebuild the same comparison, from the same place (its distances).
+    query = "&".join(
+        part for part in (compare_query(items, region.code if region else ""), near.querystring if near else "") if part
+    )
     selection = current_selection(request)
     context = {
         "is_selection": "item" not in request.GET or items == selection,
@@ -77,6 +82,7 @@ def compare_page(
         "share_url": request.build_absolute_uri(request.path + (f"?{query}" if query else "")),
         "max_items": MAX_ITEMS,
         "has_formation": any(c.school is None for c in columns),
+        "near": near,
     }
     return render(request, "compare/page.html", context)
 

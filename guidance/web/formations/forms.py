@@ -12,6 +12,7 @@ from guidance.inserjeunes.codes import InvalidCode, Millesime, parse_millesime
 from guidance.inserjeunes.territories import DEPARTEMENTS, REGIONS, regions_by_name
 from guidance.search.engine import field_choices
 from guidance.web.forms import PageField
+from guidance.web.place import PlaceFields
 from guidance.web.reuse.embed import BadgeForm, EmbedForm
 
 # `?tri=` of the formation search within a region: the outcome the results are ordered by (peers.MEASURES keys).
@@ -36,8 +37,8 @@ def _select(label: str, empty: str, choices) -> forms.ChoiceField:
     )
 
 
-class FormationSearchForm(forms.Form):
-    """`/formations/?q=&niveau=&voie=&domaine=&region=&page=`."""
+class FormationSearchForm(PlaceFields, forms.Form):
+    """`/formations/?q=&niveau=&voie=&domaine=&region=&page=`, and the place (`lieu=`, `commune=`, `rayon=`)."""
 
     q = forms.CharField(
         label="Formation, métier ou mot-clé",
@@ -94,14 +95,17 @@ class FormationSearchForm(forms.Form):
         return SORTS[self.cleaned_data.get("tri") or "emploi"]
 
 
-class FormationPageForm(forms.Form):
+class FormationPageForm(PlaceFields, forms.Form):
     """`/formations/<cfd>/?region=&millesime=&departement=&page=`: the region of the figures and of the schools
-    listed, the promotion shown, the département filter of the schools, the page of schools."""
+    listed, the promotion shown, the département filter of the schools, the page of schools; and the place
+    (`commune=`, `rayon=`): the schools by distance, the figures in its region."""
 
     region = _select("Région", "Choisir une région", [])
     millesime = forms.CharField(required=False, max_length=9, widget=forms.HiddenInput)
     departement = _select("Département", "Tous les départements", [])
     page = PageField()
+    # The voie of the regions' map (`web/formations/regionmap.py`): the first the diploma has when empty.
+    carte = forms.ChoiceField(required=False, choices=[("", "Première voie"), *Voie.choices], widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -21,13 +21,13 @@ from guidance.web.formations.forms import FormationBadgeForm, FormationEmbedForm
 from guidance.web.formations.page import (
     FormationFigures,
     build_formation_figures,
-    build_offer_rows,
     page_certifications,
-    plan_offer_rows,
 )
+from guidance.web.formations.schools import build_rows, plan_rows
 from guidance.web.formations.views import _canonical, schools_page_of
 from guidance.web.forms import require_valid
 from guidance.web.http import code_or_404
+from guidance.web.place import read_place
 from guidance.web.reuse.badge import badge
 from guidance.web.reuse.embed import embeddable
 from guidance.web.reuse.export import (
@@ -133,15 +133,13 @@ def formation_export(request: HttpRequest, cfd: str, format: str) -> HttpRespons
     data = require_valid(form)
     region = region_from_code(data["region"]) if data["region"] else None
     certifications = page_certifications(formation)
-    schools_page = schools_page_of(formation, data, region)
+    schools = schools_page_of(formation, data, region, read_place(form).near)
     answers = Answers()
-    plans = plan_offer_rows(
-        formation, list(schools_page.object_list), certifications, millesime=data["millesime"], answers=answers
-    )
+    rows_plan = plan_rows(schools, formation, certifications, millesime=data["millesime"], answers=answers)
     figures = build_formation_figures(
         formation, certifications, region=region, millesime=data["millesime"], answers=answers
     )
-    found = blocks(formation, figures, build_offer_rows(formation, plans, answers=answers))
+    found = blocks(formation, figures, [row for _entry, row in build_rows(schools, rows_plan, answers=answers)])
     if format == "csv":
         response = csv_response(csv_text(found), f"formation-{formation.cfd}.csv")
     else:

@@ -3,35 +3,31 @@
 
 from collections.abc import Sequence
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from guidance.catalog import stats
-from guidance.catalog.models import Formation, Level, Offer, Voie
+from guidance.catalog.models import Formation, Level, Voie
 from guidance.inserjeunes.codes import parse_cfd, region_from_code
 from guidance.inserjeunes.territories import DEPARTEMENTS
 from guidance.pagecache.markers import cache_page_view
 from guidance.search.engine import search_formations
 from guidance.web.figures.questions import Answers
+from guidance.web.formations import regionmap
 from guidance.web.formations.choose import formation_jobs, voie_choices
 from guidance.web.formations.forms import FormationPageForm, FormationSearchForm
-from guidance.web.formations.page import (
-    build_formation_figures,
-    build_offer_rows,
-    page_certifications,
-    plan_offer_rows,
-)
+from guidance.web.formations.page import build_formation_figures, page_certifications
 from guidance.web.formations.results import cards_page, order_by_outcome, search_region
+from guidance.web.formations.schools import SchoolsList, build_rows, nearby_map, plan_rows, schools_list
 from guidance.web.forms import require_valid
 from guidance.web.http import HtmxRequest, code_or_404, page_or_fragment, wants_fragment
+from guidance.web.place import Near, card_lines, near_of_words, read_place
 from guidance.web.reuse.links import reuse_links
 from guidance.web.shortlist import ADD_LABELS, FormationItem, compare_links
 
 RESULTS_PER_PAGE = 20
-SCHOOLS_PER_PAGE = 20
 # Entry points of an empty search: the levels families look for most, each a plain filtered link.
 LEVEL_SHORTCUTS = (
     ("3", "CAP"),
@@ -47,6 +43,7 @@ LEVEL_SHORTCUTS = (
 def search(request: HttpRequest) -> HttpResponse:
     form = FormationSearchForm(request.GET)
     data = require_valid(form)
+    reading = read_place(form)
     results = search_formations(
         data["q"],
         niveau=data["niveau"] or None,
@@ -54,7 +51,10 @@ def search(request: HttpRequest) -> HttpResponse:
         domaine=data["domaine"] or None,
         region=data["region"] or None,
         use_place=True,
+        around=reading.near.around if reading.near else None,
     )
+    # The place asked (`lieu=` / `commune=`) filters by distance; a commune in the words only says distances.
+    near = reading.near or near_of_words(results.place)
     region = search_region(data, results)
     objects: Sequence[Formation] = results
     rates: dict[int, int | None] = {}
@@ -80,6 +80,10 @@ def search(request: HttpRequest) -> HttpResponse:
         "level_shortcuts": [(value, label, dict(Level.choices)[value]) for value, label in LEVEL_SHORTCUTS],
         "popular_fields": popular_fields() if not data["q"] and not form.has_filters else [],
         "announcement": _count_sentence(count, "formation trouvée", "formations trouvées"),
+        "near": near,
+        "place_reading": reading,
+        "near_filters": reading.near is not None,
+        "near_lines": card_lines(near, [card.formation for card in cards]),
     }
     template = "formations/search_fragment.html" if wants_fragment(request) else "formations/search.html"
     return render(request, template, context)
@@ -123,26 +127,34 @@ def formation(request: HtmxRequest, cfd: str) -> HttpResponse:
     formation = get_object_or_404(Formation.objects.prefetch_related("mefs"), cfd=cert.code)
     form = FormationPageForm(request.GET)
     data = require_valid(form)
+    reading = read_place(form)
+    near = reading.near
+    if near is not None and not data["region"]:
+        # With a place, the figures open on its region (and the region menu says so).
+        query = request.GET.copy()
+        query["region"] = near.region_code
+        form = FormationPageForm(query)
+        data = require_valid(form)
     region = region_from_code(data["region"]) if data["region"] else None
     millesime = data["millesime"]
     certifications = page_certifications(formation)
 
     fragment = ("ecoles" if request.htmx.target == "ecoles" else "devenir") if wants_fragment(request) else None
 
-    schools_page = schools_page_of(formation, data, region)
+    schools = schools_list(formation, region=region, departement=data["departement"], page=data["page"], near=near)
 
-    # Every figure of the page in two rounds of `get_many`: the schools' questions go with the devenir's first.
+    # Every figure of the page in two rounds of `get_many`: the schools' and the map's questions go with the
+    # devenir's first.
     answers = Answers()
-    plans = plan_offer_rows(
-        formation, list(schools_page.object_list), certifications, millesime=millesime, answers=answers
-    )
+    rows_plan = plan_rows(schools, formation, certifications, millesime=millesime, answers=answers)
     # The schools' fragment (their filter, their pages) does not show the devenir: its figures are not asked.
+    map_plan = None if fragment == "ecoles" else regionmap.plan(certifications, millesime, data["carte"], answers)
     figures = (
         None
         if fragment == "ecoles"
         else build_formation_figures(formation, certifications, region=region, millesime=millesime, answers=answers)
     )
-    offer_rows = build_offer_rows(formation, plans, answers=answers)
+    school_rows = build_rows(schools, rows_plan, answers=answers)
     choices = voie_choices(formation, figures, region) if figures is not None else ()
 
     context = {
@@ -153,8 +165,21 @@ def formation(request: HtmxRequest, cfd: str) -> HttpResponse:
         "jobs": formation_jobs(formation) if fragment is None else None,
         "region": region,
         "departement_name": DEPARTEMENTS[data["departement"]][0] if data["departement"] else "",
-        "schools_page": schools_page,
-        "offer_rows": offer_rows,
+        "near": near,
+        "place_reading": reading,
+        "schools": schools,
+        "schools_page": schools.page,
+        "school_rows": school_rows,
+        "nearby_map": nearby_map(near, school_rows),
+        **regionmap.context(
+            map_plan,
+            certifications,
+            answers,
+            path=_canonical(formation.cfd),
+            millesime=millesime,
+            region=region,
+            near=near,
+        ),
         "former": list(formation.former_formations()) if formation.former_cfds else [],
         "newer": list(formation.new_formations()) if formation.new_cfds else [],
         "canonical_path": _canonical(formation.cfd),
@@ -177,7 +202,7 @@ def formation(request: HtmxRequest, cfd: str) -> HttpResponse:
         return render(request, "formations/detail.html", context)
     if fragment == "ecoles":
         context["schools_announcement"] = _count_sentence(
-            schools_page.paginator.count, "établissement trouvé", "établissements trouvés"
+            schools.schools, "établissement trouvé", "établissements trouvés"
         )
         return render(request, "formations/ecoles_fragment.html", context)
     # The region changes the schools' figures too: the devenir fragment brings their list along, out of band.
@@ -187,17 +212,10 @@ def formation(request: HtmxRequest, cfd: str) -> HttpResponse:
     return render(request, "formations/devenir_fragment.html", context)
 
 
-def schools_page_of(formation: Formation, data: dict, region):
-    """The visible page of the schools offering `formation` (`FormationPageForm.cleaned_data`: region, département,
-    page), for the page and its exports."""
-    offers = (
-        Offer.objects.for_formation(formation).select_related("school").order_by("school__name", "school__uai", "voie")
-    )
-    if region:
-        offers = offers.in_region(region.code)
-    if data["departement"]:
-        offers = offers.in_departement(data["departement"])
-    return Paginator(offers, SCHOOLS_PER_PAGE).get_page(data["page"] or 1)
+def schools_page_of(formation: Formation, data: dict, region, near: Near | None = None) -> SchoolsList:
+    """The schools offering `formation` (`FormationPageForm.cleaned_data`: region, département, page), for the
+    page's exports (`reuse.py`)."""
+    return schools_list(formation, region=region, departement=data["departement"], page=data["page"], near=near)
 
 
 def _json_ld(request: HttpRequest, formation: Formation) -> dict:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("donnees-personnelles/", views.static_page, {"page": "donnees_personnelles"}, name="donnees_personnelles"),
     path("plan-du-site/", views.static_page, {"page": "plan_du_site"}, name="plan_du_site"),
     path("comprendre/", views.comprendre, name="comprendre"),
+    path("lieux/autour/", views.place_near_me, name="place_near_me"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path(
         "sitemap.xml",

@@ -10,15 +10,18 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
 from guidance.catalog import stats
-from guidance.catalog.models import ImportRun, SchoolIndicators
+from guidance.catalog.models import ImportRun, School, SchoolIndicators
 from guidance.indicators.models import CacheEntry
 from guidance.inserjeunes.codes import InvalidCode, parse_millesime
+from guidance.orientation.places import nearest_commune
 from guidance.pagecache.markers import cache_page_view
 from guidance.search.engine import search_formations, search_schools
+from guidance.search.nearby import schools_teaching_within
 from guidance.web.figures.wording import SHARE_LABELS, leavers_sentence
 from guidance.web.forms import require_valid
 from guidance.web.http import page_or_fragment, wants_fragment
-from guidance.web.pages.forms import HomeSearchForm
+from guidance.web.pages.forms import HomeSearchForm, NearMeForm
+from guidance.web.place import near_of_words
 
 STATIC_PAGES = {"accessibilite", "mentions_legales", "donnees_personnelles", "plan_du_site"}
 PREVIEW_SIZE = 5
@@ -54,9 +57,11 @@ def home(request: HttpRequest) -> HttpResponse:
     require_valid(form)
     query = form.cleaned_data["q"]
     preview = _preview(query) if query else None
+    near = preview["near"] if preview else None
     if wants_fragment(request):
-        return render(request, "web/home.html#preview", {"query": query, "preview": preview})
+        return render(request, "web/home.html#preview", {"query": query, "preview": preview, "near": near})
     context = {
+        "near": near,
         "form": form,
         "query": query,
         "preview": preview,
@@ -71,14 +76,26 @@ def home(request: HttpRequest) -> HttpResponse:
 def _preview(query: str) -> dict:
     # Places are understood as on the search pages ("cuisine millau", "31000"), each preview saying so.
     formations = search_formations(query, use_place=True)
-    schools = search_schools(query, use_place=True)
+    near = near_of_words(formations.place)
+    if near is not None and formations:
+        # "cuisine millau": the schools around the commune that teach the formations found, nearest first.
+        around = schools_teaching_within(near.around, formations.ids)
+        by_id = School.objects.in_bulk([pk for pk, _km in around[:PREVIEW_SIZE]])
+        school_list = [by_id[pk] for pk, _km in around[:PREVIEW_SIZE] if pk in by_id]
+        school_total = len(around)
+        school_place = f"Établissements à moins de {near.radius} km de {near.label} qui proposent ces formations."
+    else:
+        schools = search_schools(query, use_place=True)
+        school_list, school_total = schools[:PREVIEW_SIZE], schools.count
+        school_place = schools.place.departement_sentence if schools.place else ""
     return {
         "formation_place": formations.place.region_sentence if formations.place and formations.place_region else "",
-        "school_place": schools.place.departement_sentence if schools.place else "",
+        "school_place": school_place,
         "formations": formations[:PREVIEW_SIZE],
         "formation_total": formations.count,
-        "schools": schools[:PREVIEW_SIZE],
-        "school_total": schools.count,
+        "schools": school_list,
+        "school_total": school_total,
+        "near": near,
     }
 
 
@@ -143,6 +160,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "User-agent: *",
         "Disallow: /gestion/",
         "Disallow: /healthz",
+        "Disallow: /lieux/",
         "Allow: /",
         "",
         f"Sitemap: {sitemap}",
@@ -157,6 +175,24 @@ def static_page(request: HttpRequest, page: str) -> HttpResponse:
     if page not in STATIC_PAGES:
         raise Http404
     return render(request, f"web/pages/{page}.html")
+
+
+@never_cache
+@require_safe
+def place_near_me(request: HttpRequest) -> HttpResponse:
+    """ "Autour de moi": the commune nearest to a browser's position (JSON: `commune`, `nom`), for place.js.
+
+    The position is rounded to 0.01° (about a kilometre) before it is used, never stored, never logged by us, and
+    the answer is never cached (`never_cache`: neither by us nor by a proxy).
+    """
+    form = NearMeForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"erreur": "Position illisible."}, status=400)
+    latitude, longitude = round(form.cleaned_data["lat"], 2), round(form.cleaned_data["lon"], 2)
+    commune = nearest_commune(latitude, longitude)
+    if commune is None:
+        return JsonResponse({"erreur": "Aucune commune connue près de cette position."}, status=404)
+    return JsonResponse({"commune": commune.insee_code, "nom": commune.name})
 
 
 @never_cache

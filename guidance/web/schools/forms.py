@@ -9,12 +9,14 @@ from django import forms
 from guidance.catalog.models import SchoolKind, Sector, Voie
 from guidance.inserjeunes.territories import regions_by_name
 from guidance.web.forms import PageField, SearchField
+from guidance.web.place import PlaceFields
 
 REGION_CHOICES = [("", "Toutes les régions"), *regions_by_name()]
 
 
-class SchoolSearchForm(forms.Form):
-    """`/etablissements/?q=&region=&type=&secteur=&page=`."""
+class SchoolSearchForm(PlaceFields, forms.Form):
+    """`/etablissements/?q=&region=&type=&secteur=&page=`, and the place (`lieu=`, `commune=`, `rayon=`): the
+    schools within the distance, nearest first."""
 
     q = SearchField("Nom, ville, code postal, département ou UAI")
     region = forms.ChoiceField(
@@ -46,7 +48,8 @@ class SchoolSearchForm(forms.Form):
         return bool(data.get("region") or data.get("type") or data.get("secteur"))
 
 
-class VoieForm(forms.Form):
-    """`?voie=` of the school × formation page: one voie, or both when empty."""
+class VoieForm(PlaceFields, forms.Form):
+    """`?voie=` of the school and school × formation pages: one voie, or both when empty; and the place the
+    visitor came with (its distance to the school, carried by the links)."""
 
     voie = forms.ChoiceField(required=False, choices=[("", "Les deux voies"), *Voie.choices])

@@ -9,10 +9,12 @@ from guidance.catalog.models import Formation, Mef, Offer, School, Voie
 from guidance.inserjeunes.codes import Uai, parse_cfd, parse_uai
 from guidance.pagecache.markers import cache_page_view
 from guidance.search.engine import kind_choices, search_schools
+from guidance.search.nearby import unplaced_in_departement
 from guidance.web.figures.depp import depp_panel, headline_indicator, indicator_rows
 from guidance.web.figures.wording import VOIE_LABELS
 from guidance.web.forms import require_valid
 from guidance.web.http import code_or_404, page_or_fragment, wants_fragment
+from guidance.web.place import read_place
 from guidance.web.reuse.links import reuse_links
 from guidance.web.schools.forms import SchoolSearchForm, VoieForm
 from guidance.web.schools.page import offer_rows, pair_blocks
@@ -40,12 +42,15 @@ def school_or_404(code: Uai) -> School:
 def school_search(request: HttpRequest) -> HttpResponse:
     form = SchoolSearchForm(request.GET, kind_choices=kind_choices())
     data = require_valid(form)
+    reading = read_place(form)
+    near = reading.near
     results = search_schools(
         data["q"],
         region=data["region"] or None,
         kind=data["type"] or None,
         sector=data["secteur"] or None,
         use_place=True,
+        around=near.around if near else None,
     )
     page = results.page(data["page"] or 1, RESULTS_PER_PAGE)
     schools = list(page.object_list)
@@ -62,7 +67,10 @@ def school_search(request: HttpRequest) -> HttpResponse:
         "schools": [(school, counts.get(school.pk, 0)) for school in schools],
         "total": results.count,
         "results": results,
-        "has_criteria": bool(data["q"]) or form.has_filters,
+        "has_criteria": bool(data["q"]) or form.has_filters or near is not None,
+        "near": near,
+        "place_reading": reading,
+        "unplaced": unplaced_in_departement(near.commune.departement_code) if near else 0,
     }
     template = "schools/search.html#results" if wants_fragment(request) else "schools/search.html"
     return render(request, template, context)
@@ -91,6 +99,7 @@ def school_detail(request: HttpRequest, uai: str) -> HttpResponse:
     form = VoieForm(request.GET)
     require_valid(form)
     voie = form.cleaned_data["voie"]
+    near = read_place(form).near
 
     all_offers, rows, indicators = school_figures(school, voie)
     voies_offered = sorted({offer.voie for offer in all_offers}, key=lambda v: Voie.values.index(v))
@@ -108,6 +117,7 @@ def school_detail(request: HttpRequest, uai: str) -> HttpResponse:
             item.row.employment_rate_12m is not None or item.row.employment_rate_24m is not None for item in indicators
         ),
         "headline_panel": depp_panel(headline, school) if headline else None,
+        "near": near,
         "json_ld": school_json_ld(request, school),
         "reuse": reuse_links(request, reverse("web:school_detail", kwargs={"uai": school.uai}), school.display_name),
     }
@@ -141,6 +151,7 @@ def school_formation(request: HttpRequest, uai: str, cfd: str) -> HttpResponse:
     form = VoieForm(request.GET)
     require_valid(form)
     voie = form.cleaned_data["voie"]
+    near = read_place(form).near
     blocks, offered = pair_blocks(school, formation, voie)
     if not blocks:
         raise Http404("Cette formation n’est pas proposée par cet établissement")
@@ -152,6 +163,7 @@ def school_formation(request: HttpRequest, uai: str, cfd: str) -> HttpResponse:
         "voie_links": [("", "Les deux voies"), *((v, VOIE_LABELS[v]) for v in offered)] if len(offered) > 1 else [],
         "blocks": blocks,
         "offered": offered,
+        "near": near,
         "json_ld": school_formation_json_ld(request, school, formation),
         "reuse": reuse_links(
             request,
@@ -191,7 +203,8 @@ def school_json_ld(request: HttpRequest, school: School) -> dict:
     }
     if address:
         data["address"] = {"@type": "PostalAddress", **address, "addressCountry": "FR"}
-    if school.latitude is not None and school.longitude is not None:
+    # Only a school's own coordinates are its position; its commune's centre is not (`position_is_approximate`).
+    if school.has_position and not school.position_is_approximate:
         data["geo"] = {"@type": "GeoCoordinates", "latitude": school.latitude, "longitude": school.longitude}
     return data
 

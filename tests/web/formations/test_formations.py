@@ -212,9 +212,14 @@ def test_schools_are_filtered_by_departement_and_paginated(client, bac_pro):
     names += [li.find("a").text for li in second.find(id="ecoles").find_all("li", class_="fig-offer")]
     assert names == [f"Lycée numéro {i:02d}" for i in range(25)]
     assert "25 établissements" in first.find(id="ecoles").find("p", class_="fig-offers__count").text
-    next_link = first.find(id="ecoles").find("a", class_="fr-pagination__link--next")
-    assert next_link.attrs["href"] == "?departement=075&page=2" == next_link.attrs["hx-get"]
-    assert first.find(id="ecoles").find("nav", class_="fr-pagination").attrs["hx-target"] == "#ecoles"
+    # "Voir plus" (issue 22): a plain link to the next page, which HTMX swaps into the list.
+    more = first.find(id="ecoles").find("nav", class_="schools-more")
+    next_link = more.find("a")
+    assert next_link.text == "Voir plus d’établissements"
+    assert next_link.attrs["href"] == "?departement=075&page=2#ecoles-titre"
+    assert next_link.attrs["hx-get"] == "?departement=075&page=2"
+    assert more.attrs["hx-target"] == "#ecoles"
+    assert "Établissements 1 à 20 sur 25" in more.text
     far = parse(client.get(f"/formations/{bac_pro.cfd}/", {"departement": "075", "page": "99999"}).content)
     assert [li.find("a").text for li in far.find(id="ecoles").find_all("li", class_="fig-offer")] == names[20:]
 

@@ -223,5 +223,12 @@ def test_every_figure_of_the_page_comes_in_two_rounds_each_question_once(client,
 
     assert len(asked) == len(set(asked))
     first, evolution = batches  # devenir + schools together, then the older promotions
-    assert {q.kind for q in first} == {QuestionKind.NATIONAL, QuestionKind.REGIONAL, QuestionKind.SCHOOL}
+    # The regions' map asks one list across regions, in the same first round (issue 22).
+    assert {q.kind for q in first} == {
+        QuestionKind.NATIONAL,
+        QuestionKind.REGIONAL,
+        QuestionKind.SCHOOL,
+        QuestionKind.ACROSS_REGIONS,
+    }
+    assert sum(1 for q in first if q.kind is QuestionKind.ACROSS_REGIONS) == 1
     assert {q.kind for q in evolution} == {QuestionKind.NATIONAL} and all(q.millesime for q in evolution)

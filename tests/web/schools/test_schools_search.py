@@ -85,7 +85,7 @@ def test_form_works_without_javascript_and_is_enhanced_by_htmx(client, schools):
 
     assert form.attrs["action"] == "/etablissements/" and form.attrs["method"] == "get"
     assert form.attrs["hx-get"] == "/etablissements/" and form.attrs["hx-push-url"] == "true"
-    assert {node.attrs["name"] for node in form.find_all("select")} == {"region", "type", "secteur"}
+    assert {node.attrs["name"] for node in form.find_all("select")} == {"region", "type", "secteur", "rayon"}
 
 
 def test_pagination_links_keep_the_query_and_clamp_past_the_end(client):

@@ -11,9 +11,10 @@ import datetime
 from django.db import models
 from django.utils import timezone
 
+from guidance.catalog.dates import add_months
 from guidance.catalog.higher_education import SUPERIEUR, CodeType, SiseDiploma
 from guidance.catalog.higher_education import HigherEducationOffer as HigherEducationOffer  # re-exported
-from guidance.inserjeunes.codes import Certification, InvalidCode, parse_cfd, parse_mefstat11
+from guidance.inserjeunes.codes import Certification, parse_cfd, parse_mefstat11, parsed_or_none
 from guidance.inserjeunes.territories import ACADEMIES, DEPARTEMENTS, REGIONS
 
 
@@ -106,9 +107,9 @@ class Formation(SiseDiploma, models.Model):
 
         # Catalogue codes come from files: parsed before they reach an upstream URL, a malformed one is skipped.
         for mef in sorted(self.final_year_mefs(), key=usual_first):
-            if cert := _parsed(parse_mefstat11, mef.mefstat11):  # letters (23I… agricultural) parse too
+            if cert := parsed_or_none(parse_mefstat11, mef.mefstat11):  # letters (23I… agricultural) parse too
                 codes.append((Voie.SCOLAIRE.value, cert))
-        if cert := _parsed(parse_cfd, self.cfd):
+        if cert := parsed_or_none(parse_cfd, self.cfd):
             codes.append((Voie.APPRENTISSAGE.value, cert))
         return codes
 
@@ -121,7 +122,7 @@ class Formation(SiseDiploma, models.Model):
         """
         if voie == SUPERIEUR:
             return self.sise_certification()
-        if voie == Voie.SCOLAIRE and mefstat11 and (cert := _parsed(parse_mefstat11, mefstat11)):
+        if voie == Voie.SCOLAIRE and mefstat11 and (cert := parsed_or_none(parse_mefstat11, mefstat11)):
             return cert
         return next((cert for cert_voie, cert in self.certifications() if cert_voie == voie), None)
 
@@ -136,7 +137,7 @@ class Formation(SiseDiploma, models.Model):
         if self.opened_on is None:
             return False
         today = today or timezone.localdate()
-        first_measure = _add_months(self.opened_on, 12 * (self.duration_years or 1) + 6)
+        first_measure = add_months(self.opened_on, 12 * (self.duration_years or 1) + 6)
         return today < first_measure
 
     def former_formations(self):
@@ -144,25 +145,6 @@ class Formation(SiseDiploma, models.Model):
 
     def new_formations(self):
         return Formation.objects.filter(cfd__in=self.new_cfds)
-
-
-def _parsed(parser, code: str) -> Certification | None:
-    try:
-        return parser(code)
-    except InvalidCode:
-        return None
-
-
-def _add_months(day: datetime.date, months: int) -> datetime.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    # The 29, 30 or 31 of a shorter month is its last day.
-    for last in range(day.day, 27, -1):
-        try:
-            return datetime.date(year, month, last)
-        except ValueError:
-            continue
-    return datetime.date(year, month, min(day.day, 28))
 
 
 class Mef(models.Model):

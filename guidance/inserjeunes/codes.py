@@ -12,7 +12,7 @@ upper-casing, no zero-padding; the replica uses it to answer what the API would.
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -156,6 +156,14 @@ class Region:
 
     def __str__(self) -> str:
         return self.code
+
+
+def parsed_or_none(parser: Callable[[str], Certification], code: str) -> Certification | None:
+    """A stored code that may be malformed (catalogue rows come from files): its certification, or None."""
+    try:
+        return parser(code)
+    except InvalidCode:
+        return None
 
 
 def region_from_code(code: str) -> Region:

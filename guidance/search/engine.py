@@ -47,6 +47,7 @@ from guidance.catalog.models import (
 from guidance.inserjeunes.territories import REGIONS
 from guidance.orientation.places import PlaceMatch, place_rank, split_place
 from guidance.search.backends import match_ids
+from guidance.search.diplomas import AFTER_3E_DIPLOMA_CODES, Version, fold_versions, is_adult_title
 from guidance.search.jobs import match_job_words
 from guidance.search.levels import defer_unfollowed_higher_education, level_intent, prefer_levels, typed_levels
 from guidance.search.nearby import Around, formations_taught_within, schools_by_distance
@@ -132,6 +133,11 @@ class _Results(Sequence[Any]):
 
 class FormationResults(_Results):
     model = Formation
+    # Set by `search_formations`: {id shown: ids of its other versions}, how many closed diplomas were left out,
+    # and whether only closed diplomas matched (then shown, `include_closed` or not).
+    others: dict[int, tuple[int, ...]] = {}
+    closed_left_out: int = 0
+    closed_fallback: bool = False
 
 
 class SchoolResults(_Results):
@@ -157,8 +163,14 @@ def search_formations(
     region: str | None = None,
     use_place: bool = False,
     around: Around | None = None,
+    include_closed: bool = False,
+    after_3e: bool = False,
 ) -> FormationResults:
-    """Formations matching every word of `q` (all formations when `q` is blank), filtered, best first.
+    """Formations matching every word of `q` (all formations when `q` is blank), filtered, best first, one result
+    per diploma (its versions folded, `diplomas.fold_versions`; `.others` the other versions of each).
+
+    Diplomas no longer delivered are left out unless `include_closed` (or unless nothing else matches: then
+    `.closed_fallback` says so); `after_3e` keeps the diplomas a pupil enters after the 3e (CAP, bac pro).
 
     `niveau` is a `Level` value ("3"…"8"), `voie` a `Voie` value, `domaine` an NSF group code, `region` an INSEE
     region code (the formation must have an offer there, in `voie` when given). Unknown filter values give no result.
@@ -182,6 +194,8 @@ def search_formations(
         queryset = queryset.filter(pk__in=formations_taught_within(around))
     if niveau:
         queryset = queryset.filter(level=niveau)
+    if after_3e:
+        queryset = queryset.filter(diploma_code__in=AFTER_3E_DIPLOMA_CODES)
     if domaine:
         queryset = queryset.filter(field_code=domaine)
     if voie and voie not in Voie.values:
@@ -204,33 +218,50 @@ def search_formations(
     if parsed.is_empty:
         if intent.only_a_level:
             queryset = queryset.filter(level__in=intent.levels)
-        ids = list(
-            queryset.order_by("-has_figures", "-offer_count", "closed_on", "level", "label", "cfd").values_list(
-                "pk", flat=True
-            )
-        )
-        return FormationResults(ids, q, **context)
-    columns = (
-        *("pk", "label", "search_text", "level", "has_figures", "closed_on", "offer_count", "diploma_type", "cfd"),
-        "code_type",
-    )
-    rows = {row[0]: row for row in match_ids(queryset, "formation", parsed.expression).values_list(*columns)}
+        ordered = queryset.order_by("-has_figures", "-offer_count", "closed_on", "level", "label", "cfd")
+        rows = {row[0]: row for row in ordered.values_list(*_COLUMNS)}
+        return _folded(list(rows), rows, q, include_closed, context)
+    rows = {row[0]: row for row in match_ids(queryset, "formation", parsed.expression).values_list(*_COLUMNS)}
     job = match_job_words(intent.words)
     if job:
         # The diplomas leading to the job, kept to the diploma types typed ("cap plombier" → CAP only).
         typed_types = tuple(group for group in parsed.groups if group[0].word in DIPLOMA_TOKENS)
         leading = match_ids(queryset.filter(cfd__in=list(job.cfds)), "formation", typed_types)
-        rows.update((row[0], row) for row in leading.values_list(*columns) if row[0] not in rows)
+        rows.update((row[0], row) for row in leading.values_list(*_COLUMNS) if row[0] not in rows)
     candidates = [
-        FormationCandidate(pk, label, text, level, figures_, closed_on, offers, diploma, job.cfds.get(cfd, 0.0))
-        for pk, label, text, level, figures_, closed_on, offers, diploma, cfd, _code_type in rows.values()
+        FormationCandidate(
+            pk, label, text, level, figures_, closed_on, offers, diploma, job.cfds.get(cfd, 0.0), is_adult_title(code)
+        )
+        for pk, label, text, level, figures_, closed_on, offers, diploma, cfd, _type, code, *_ in rows.values()
     ]
     level_of = {row[0]: row[3] for row in rows.values()}
     followed = {row[0] for row in rows.values() if row[9] == CodeType.SISE or row[4]}
     ranked = prefer_levels(rank_formations(candidates, parsed), levels, level_of, followed)
     unfollowed = {row[0] for row in rows.values() if row[9] == CodeType.SISE and not row[4] and not row[6]}
     ranked = defer_unfollowed_higher_education(ranked, levels, unfollowed)
-    return FormationResults(ranked, q, job_titles=job.titles, **context)
+    return _folded(ranked, rows, q, include_closed, {**context, "job_titles": job.titles})
+
+
+# The columns a formation search reads: scoring (`FormationCandidate`) then versions (`diplomas.Version`).
+_COLUMNS = (
+    *("pk", "label", "search_text", "level", "has_figures", "closed_on", "offer_count", "diploma_type", "cfd"),
+    *("code_type", "diploma_code", "opened_on", "former_cfds", "new_cfds"),
+)
+
+
+def _folded(ranked: list[int], rows: dict[int, tuple], q: str, include_closed: bool, context: dict) -> FormationResults:
+    """The results with one id per diploma (`diplomas.fold_versions`); the closed ones when nothing else is left."""
+    versions = {
+        pk: Version(pk, row[8], row[1], row[3], row[11], row[5], (*(row[12] or ()), *(row[13] or ())))
+        for pk, row in rows.items()
+    }
+    folded = fold_versions(ranked, versions, include_closed=include_closed)
+    fallback = not folded.ids and folded.closed_left_out > 0
+    if fallback:
+        folded = fold_versions(ranked, versions, include_closed=True)
+    results = FormationResults(folded.ids, q, **context)
+    results.others, results.closed_left_out, results.closed_fallback = folded.others, folded.closed_left_out, fallback
+    return results
 
 
 def search_schools(

@@ -70,6 +70,13 @@ class FormationSearchForm(PlaceFields, forms.Form):
         help_text="Part minimale pour le tri choisi (emploi à 6 mois par défaut).",
         widget=forms.NumberInput(attrs={"class": "fr-input", "inputmode": "numeric"}),
     )
+    # Checkboxes (a GET form without JavaScript sends them only when ticked).
+    apres_3e = forms.BooleanField(
+        label="Après la 3e seulement",
+        required=False,
+        help_text="CAP, bac pro et secondes communes : les formations qu’un élève de 3e peut demander.",
+    )
+    fermes = forms.BooleanField(label="Inclure les diplômes qui ne sont plus délivrés", required=False)
     page = PageField()
 
     def __init__(self, *args, **kwargs) -> None:
@@ -81,9 +88,19 @@ class FormationSearchForm(PlaceFields, forms.Form):
     @property
     def has_filters(self) -> bool:
         data = self.cleaned_data
-        return any(data.get(name) for name in ("niveau", "voie", "domaine", "region", "tri")) or (
-            data.get("minimum") is not None
-        )
+        names = ("niveau", "voie", "domaine", "region", "tri", "apres_3e", "fermes")
+        return any(data.get(name) for name in names) or data.get("minimum") is not None
+
+    def search_options(self) -> dict[str, bool]:
+        """The options of `search_formations` the checkboxes set."""
+        return {"include_closed": self.cleaned_data["fermes"], "after_3e": self.cleaned_data["apres_3e"]}
+
+    def show_region(self, code: str) -> None:
+        """Show `code` as the region chosen: the région the search was narrowed to by a place in its words, so that
+        the menu never reads "Toute la France" under a notice saying the search is limited to that région."""
+        if code and not self.data.get("region"):
+            self.data = self.data.copy()
+            self.data["region"] = code
 
     @property
     def wants_outcome_order(self) -> bool:

@@ -62,8 +62,10 @@ class Folded:
     closed_left_out: int = 0  # diplomas no longer delivered left out (none of their versions is open)
 
 
-def _groups(versions: Iterable[Version]) -> list[list[Version]]:
-    """Versions grouped by BCN link or by (label, level), transitively (a small union-find)."""
+def _groups(versions: Iterable[Version], today: date) -> list[list[Version]]:
+    """Versions grouped by BCN link or by (label, level), transitively (a small union-find). A link joins a closed
+    version to its successor; two open diplomas are never joined by a link (both are delivered), nor is a closed
+    one split into several open diplomas joined to them (they would become one card)."""
     items = list(versions)
     parent = list(range(len(items)))
 
@@ -84,9 +86,15 @@ def _groups(versions: Iterable[Version]) -> list[list[Version]]:
             join(index, by_title[title])
         else:
             by_title[title] = index
-        for cfd in item.linked_cfds:
-            if cfd in by_cfd:
-                join(index, by_cfd[cfd])
+        linked = [by_cfd[cfd] for cfd in item.linked_cfds if cfd in by_cfd]
+        item_open = is_open(item.closed_on, today)
+        open_links = [other for other in linked if is_open(items[other].closed_on, today)]
+        for other in linked:
+            if item_open and other in open_links:
+                continue  # two diplomas delivered today
+            if not item_open and other in open_links and len(open_links) > 1:
+                continue  # a diploma split in several
+            join(index, other)
     groups: dict[int, list[Version]] = {}
     for index, item in enumerate(items):
         groups.setdefault(root(index), []).append(item)
@@ -108,7 +116,7 @@ def fold_versions(
     shown_at: list[tuple[int, int]] = []
     others: dict[int, tuple[int, ...]] = {}
     left_out = 0
-    for group in _groups(versions[pk] for pk in ranked if pk in versions):
+    for group in _groups((versions[pk] for pk in ranked if pk in versions), today):
         shown = _shown(group, today)
         if not include_closed and not is_open(shown.closed_on, today):
             left_out += 1

@@ -48,6 +48,7 @@ from guidance.inserjeunes.territories import REGIONS
 from guidance.orientation.places import PlaceMatch, place_rank, split_place
 from guidance.search.backends import match_ids
 from guidance.search.diplomas import AFTER_3E_DIPLOMA_CODES, Version, fold_versions, is_adult_title
+from guidance.search.fields import grouped_field_choices
 from guidance.search.jobs import match_job_words
 from guidance.search.levels import defer_unfollowed_higher_education, level_intent, prefer_levels, typed_levels
 from guidance.search.nearby import Around, formations_taught_within, schools_by_distance
@@ -59,6 +60,7 @@ __all__ = [
     "FormationResults",
     "SchoolResults",
     "field_choices",
+    "field_codes",
     "kind_choices",
     "level_choices",
     "region_choices",
@@ -196,8 +198,8 @@ def search_formations(
         queryset = queryset.filter(level=niveau)
     if after_3e:
         queryset = queryset.filter(diploma_code__in=AFTER_3E_DIPLOMA_CODES)
-    if domaine:
-        queryset = queryset.filter(field_code=domaine)
+    if domaine:  # a sub-domain ("22") or one NSF group ("221"), `search.fields`
+        queryset = queryset.filter(field_code__startswith=domaine)
     if voie and voie not in Voie.values:
         return FormationResults([], q, **context)
     if region:
@@ -310,9 +312,24 @@ def search_schools(
     if parsed.uai:
         # A UAI typed whole is an exact lookup, even when the rest of the words would not match.
         matched = matched | queryset.filter(uai=parsed.uai)
-    rows = matched.values_list("pk", "uai", "name", "town", "search_text", "kind")
-    candidates = [SchoolCandidate(*row) for row in rows]
+    rows = matched.values_list("pk", "uai", "name", "town", "search_text", "kind", "postal_code", "departement_code")
+    candidates = [SchoolCandidate(*row[:6]) for row in rows]
+    if use_place:
+        return SchoolResults(_commune_first(q, candidates, rows, parsed), q, **context)
     return SchoolResults(rank_schools(candidates, parsed), q, **context)
+
+
+def _commune_first(q: str, candidates: list[SchoolCandidate], rows, parsed: ParsedQuery) -> list[int]:
+    """Schools ranked, those of the commune the words name ("lyon", "lycée flesselles lyon") first: a school in
+    Lyon is what "lyon" asks for, more than a CFA elsewhere named after the city. Within the commune the schools are
+    ranked by the other words (their own name), the place words counting once whether in the name or the town."""
+    split = split_place(q)
+    place = split.place
+    if place is None or place.kind != "commune":
+        return rank_schools(candidates, parsed)
+    inside = {row[0] for row in rows if place_rank(place, row[6], row[3], row[7]) <= 1}
+    first = rank_schools([c for c in candidates if c.pk in inside], parse_school_query(split.words))
+    return first + rank_schools([c for c in candidates if c.pk not in inside], parsed)
 
 
 def _schools_around(around: Around, queryset: QuerySet[School], parsed: ParsedQuery) -> list[int]:
@@ -353,16 +370,13 @@ def level_choices() -> list[tuple[str, str]]:
 
 
 def field_choices() -> list[tuple[str, str]]:
-    rows = (
-        Formation.objects.exclude(field_code="")
-        .values_list("field_code", "field_label")
-        .distinct()
-        .order_by("field_label", "field_code")
-    )
-    seen: dict[str, str] = {}
-    for code, label in rows:
-        seen.setdefault(code, label or code)
-    return sorted(seen.items(), key=lambda item: (item[1], item[0]))
+    """The domains of the filter: NSF sub-domains in plain words (`search.fields`), those the catalogue holds."""
+    return grouped_field_choices(set(Formation.objects.exclude(field_code="").values_list("field_code", flat=True)))
+
+
+def field_codes() -> set[str]:
+    """The NSF groups (3 digits) the catalogue holds: `domaine=221` links stay valid."""
+    return set(Formation.objects.exclude(field_code="").values_list("field_code", flat=True).distinct())
 
 
 def voie_choices() -> list[tuple[str, str]]:

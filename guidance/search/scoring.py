@@ -126,6 +126,14 @@ class SchoolCandidate:
     kind: str
 
 
+# Between schools that match as well, the ones a pupil enters after the 3e for a CAP or a bac pro come first, then
+# the other lycées, the CFAs, higher education; an unknown kind last. Below one word (4 at least): a tie-break.
+KIND_WEIGHTS = {
+    **dict.fromkeys(("lp", "lpo", "sep", "agricole"), 1.0),
+    **{"lycee": 0.8, "erea": 0.7, "legt": 0.6, "cfa": 0.5, "superieur": 0.2},
+}
+
+
 def school_score(candidate: SchoolCandidate, query: ParsedQuery) -> float:
     parts = [*sections(candidate.search_text), "  ", "  ", "  "][:3]
     weighted = [(10.0, parts[0]), (8.0, parts[1]), (4.0, parts[2])]
@@ -134,8 +142,7 @@ def school_score(candidate: SchoolCandidate, query: ParsedQuery) -> float:
         score += 100.0
     if candidate.name:
         score += 1.0
-    if candidate.kind != "autre":
-        score += 1.0
+    score += KIND_WEIGHTS.get(candidate.kind, 0.0)
     return score
 
 

@@ -1,11 +1,12 @@
 """Search of the catalogue: formations by words, schools by name / town / postal code / département / UAI.
 
 Public interface (the page views call exactly this):
-- `search_formations(q, *, niveau=None, voie=None, domaine=None, region=None, use_place=False, around=None)
-  -> FormationResults`
+- `search_formations(q, *, niveau=None, voie=None, domaine=None, region=None, use_place=False, around=None,
+  include_closed=False, after_3e=False) -> FormationResults`: one result per diploma (`diplomas.py`: versions
+  folded, closed ones out unless asked, adult titles after initial training)
 - `search_schools(q, *, region=None, kind=None, sector=None, use_place=False, around=None) -> SchoolResults`
 - `schools_near(place, parsed=None, queryset=None) -> list[int]`: school ids ordered by a `PlaceMatch`
-- filter choices present in the catalogue: `level_choices()`, `field_choices()`, `voie_choices()`,
+- filter choices present in the catalogue: `level_choices()`, `field_choices()` (`fields.py`), `voie_choices()`,
   `kind_choices()`, `sector_choices()`, `region_choices()`.
 
 Results behave like a read-only sequence of model instances in relevance order: `len()`, `.count`, slicing,
@@ -21,6 +22,7 @@ Job words: the words are also looked up among the ROME job titles (`jobs.py`, ov
 own words (see `scoring.JOB_WEIGHT`).
 Places (`use_place=True`): a commune, postal code or département the query starts or ends with is understood
 (`guidance.orientation.places.split_place`); formations are then narrowed to its région, schools ordered by it.
+A school query naming a commune as typed ("lyon") lists the schools of that commune first (`_commune_first`).
 The results say what was understood (`.place`, `.place_region`, `.words`) so a page can offer to widen.
 Around a point (`around`, a `nearby.Around` the page resolved from `commune=` / `lieu=`): formations are narrowed
 to those taught within the radius (`nearby.formations_taught_within`), schools to those within it, nearest first
@@ -48,7 +50,7 @@ from guidance.inserjeunes.territories import REGIONS
 from guidance.orientation.places import PlaceMatch, place_rank, split_place
 from guidance.search.backends import match_ids
 from guidance.search.diplomas import AFTER_3E_DIPLOMA_CODES, Version, fold_versions, is_adult_title
-from guidance.search.fields import grouped_field_choices
+from guidance.search.fields import field_choices, field_codes
 from guidance.search.jobs import match_job_words
 from guidance.search.levels import defer_unfollowed_higher_education, level_intent, prefer_levels, typed_levels
 from guidance.search.nearby import Around, formations_taught_within, schools_by_distance
@@ -367,16 +369,6 @@ def schools_near(
 def level_choices() -> list[tuple[str, str]]:
     present = set(Formation.objects.exclude(level="").values_list("level", flat=True).distinct())
     return [(value, label) for value, label in Level.choices if value in present]
-
-
-def field_choices() -> list[tuple[str, str]]:
-    """The domains of the filter: NSF sub-domains in plain words (`search.fields`), those the catalogue holds."""
-    return grouped_field_choices(set(Formation.objects.exclude(field_code="").values_list("field_code", flat=True)))
-
-
-def field_codes() -> set[str]:
-    """The NSF groups (3 digits) the catalogue holds: `domaine=221` links stay valid."""
-    return set(Formation.objects.exclude(field_code="").values_list("field_code", flat=True).distinct())
 
 
 def voie_choices() -> list[tuple[str, str]]:

@@ -6,6 +6,8 @@ labels as the BCN writes them: "Formations generales" and "Formations générale
 and of the popular fields) keeps its own.
 """
 
+from guidance.catalog.models import Formation
+
 # NSF sub-domains (Nomenclature des spécialités de formation, 1994), worded for a pupil.
 FIELD_GROUPS = {
     "10": "Enseignement général",
@@ -37,3 +39,13 @@ def grouped_field_choices(present_codes: set[str]) -> list[tuple[str, str]]:
     """(sub-domain, plain label) of the sub-domains holding at least one of `present_codes`, by label."""
     groups = {field_group(code) for code in present_codes} - {""}
     return sorted(((group, FIELD_GROUPS[group]) for group in groups), key=lambda item: item[1])
+
+
+def field_choices() -> list[tuple[str, str]]:
+    """The domains of the filter: the sub-domains the catalogue holds, in plain words."""
+    return grouped_field_choices(field_codes())
+
+
+def field_codes() -> set[str]:
+    """The NSF groups (3 digits) the catalogue holds: `domaine=221` links stay valid."""
+    return set(Formation.objects.exclude(field_code="").values_list("field_code", flat=True).distinct())

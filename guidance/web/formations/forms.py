@@ -119,8 +119,9 @@ class FormationSearchForm(PlaceFields, forms.Form):
         """Show `code` as the region chosen: the région the search was narrowed to by a place in its words, so that
         the menu never reads "Toute la France" under a notice saying the search is limited to that région."""
         if code and not self.data.get("region"):
-            self.data = self.data.copy()
-            self.data["region"] = code
+            data = dict(self.data.items())  # a QueryDict's items: its last value per key, as the form reads them
+            data["region"] = code
+            self.data = data
 
     @property
     def wants_outcome_order(self) -> bool:

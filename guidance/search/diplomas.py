@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from guidance.catalog.labels import fold
 
@@ -62,6 +63,13 @@ class Folded:
     closed_left_out: int = 0  # diplomas no longer delivered left out (none of their versions is open)
 
 
+@lru_cache(maxsize=32768)
+def _title(label: str) -> str:
+    """A label as two versions of one diploma share it: folded, spacing aside (kept: a blank search folds the
+    16,000 labels of the catalogue, and accent folding is the slow part)."""
+    return " ".join(fold(label).split())
+
+
 def _groups(versions: Iterable[Version], today: date) -> list[list[Version]]:
     """Versions grouped by BCN link or by (label, level), transitively (a small union-find). A link joins a closed
     version to its successor; two open diplomas are never joined by a link (both are delivered), nor is a closed
@@ -81,12 +89,14 @@ def _groups(versions: Iterable[Version], today: date) -> list[list[Version]]:
     by_cfd = {item.cfd: index for index, item in enumerate(items)}
     by_title: dict[tuple[str, str], int] = {}
     for index, item in enumerate(items):
-        title = (" ".join(fold(item.label).split()), item.level)
+        title = (_title(item.label), item.level)
         if title in by_title:
             join(index, by_title[title])
         else:
             by_title[title] = index
         linked = [by_cfd[cfd] for cfd in item.linked_cfds if cfd in by_cfd]
+        if not linked:
+            continue
         item_open = is_open(item.closed_on, today)
         open_links = [other for other in linked if is_open(items[other].closed_on, today)]
         for other in linked:

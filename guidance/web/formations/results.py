@@ -15,6 +15,7 @@ from django.core.paginator import Page, Paginator
 from guidance.catalog.models import Formation, Voie
 from guidance.indicators import peers
 from guidance.inserjeunes.codes import InvalidCode, Region, region_from_code
+from guidance.search.diplomas import is_open
 from guidance.search.engine import FormationResults
 from guidance.web.figures.headline import Headline, headlines
 from guidance.web.figures.wording import VOIE_LABELS, millesime_source
@@ -29,6 +30,11 @@ class Card:
     # the headline's figures come from when the card's own version has none yet (a renewed diploma).
     versions: tuple[Formation, ...] = ()
     figures_from: Formation | None = None
+
+    @property
+    def is_closed(self) -> bool:
+        """No longer delivered (a closing date to come is not closed yet: "fermeture prévue")."""
+        return not is_open(self.formation.closed_on)
 
 
 @dataclass(frozen=True)

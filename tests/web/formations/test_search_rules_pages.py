@@ -27,13 +27,11 @@ def test_boulanger_hides_closed_diplomas_until_the_box_is_ticked(client, importe
     box = tree.find("input", name="fermes")
     assert box.attrs["type"] == "checkbox" and "checked" not in box.attrs
     assert "Inclure les diplômes qui ne sont plus délivrés" in tree.find("label", **{"for": "id_fermes"}).text
-    default = _cards(page)
-    closed_cfds = {f.cfd for f in Formation.objects.filter(closed_on__isnull=False) if f.closed_on.year < 2026}
-    assert sum(1 for card in default[:10] if card.attrs["data-cfd"] in closed_cfds) <= 1
+    assert _closed_badges(_cards(page)[:10]) <= 1
     note = tree.find(class_="search-closed-note")
     assert note is not None and note.find("a").attrs["href"].endswith("fermes=on")
     ticked = _cards(client.get("/formations/", {"q": "boulanger", "fermes": "on"}))
-    assert any(card.attrs["data-cfd"] in closed_cfds for card in ticked)
+    assert _closed_badges(ticked) > 1
 
 
 def test_after_3e_box_keeps_cap_and_bac_pro(client, imported):
@@ -101,3 +99,10 @@ def test_better_placed_formations_after_a_cap_are_entered_after_3e(client, impor
     assert listed
     for item in listed:
         assert enters_after_3e(Formation.objects.get(cfd=item.attrs["data-cfd"]).diploma_code), item.text
+
+
+def test_sorting_level_3_by_employment_puts_no_closed_diploma_on_top(client, imported):
+    tree = parse(client.get("/formations/", {"niveau": "3", "region": "76", "tri": "emploi"}).content)
+    cards = tree.find(id="resultats").find_all("div", class_="fr-card")
+    assert cards and not [card.attrs["data-cfd"] for card in cards if "Diplôme fermé" in card.text]
+    assert not [c for c in cards if Formation.objects.get(cfd=c.attrs["data-cfd"]).diploma_type == "MC"]

@@ -6,6 +6,7 @@ labels as the BCN writes them: "Formations generales" and "Formations générale
 and of the popular fields) keeps its own.
 """
 
+from guidance.catalog.labels import fold
 from guidance.catalog.models import Formation
 
 # NSF sub-domains (Nomenclature des spécialités de formation, 1994), worded for a pupil.
@@ -36,9 +37,10 @@ def field_group(field_code: str) -> str:
 
 
 def grouped_field_choices(present_codes: set[str]) -> list[tuple[str, str]]:
-    """(sub-domain, plain label) of the sub-domains holding at least one of `present_codes`, by label."""
+    """(sub-domain, plain label) of the sub-domains holding at least one of `present_codes`, in alphabetical
+    order ("Sécurité" before "Sport")."""
     groups = {field_group(code) for code in present_codes} - {""}
-    return sorted(((group, FIELD_GROUPS[group]) for group in groups), key=lambda item: item[1])
+    return sorted(((group, FIELD_GROUPS[group]) for group in groups), key=lambda item: fold(item[1]))
 
 
 def field_choices() -> list[tuple[str, str]]:

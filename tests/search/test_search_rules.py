@@ -5,6 +5,7 @@ from collections import Counter
 
 import pytest
 
+from guidance.catalog.labels import fold
 from guidance.catalog.models import Formation, School
 from guidance.search.diplomas import enters_after_3e, is_adult_title, is_open
 from guidance.search.engine import field_choices, search_formations, search_schools
@@ -72,6 +73,7 @@ def test_domain_filter_reads_grouped_plain_labels(imported):
     labels = [label for _, label in choices]
     assert len(labels) == len(set(labels)) and all(code in FIELD_GROUPS for code, _ in choices)
     assert not any("constuction" in label or "generales" in label for label in labels)
+    assert labels == sorted(labels, key=fold)  # alphabetical as a reader sorts, accents aside
     in_group = search_formations("", domaine="22", include_closed=True)
     assert in_group and all(f.field_code.startswith("22") for f in in_group)
 

@@ -1,11 +1,12 @@
 """Search of the catalogue: formations by words, schools by name / town / postal code / département / UAI.
 
 Public interface (the page views call exactly this):
-- `search_formations(q, *, niveau=None, voie=None, domaine=None, region=None, use_place=False, around=None)
-  -> FormationResults`
+- `search_formations(q, *, niveau=None, voie=None, domaine=None, region=None, use_place=False, around=None,
+  include_closed=False, after_3e=False) -> FormationResults`: one result per diploma (`diplomas.py`: versions
+  folded, closed ones out unless asked, adult titles after initial training)
 - `search_schools(q, *, region=None, kind=None, sector=None, use_place=False, around=None) -> SchoolResults`
 - `schools_near(place, parsed=None, queryset=None) -> list[int]`: school ids ordered by a `PlaceMatch`
-- filter choices present in the catalogue: `level_choices()`, `field_choices()`, `voie_choices()`,
+- filter choices present in the catalogue: `level_choices()`, `field_choices()` (`fields.py`), `voie_choices()`,
   `kind_choices()`, `sector_choices()`, `region_choices()`.
 
 Results behave like a read-only sequence of model instances in relevance order: `len()`, `.count`, slicing,
@@ -21,18 +22,21 @@ Job words: the words are also looked up among the ROME job titles (`jobs.py`, ov
 own words (see `scoring.JOB_WEIGHT`).
 Places (`use_place=True`): a commune, postal code or département the query starts or ends with is understood
 (`guidance.orientation.places.split_place`); formations are then narrowed to its région, schools ordered by it.
+A school query naming a commune as typed ("lyon") lists the schools of that commune first (`_commune_first`).
 The results say what was understood (`.place`, `.place_region`, `.words`) so a page can offer to widen.
 Around a point (`around`, a `nearby.Around` the page resolved from `commune=` / `lieu=`): formations are narrowed
 to those taught within the radius (`nearby.formations_taught_within`), schools to those within it, nearest first
 (`nearby.schools_by_distance`).
 """
 
+import json
 from collections.abc import Iterator, Sequence
 from typing import Any, overload
 
 from django.core.paginator import Page, Paginator
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, TextField
+from django.db.models.functions import Cast
 
 from guidance.catalog.models import (
     CodeType,
@@ -47,6 +51,8 @@ from guidance.catalog.models import (
 from guidance.inserjeunes.territories import REGIONS
 from guidance.orientation.places import PlaceMatch, place_rank, split_place
 from guidance.search.backends import match_ids
+from guidance.search.diplomas import AFTER_3E_DIPLOMA_CODES, Version, fold_versions, is_adult_title
+from guidance.search.fields import field_choices, field_codes
 from guidance.search.jobs import match_job_words
 from guidance.search.levels import defer_unfollowed_higher_education, level_intent, prefer_levels, typed_levels
 from guidance.search.nearby import Around, formations_taught_within, schools_by_distance
@@ -58,6 +64,7 @@ __all__ = [
     "FormationResults",
     "SchoolResults",
     "field_choices",
+    "field_codes",
     "kind_choices",
     "level_choices",
     "region_choices",
@@ -132,6 +139,10 @@ class _Results(Sequence[Any]):
 
 class FormationResults(_Results):
     model = Formation
+    # {id shown: ids of its other versions}, closed diplomas left out, whether only closed ones matched (shown).
+    others: dict[int, tuple[int, ...]] = {}
+    closed_left_out: int = 0
+    closed_fallback: bool = False
 
 
 class SchoolResults(_Results):
@@ -157,8 +168,14 @@ def search_formations(
     region: str | None = None,
     use_place: bool = False,
     around: Around | None = None,
+    include_closed: bool = False,
+    after_3e: bool = False,
 ) -> FormationResults:
-    """Formations matching every word of `q` (all formations when `q` is blank), filtered, best first.
+    """Formations matching every word of `q` (all formations when `q` is blank), filtered, best first, one result
+    per diploma (its versions folded, `diplomas.fold_versions`; `.others` the other versions of each).
+
+    Diplomas no longer delivered are left out unless `include_closed` (or unless nothing else matches: then
+    `.closed_fallback` says so); `after_3e` keeps the diplomas a pupil enters after the 3e (CAP, bac pro).
 
     `niveau` is a `Level` value ("3"…"8"), `voie` a `Voie` value, `domaine` an NSF group code, `region` an INSEE
     region code (the formation must have an offer there, in `voie` when given). Unknown filter values give no result.
@@ -182,8 +199,10 @@ def search_formations(
         queryset = queryset.filter(pk__in=formations_taught_within(around))
     if niveau:
         queryset = queryset.filter(level=niveau)
-    if domaine:
-        queryset = queryset.filter(field_code=domaine)
+    if after_3e:
+        queryset = queryset.filter(diploma_code__in=AFTER_3E_DIPLOMA_CODES)
+    if domaine:  # a sub-domain ("22") or one NSF group ("221"), `search.fields`
+        queryset = queryset.filter(field_code__startswith=domaine)
     if voie and voie not in Voie.values:
         return FormationResults([], q, **context)
     if region:
@@ -204,33 +223,59 @@ def search_formations(
     if parsed.is_empty:
         if intent.only_a_level:
             queryset = queryset.filter(level__in=intent.levels)
-        ids = list(
-            queryset.order_by("-has_figures", "-offer_count", "closed_on", "level", "label", "cfd").values_list(
-                "pk", flat=True
-            )
-        )
-        return FormationResults(ids, q, **context)
-    columns = (
-        *("pk", "label", "search_text", "level", "has_figures", "closed_on", "offer_count", "diploma_type", "cfd"),
-        "code_type",
-    )
-    rows = {row[0]: row for row in match_ids(queryset, "formation", parsed.expression).values_list(*columns)}
+        ordered = queryset.order_by("-has_figures", "-offer_count", "closed_on", "level", "label", "cfd")
+        # Every formation may be listed: its indexed text (large, unused without words) is not read.
+        light = ordered.annotate(**_LINKS).values_list(*(name for name in _COLUMNS if name != "search_text"))
+        rows = {row[0]: (*row[:2], "", *row[2:]) for row in light}
+        return _folded(list(rows), rows, q, include_closed, context)
+    matched = match_ids(queryset.annotate(**_LINKS), "formation", parsed.expression)
+    rows = {row[0]: row for row in matched.values_list(*_COLUMNS)}
     job = match_job_words(intent.words)
     if job:
         # The diplomas leading to the job, kept to the diploma types typed ("cap plombier" → CAP only).
         typed_types = tuple(group for group in parsed.groups if group[0].word in DIPLOMA_TOKENS)
-        leading = match_ids(queryset.filter(cfd__in=list(job.cfds)), "formation", typed_types)
-        rows.update((row[0], row) for row in leading.values_list(*columns) if row[0] not in rows)
+        leading = match_ids(queryset.filter(cfd__in=list(job.cfds)).annotate(**_LINKS), "formation", typed_types)
+        rows.update((row[0], row) for row in leading.values_list(*_COLUMNS) if row[0] not in rows)
     candidates = [
-        FormationCandidate(pk, label, text, level, figures_, closed_on, offers, diploma, job.cfds.get(cfd, 0.0))
-        for pk, label, text, level, figures_, closed_on, offers, diploma, cfd, _code_type in rows.values()
+        FormationCandidate(
+            pk, label, text, level, figures_, closed_on, offers, diploma, job.cfds.get(cfd, 0.0), is_adult_title(code)
+        )
+        for pk, label, text, level, figures_, closed_on, offers, diploma, cfd, _type, code, *_ in rows.values()
     ]
     level_of = {row[0]: row[3] for row in rows.values()}
     followed = {row[0] for row in rows.values() if row[9] == CodeType.SISE or row[4]}
     ranked = prefer_levels(rank_formations(candidates, parsed), levels, level_of, followed)
     unfollowed = {row[0] for row in rows.values() if row[9] == CodeType.SISE and not row[4] and not row[6]}
     ranked = defer_unfollowed_higher_education(ranked, levels, unfollowed)
-    return FormationResults(ranked, q, job_titles=job.titles, **context)
+    return _folded(ranked, rows, q, include_closed, {**context, "job_titles": job.titles})
+
+
+# Read by a formation search: scoring (`FormationCandidate`), then versions (`diplomas.Version`), whose links are
+# read as JSON text and decoded only when not empty (decoding 2 × 16,000 lists slowed a blank search most).
+_COLUMNS = (
+    *("pk", "label", "search_text", "level", "has_figures", "closed_on", "offer_count", "diploma_type", "cfd"),
+    *("code_type", "diploma_code", "opened_on", "former_text", "new_text"),
+)
+_LINKS = {"former_text": Cast("former_cfds", TextField()), "new_text": Cast("new_cfds", TextField())}
+
+
+def _codes(text: str | None) -> list[str]:
+    return json.loads(text) if text and text != "[]" else []
+
+
+def _folded(ranked: list[int], rows: dict[int, tuple], q: str, include_closed: bool, context: dict) -> FormationResults:
+    """The results with one id per diploma (`diplomas.fold_versions`); the closed ones when nothing else is left."""
+    versions = {
+        pk: Version(pk, row[8], row[1], row[3], row[11], row[5], (*_codes(row[12]), *_codes(row[13])))
+        for pk, row in rows.items()
+    }
+    folded = fold_versions(ranked, versions, include_closed=include_closed)
+    fallback = not folded.ids and folded.closed_left_out > 0
+    if fallback:
+        folded = fold_versions(ranked, versions, include_closed=True)
+    results = FormationResults(folded.ids, q, **context)
+    results.others, results.closed_left_out, results.closed_fallback = folded.others, folded.closed_left_out, fallback
+    return results
 
 
 def search_schools(
@@ -279,9 +324,24 @@ def search_schools(
     if parsed.uai:
         # A UAI typed whole is an exact lookup, even when the rest of the words would not match.
         matched = matched | queryset.filter(uai=parsed.uai)
-    rows = matched.values_list("pk", "uai", "name", "town", "search_text", "kind")
-    candidates = [SchoolCandidate(*row) for row in rows]
+    rows = matched.values_list("pk", "uai", "name", "town", "search_text", "kind", "postal_code", "departement_code")
+    candidates = [SchoolCandidate(*row[:6]) for row in rows]
+    if use_place:
+        return SchoolResults(_commune_first(q, candidates, rows, parsed), q, **context)
     return SchoolResults(rank_schools(candidates, parsed), q, **context)
+
+
+def _commune_first(q: str, candidates: list[SchoolCandidate], rows, parsed: ParsedQuery) -> list[int]:
+    """Schools ranked, those of the commune the words name ("lyon", "lycée flesselles lyon") first: a school in
+    Lyon is what "lyon" asks for, more than a CFA elsewhere named after the city. Within the commune the schools are
+    ranked by the other words (their own name), the place words counting once whether in the name or the town."""
+    split = split_place(q)
+    place = split.place
+    if place is None or place.kind != "commune":
+        return rank_schools(candidates, parsed)
+    inside = {row[0] for row in rows if place_rank(place, row[6], row[3], row[7]) <= 1}
+    first = rank_schools([c for c in candidates if c.pk in inside], parse_school_query(split.words))
+    return first + rank_schools([c for c in candidates if c.pk not in inside], parsed)
 
 
 def _schools_around(around: Around, queryset: QuerySet[School], parsed: ParsedQuery) -> list[int]:
@@ -319,19 +379,6 @@ def schools_near(
 def level_choices() -> list[tuple[str, str]]:
     present = set(Formation.objects.exclude(level="").values_list("level", flat=True).distinct())
     return [(value, label) for value, label in Level.choices if value in present]
-
-
-def field_choices() -> list[tuple[str, str]]:
-    rows = (
-        Formation.objects.exclude(field_code="")
-        .values_list("field_code", "field_label")
-        .distinct()
-        .order_by("field_label", "field_code")
-    )
-    seen: dict[str, str] = {}
-    for code, label in rows:
-        seen.setdefault(code, label or code)
-    return sorted(seen.items(), key=lambda item: (item[1], item[0]))
 
 
 def voie_choices() -> list[tuple[str, str]]:

@@ -12,6 +12,9 @@ the official tables do not cover well.
     typing it mostly mean cars, so the vehicle field is added (ranked below the data's own diplomas);
   - "cuisinier", "cuisiniere": ROME 4 files the title "Cuisinier / Cuisinière" under G1601 while Certif Info links
     the CAP Cuisine (50022139, 50022146) to G1602 only, so the data alone miss the CAP everyone means;
+  - "electricien", "electricienne": the word names too many ROME codes (`MAX_ROMES`) for the job words to add
+    diplomas, and the BCN names the school diplomas after the trade's field ("Bac pro Métiers de l'électricité et
+    de ses environnements connectés", MELEC), which holds neither word;
   - "policier": a single title (policier municipal) leading to a single diploma; the security diplomas of the BCN
     (métiers de la sécurité) are what a student picturing the police can enter.
 
@@ -42,6 +45,8 @@ _RELATED: dict[str, tuple[str, ...]] = {
     "garage": ("vehicule", "automobile"),
     "garagiste": ("vehicule", "automobile"),
     "voiture": ("vehicule", "automobile"),
+    "electricien": ("electricite",),
+    "electricienne": ("electricite",),
     "policier": ("securite",),
 }
 

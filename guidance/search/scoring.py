@@ -56,11 +56,16 @@ class FormationCandidate:
     offer_count: int
     diploma_type: str
     job_strength: float = 0.0  # how strongly the query's job words lead to this diploma (orientation.jobs)
+    adult_title: bool = False  # an adult professional title (`diplomas.is_adult_title`)
 
 
 # A diploma leading to the job typed weighs below a label word (10) but above a word of its field (4): "cariste"
 # finds "BP Conducteur d'engins" (ROME N1101) after "Cariste d'entrepôt", which has the word and the job.
 JOB_WEIGHT = 7.0
+# An adult professional title (TP, CCI…) comes after the diplomas of initial training that match as well: more than
+# what figures add (5), so that a titre with apprenticeship figures does not pass a CAP or a BP of the same words;
+# less than a word of the label (10), so that the titre the words name still comes first.
+ADULT_TITLE_PENALTY = 6.0
 
 
 @lru_cache(maxsize=256)
@@ -100,6 +105,8 @@ def formation_score(candidate: FormationCandidate, query: ParsedQuery) -> float:
         score += 3.0 + min(math.log10(candidate.offer_count), 3.0)
     if not alive and not useful:
         score -= 10.0
+    if candidate.adult_title:
+        score -= ADULT_TITLE_PENALTY
     return score
 
 
@@ -119,6 +126,14 @@ class SchoolCandidate:
     kind: str
 
 
+# Between schools that match as well, the ones a pupil enters after the 3e for a CAP or a bac pro come first, then
+# the other lycées, the CFAs, higher education; an unknown kind last. Below one word (4 at least): a tie-break.
+KIND_WEIGHTS = {
+    **dict.fromkeys(("lp", "lpo", "sep", "agricole"), 1.0),
+    **{"lycee": 0.8, "erea": 0.7, "legt": 0.6, "cfa": 0.5, "superieur": 0.2},
+}
+
+
 def school_score(candidate: SchoolCandidate, query: ParsedQuery) -> float:
     parts = [*sections(candidate.search_text), "  ", "  ", "  "][:3]
     weighted = [(10.0, parts[0]), (8.0, parts[1]), (4.0, parts[2])]
@@ -127,8 +142,7 @@ def school_score(candidate: SchoolCandidate, query: ParsedQuery) -> float:
         score += 100.0
     if candidate.name:
         score += 1.0
-    if candidate.kind != "autre":
-        score += 1.0
+    score += KIND_WEIGHTS.get(candidate.kind, 0.0)
     return score
 
 

@@ -10,7 +10,7 @@ from django import forms
 from guidance.catalog.models import Level, Voie
 from guidance.inserjeunes.codes import InvalidCode, Millesime, parse_millesime
 from guidance.inserjeunes.territories import DEPARTEMENTS, REGIONS, regions_by_name
-from guidance.search.engine import field_choices
+from guidance.search.engine import field_choices, field_codes
 from guidance.web.forms import PageField
 from guidance.web.place import PlaceFields
 from guidance.web.reuse.embed import BadgeForm, EmbedForm
@@ -19,12 +19,22 @@ from guidance.web.reuse.embed import BadgeForm, EmbedForm
 SORTS = {"emploi": "taux_en_emploi_6_mois", "poursuite": "taux_en_formation"}
 
 
+# The overseas départements (Mayotte under its INSEE code, 976; the territories' codes list other places too:
+# 130 Andorre, 985 an older code of Mayotte, the collectivités 975, 977, 978, 986-988, which are no départements).
+OVERSEAS_DEPARTEMENTS = frozenset({"971", "972", "973", "974", "976"})
+
+
+def is_departement(code: str) -> bool:
+    """A French département: 01 to 95 (Corsica as 2A and 2B), and the five overseas ones."""
+    return code in {"02A", "02B"} or code in OVERSEAS_DEPARTEMENTS or (code.isdigit() and 1 <= int(code) <= 95)
+
+
 def departement_choices(region_code: str | None = None) -> list[tuple[str, str]]:
-    """Départements by code (`075 – Paris`), those of `region_code` only when given."""
+    """Départements by code (`75 – Paris`), those of `region_code` only when given."""
     return [
         (code, f"{code.lstrip('0') or code} – {name}")
         for code, (name, _academie, region) in sorted(DEPARTEMENTS.items())
-        if region_code is None or region == region_code
+        if is_departement(code) and (region_code is None or region == region_code)
     ]
 
 
@@ -35,6 +45,14 @@ def _select(label: str, empty: str, choices) -> forms.ChoiceField:
         choices=[("", empty), *choices],
         widget=forms.Select(attrs={"class": "fr-select"}),
     )
+
+
+class DomainField(forms.ChoiceField):
+    """`?domaine=`: one of the sub-domains listed, or one NSF group of the catalogue (`domaine=221`, older links
+    and the home page's popular fields), which the menu does not list."""
+
+    def valid_value(self, value: str) -> bool:
+        return super().valid_value(value) or (len(value) == 3 and value in field_codes())
 
 
 class FormationSearchForm(PlaceFields, forms.Form):
@@ -55,7 +73,9 @@ class FormationSearchForm(PlaceFields, forms.Form):
     )
     niveau = _select("Niveau", "Tous les niveaux", Level.choices)
     voie = _select("Voie", "Scolaire et apprentissage", Voie.choices)
-    domaine = _select("Domaine", "Tous les domaines", [])
+    domaine = DomainField(
+        label="Domaine", required=False, choices=[], widget=forms.Select(attrs={"class": "fr-select"})
+    )
     region = _select("Région (formation proposée dans la région)", "Toute la France", [])
     tri = _select(
         "Trier (dans une région)",
@@ -70,6 +90,13 @@ class FormationSearchForm(PlaceFields, forms.Form):
         help_text="Part minimale pour le tri choisi (emploi à 6 mois par défaut).",
         widget=forms.NumberInput(attrs={"class": "fr-input", "inputmode": "numeric"}),
     )
+    # Checkboxes (a GET form without JavaScript sends them only when ticked).
+    apres_3e = forms.BooleanField(
+        label="Après la 3e seulement",
+        required=False,
+        help_text="CAP, bac pro et secondes communes : les formations qu’un élève de 3e peut demander.",
+    )
+    fermes = forms.BooleanField(label="Inclure les diplômes qui ne sont plus délivrés", required=False)
     page = PageField()
 
     def __init__(self, *args, **kwargs) -> None:
@@ -81,9 +108,20 @@ class FormationSearchForm(PlaceFields, forms.Form):
     @property
     def has_filters(self) -> bool:
         data = self.cleaned_data
-        return any(data.get(name) for name in ("niveau", "voie", "domaine", "region", "tri")) or (
-            data.get("minimum") is not None
-        )
+        names = ("niveau", "voie", "domaine", "region", "tri", "apres_3e", "fermes")
+        return any(data.get(name) for name in names) or data.get("minimum") is not None
+
+    def search_options(self) -> dict[str, bool]:
+        """The options of `search_formations` the checkboxes set."""
+        return {"include_closed": self.cleaned_data["fermes"], "after_3e": self.cleaned_data["apres_3e"]}
+
+    def show_region(self, code: str) -> None:
+        """Show `code` as the region chosen: the région the search was narrowed to by a place in its words, so that
+        the menu never reads "Toute la France" under a notice saying the search is limited to that région."""
+        if code and not self.data.get("region"):
+            data = dict(self.data.items())  # a QueryDict's items: its last value per key, as the form reads them
+            data["region"] = code
+            self.data = data
 
     @property
     def wants_outcome_order(self) -> bool:

@@ -15,6 +15,7 @@ from django.core.paginator import Page, Paginator
 from guidance.catalog.models import Formation, Voie
 from guidance.indicators import peers
 from guidance.inserjeunes.codes import InvalidCode, Region, region_from_code
+from guidance.search.diplomas import is_open
 from guidance.search.engine import FormationResults
 from guidance.web.figures.headline import Headline, headlines
 from guidance.web.figures.wording import VOIE_LABELS, millesime_source
@@ -25,6 +26,15 @@ class Card:
     formation: Formation
     headline: Headline
     sort_rate: int | None = None  # the regional figure the results are ordered by, when they are
+    # The other versions of the diploma folded into this card (`search.diplomas`), most recent first, and the one
+    # the headline's figures come from when the card's own version has none yet (a renewed diploma).
+    versions: tuple[Formation, ...] = ()
+    figures_from: Formation | None = None
+
+    @property
+    def is_closed(self) -> bool:
+        """No longer delivered (a closing date to come is not closed yet: "fermeture prévue")."""
+        return not is_open(self.formation.closed_on)
 
 
 @dataclass(frozen=True)
@@ -82,12 +92,27 @@ def cards_page(
     region: Region | None,
     voie: str | None,
     rates: dict[int, int | None],
+    others: dict[int, tuple[int, ...]] | None = None,
 ) -> tuple[Page[Formation], list[Card]]:
-    """The page asked and its cards, each with its headline figure (the page's questions in one round)."""
+    """The page asked and its cards, each with its headline figure (the page's questions in one round) and the
+    other versions of its diploma (`others`: {id shown: ids of the other versions}, `FormationResults.others`)."""
     page = objects.page(number, per_page) if isinstance(objects, FormationResults) else None
     if page is None:
         page = Paginator(objects, per_page).get_page(number)
     formations = list(page.object_list)
-    found = headlines(formations, region=region, voie=voie or None)
-    cards = [Card(f, h, rates.get(f.pk)) for f, h in zip(formations, found, strict=True)]
+    others = others or {}
+    by_id = Formation.objects.in_bulk([pk for f in formations for pk in others.get(f.pk, ())])
+    versions = [tuple(by_id[pk] for pk in others.get(f.pk, ()) if pk in by_id) for f in formations]
+    # A version without figures yet (CAP Cuisine 50022146) shows those of its most recent version that has some,
+    # and says so on the card.
+    sources = [
+        None if f.has_figures else next((v for v in own if v.has_figures), None)
+        for f, own in zip(formations, versions, strict=True)
+    ]
+    shown = [source or f for f, source in zip(formations, sources, strict=True)]
+    found = headlines(shown, region=region, voie=voie or None)
+    cards = [
+        Card(f, h, rates.get(f.pk), v, source)
+        for f, h, v, source in zip(formations, found, versions, sources, strict=True)
+    ]
     return page, cards

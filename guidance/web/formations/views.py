@@ -52,7 +52,9 @@ def search(request: HttpRequest) -> HttpResponse:
         region=data["region"] or None,
         use_place=True,
         around=reading.near.around if reading.near else None,
+        **form.search_options(),
     )
+    form.show_region(results.place_region)
     # The place asked (`lieu=` / `commune=`) filters by distance; a commune in the words only says distances.
     near = reading.near or near_of_words(results.place)
     region = search_region(data, results)
@@ -66,7 +68,9 @@ def search(request: HttpRequest) -> HttpResponse:
         )
         if order.sentence:
             objects, count, voie = ordered, len(ordered), data["voie"] or Voie.SCOLAIRE.value
-    page_obj, cards = cards_page(objects, data["page"] or 1, RESULTS_PER_PAGE, region=region, voie=voie, rates=rates)
+    page_obj, cards = cards_page(
+        objects, data["page"] or 1, RESULTS_PER_PAGE, region=region, voie=voie, rates=rates, others=results.others
+    )
     context = {
         "form": form,
         "q": data["q"],

@@ -105,6 +105,10 @@ TEMPLATES = [
     }
 ]
 
+# Django's form renderer with the plain <select> written in Python (the same HTML; a third of a formation page's
+# render went to its option templates).
+FORM_RENDERER = "guidance.web.forms.FormRenderer"
+
 DATABASES = {
     "default": database_from_url(env_str("DATABASE_URL", "sqlite:///db.sqlite3"), base_dir=BASE_DIR),
 }

@@ -62,12 +62,18 @@ def jobs_for_formation(formation) -> list["Job"]:
     A code ending in "00" is a domaine professionnel (Certif Info's way of naming a whole field): it is given with
     the domaine's label and no France Travail link. Codes the referential does not know are left out. [] when the
     diploma has no Certif Info row with ROME codes (the page then says the link is not known, not "no job").
+    Read once per diploma and data generation (an import moves it), not on every page: four queries saved a page.
     """
+    return list(_jobs(generations.current(), _cfd(formation)))
+
+
+@lru_cache(maxsize=4096)
+def _jobs(generation: str, cfd: str) -> tuple["Job", ...]:
     from guidance.orientation.models import FormationJob, OnisepJob, ProfessionalDomain, RomeCode
 
-    codes = list(FormationJob.objects.filter(cfd=_cfd(formation)).order_by("rank", "rome_code"))
+    codes = list(FormationJob.objects.filter(cfd=cfd).order_by("rank", "rome_code"))
     if not codes:
-        return []
+        return ()
     romes = [c.rome_code for c in codes]
     labels = dict(RomeCode.objects.filter(code__in=romes).values_list("code", "label"))
     domains = dict(ProfessionalDomain.objects.filter(code__in=[r[:3] for r in romes]).values_list("code", "label"))
@@ -81,7 +87,7 @@ def jobs_for_formation(formation) -> list["Job"]:
             jobs.append(Job(rome, labels[rome], FRANCE_TRAVAIL_URL.format(code=rome), links))
         elif rome.endswith("00") and rome[:3] in domains:
             jobs.append(Job(rome, domains[rome[:3]], "", is_domain=True))
-    return jobs
+    return tuple(jobs)
 
 
 def onisep_formation(formation) -> OnisepPage | None:
@@ -107,5 +113,6 @@ def _onisep_index(generation: str) -> dict[str, OnisepPage]:
 
 
 def forget_onisep_index() -> None:
-    """Tests: each has its own database, whose generation counters start again."""
+    """Tests: each has its own database, whose generation counters start again (the jobs' memo too)."""
     _onisep_index.cache_clear()
+    _jobs.cache_clear()

@@ -9,8 +9,10 @@ carries no CSP nonce, and during whose rendering nothing called `mark_uncacheabl
 Redirects are not stored: many addresses lead to one page (case, spaces, old slugs), each would be an entry, and
 working one out costs a look-up.
 
-The key: generation (`generations.current()`) + the views' own decision for the request (`variant.htmx_decision`:
-page, or fragment and which one, as `request.htmx` reads the headers, encoded or not) + the absolute URL with the
+The key: the stable part of the generation (code version and purge, `generations.split`; the data part is kept in
+the entry, and an entry of older data is served stale while one request renders it again) + the views' own
+decision for the request (`variant.htmx_decision`: page, or fragment and which one, as `request.htmx` reads the
+headers, encoded or not) + the absolute URL with the
 canonical query string (`variant.canonical_query`: only the parameters the view reads; the request is rewritten to
 it before the view runs). A fragment and a full page of one URL thus never share an entry, whichever is asked first
 and however its headers are spelled, and junk parameters or headers make no new entry.
@@ -18,7 +20,7 @@ and however its headers are spelled, and junk parameters or headers make no new 
 HTTP: every cacheable answer (hit or miss) gets a strong `ETag` (hash of the body), `Last-Modified` (when it was
 rendered), `Cache-Control` (`PAGECACHE_CACHE_CONTROL` unless the view set its own) and `Vary` on the htmx headers
 and `Accept-Encoding`; `If-None-Match` / `If-Modified-Since` get a 304. The body is gzipped once when stored and
-served compressed to clients that accept it (its own ETag, `-gz` suffixed). `X-Page-Cache: hit|miss` says what
+served compressed to clients that accept it (its own ETag, `-gz` suffixed). `X-Page-Cache: hit|miss|stale` says what
 happened (benchmarks, tests). Concurrent misses of one page in a process wait for a single render
 (`PAGECACHE_RENDER_WAIT` seconds at most).
 HEAD is served from the GET entry. A cache backend failure is logged and the page is rendered as if uncached.

@@ -61,7 +61,8 @@ def per_generation[**P, R](
             with memo.lock:
                 if found in memo.entries:
                     memo.entries.move_to_end(found)
-                    return memo.entries[found]
+                    kept: R = memo.entries[found]
+                    return kept
             token = _unfresh.set([])
             try:
                 result = function(*args, **kwargs)

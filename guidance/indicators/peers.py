@@ -340,7 +340,7 @@ class Alternatives:
     reason: str = ""  # why there are none, for the page (French)
 
 
-def _formation_key(formation: Formation, *rest: str, **named: str) -> tuple:
+def _formation_key(formation: Formation, *rest: str, **named: str) -> tuple[object, ...]:
     return (formation.pk, formation.cfd, *rest, *sorted(named.items()))
 
 

@@ -45,7 +45,7 @@ class SQLiteCache(BaseCache):
 
     def _db(self) -> sqlite3.Connection:
         """This thread's connection (a new one after a fork: a connection never crosses processes)."""
-        held = getattr(self._local, "held", None)
+        held: tuple[int, sqlite3.Connection] | None = getattr(self._local, "held", None)
         if held is not None and held[0] == os.getpid():
             return held[1]
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -57,7 +57,7 @@ class SQLiteCache(BaseCache):
         self._local.held = (os.getpid(), connection)
         return connection
 
-    def _expiry(self, timeout: float | None | object) -> float:
+    def _expiry(self, timeout: Any) -> float:
         expires = self.get_backend_timeout(timeout)
         return _FOREVER if expires is None else float(expires)
 
@@ -68,7 +68,7 @@ class SQLiteCache(BaseCache):
             return default
         return pickle.loads(row[0])
 
-    def set(self, key: str, value: Any, timeout: float | None | object = DEFAULT_TIMEOUT, version=None) -> None:
+    def set(self, key: str, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> None:
         key = self.make_and_validate_key(key, version=version)
         if timeout == 0:  # Django's meaning: do not keep it
             self._db().execute("DELETE FROM entries WHERE key = ?", (key,))
@@ -80,7 +80,7 @@ class SQLiteCache(BaseCache):
         )
         self._wrote()
 
-    def add(self, key: str, value: Any, timeout: float | None | object = DEFAULT_TIMEOUT, version=None) -> bool:
+    def add(self, key: str, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
         """Store only when the key holds nothing alive: True when this call stored it (across processes)."""
         key = self.make_and_validate_key(key, version=version)
         blob = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
@@ -99,7 +99,7 @@ class SQLiteCache(BaseCache):
         self._wrote()
         return stored == 1
 
-    def touch(self, key: str, timeout: float | None | object = DEFAULT_TIMEOUT, version=None) -> bool:
+    def touch(self, key: str, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
         key = self.make_and_validate_key(key, version=version)
         cursor = self._db().execute(
             "UPDATE entries SET expires = ? WHERE key = ? AND expires > ?", (self._expiry(timeout), key, time.time())

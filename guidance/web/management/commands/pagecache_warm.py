@@ -56,7 +56,8 @@ class Command(BaseCommand):
             return
         site = urlsplit(settings.SITE_URL)
         secure = site.scheme == "https"
-        client = Client(HTTP_HOST=site.netloc, **({"HTTP_X_FORWARDED_PROTO": "https"} if secure else {}))
+        # As a visitor through the proxy in front: its host, and its word that the request came over HTTPS.
+        client = Client(HTTP_HOST=site.netloc, HTTP_X_FORWARDED_PROTO="https" if secure else "http")
         paths = list(sitemap_paths())
         if options["limit"]:
             paths = paths[: options["limit"]]

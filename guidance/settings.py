@@ -1,5 +1,7 @@
 """Settings for the site. Every knob comes from the environment; see README.md for the contract."""
 
+import hashlib
+import tempfile
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -103,6 +105,10 @@ TEMPLATES = [
     }
 ]
 
+# Django's form renderer with the plain <select> written in Python (the same HTML; a third of a formation page's
+# render went to its option templates).
+FORM_RENDERER = "guidance.web.forms.FormRenderer"
+
 DATABASES = {
     "default": database_from_url(env_str("DATABASE_URL", "sqlite:///db.sqlite3"), base_dir=BASE_DIR),
 }
@@ -134,11 +140,28 @@ DSFR_USE_INTEGRITY_CHECKSUMS = False
 WHITENOISE_MAX_AGE = 31536000 if PRODUCTION else 0
 
 # --- Caches and the page cache (guidance.pagecache) ----------------------------------------------------------
-# REDIS_URL: pages (and the default cache) in Redis, shared by every app server. Unset: in each process's memory.
+# REDIS_URL: pages (and the default cache) in Redis, shared by every app server. Unset: pages in one SQLite file
+# shared by the workers of this machine (guidance.pagecache.sqlitecache), the default cache in each process.
 REDIS_URL = env_str("REDIS_URL")
 PAGECACHE_ALIAS = "pages"
-PAGECACHE_MAX_ENTRIES = env_int("PAGECACHE_MAX_ENTRIES", 500, minimum=1)  # ~100 KB each (page + gzip)
+# Pages are stored gzipped (~15-20 KB each for an ~80 KB formation page): the sitemap's 20,000 pages and their
+# common variants fit in a few hundred MB. The budget is in bytes: past it, the entries nearest to their expiry go.
+PAGECACHE_MAX_BYTES = env_int("PAGECACHE_MAX_BYTES", 500_000_000, minimum=1_000_000)
+# Unset: a file in the temporary folder named after this checkout and its database, so that two sites (a bench, a
+# test run, `make run`) on one machine never share pages; a deploy may set a path on a persistent disk.
+PAGECACHE_PATH = env_str("PAGECACHE_PATH") or str(
+    Path(tempfile.gettempdir())
+    / "guidance-pages-{}.sqlite3".format(
+        hashlib.blake2b(
+            f"{BASE_DIR}|{DATABASES['default']['NAME']}|{DATABASES['default'].get('HOST', '')}".encode(),
+            digest_size=6,
+        ).hexdigest()
+    )
+)
 if REDIS_URL:
+    # In Redis, bytes not counts bound the pages too: give the server a `maxmemory` (say 1gb for the 20,000 pages
+    # and their variants) with `maxmemory-policy allkeys-lru`, so that the least recently read pages go first when
+    # it is full; every page also expires after PAGECACHE_TTL.
     CACHES = {
         alias: {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -152,13 +175,16 @@ else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
         PAGECACHE_ALIAS: {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "pages",
-            "OPTIONS": {"MAX_ENTRIES": PAGECACHE_MAX_ENTRIES, "CULL_FREQUENCY": 4},
+            "BACKEND": "guidance.pagecache.sqlitecache.SQLiteCache",
+            "LOCATION": PAGECACHE_PATH,
+            "OPTIONS": {"MAX_BYTES": PAGECACHE_MAX_BYTES},
         },
     }
 PAGECACHE_ENABLED = env_bool("PAGECACHE_ENABLED", True)
-PAGECACHE_TTL = env_int("PAGECACHE_TTL", 600, minimum=1)
+# A page's life in the cache. The generations, not this, make pages show new data (an import, a refresh that changed
+# a figure, a deploy); a day lets the long tail (pages visited less than every few minutes) be rendered once a day,
+# not once per visit.
+PAGECACHE_TTL = env_int("PAGECACHE_TTL", 86_400, minimum=1)
 PAGECACHE_RENDER_WAIT = env_float("PAGECACHE_RENDER_WAIT", 5.0, minimum=0.0)
 PAGECACHE_GENERATION_TTL = env_float("PAGECACHE_GENERATION_TTL", 1.0, minimum=0.0)
 # Cookies that make pages personal (the shortlist kept without an account): requests carrying them bypass the cache.

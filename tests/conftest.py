@@ -1,4 +1,7 @@
 import copy
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 import respx
@@ -24,6 +27,16 @@ def pytest_configure(config):
     # TEMPLATES per test (the `settings` fixture) would drop the engines and parse every template again each test.
     for engine in settings.TEMPLATES:
         engine.setdefault("OPTIONS", {})["string_if_invalid"] = UndefinedTemplateVariable("%s")
+    # The page cache's SQLite file (no REDIS_URL): one of this session's own, never `make run`'s nor another run's.
+    pages = settings.CACHES[settings.PAGECACHE_ALIAS]
+    if pages["BACKEND"].endswith("SQLiteCache"):
+        pages["LOCATION"] = str(Path(tempfile.mkdtemp(prefix="guidance-test-pages-")) / "pages.sqlite3")
+
+
+def pytest_unconfigure(config):
+    location = Path(settings.CACHES[settings.PAGECACHE_ALIAS].get("LOCATION", ""))
+    if location.parent.name.startswith("guidance-test-pages-"):
+        shutil.rmtree(location.parent, ignore_errors=True)
 
 
 class UndefinedTemplateVariable(str):

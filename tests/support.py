@@ -16,8 +16,10 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 def reset_for_tests() -> None:
     """Forget what the page cache and the catalogue aggregates keep in the process (each test has its own data)."""
     from guidance.catalog import stats
+    from guidance.orientation import jobs
     from guidance.pagecache import generations
 
     caches[settings.PAGECACHE_ALIAS].clear()
     generations.forget()
     stats.forget()
+    jobs.forget_onisep_index()

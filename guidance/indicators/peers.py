@@ -6,6 +6,8 @@ Public interface:
   indicators service like any figure: database cache, stale-if-error, single flight, circuit breaker, the page's
   deadline, and the page kept out of the page cache when they are unavailable). The compact peer list is kept in
   Django's cache for an hour when every page was fresh. None when the figures are unavailable.
+- Every answer below is computed once per data generation in each process (`memo.per_generation`), not on each
+  page: the lists, positions and alternatives change only when an import or a refresh moves the generation.
 - `position(value, peer_values) -> Position`: pure: how many peers are lower, equal, higher.
 - `position_for(code, region, voie, millesime, measure) -> PositionReading | None`: the sentence a page shows;
   `no_position_reason(...)` says in French why there is none.
@@ -27,10 +29,12 @@ from django.core.cache import cache
 from guidance.catalog.labels import DIPLOMA_TYPES
 from guidance.catalog.models import Formation
 from guidance.indicators import service, upstream
+from guidance.indicators.memo import per_generation, unfresh
 from guidance.indicators.questions import IndicatorResult, Question
 from guidance.inserjeunes.codes import InvalidCode, parse_millesime, parse_region
 from guidance.inserjeunes.results import RegionalFigures, RegionalList
 from guidance.inserjeunes.territories import REGIONS
+from guidance.pagecache import generations
 
 MIN_PEERS = 10  # fewer peers with a figure than this: no position is said (a rank among 4 says nothing)
 MIN_COHORT = 20  # the API's own threshold: below 20 final-year learners it publishes no rate
@@ -93,6 +97,7 @@ def _peer(item: RegionalFigures) -> PeerFigure:
     )
 
 
+@per_generation(maxsize=64)
 def regional_peers(region: str, millesime: str) -> tuple[PeerFigure, ...] | None:
     """Every certification of `region` (INSEE code) with its own figures for `millesime`; None when unavailable."""
     try:
@@ -101,13 +106,17 @@ def regional_peers(region: str, millesime: str) -> tuple[PeerFigure, ...] | None
         return None
     if not upstream.lists_available():  # a private route: without credentials, a refusal is all we would get
         return None
-    key = f"indicators:peers:{region_code.code}:{period}"
+    # Under the data generation too: a refresh that changed a list page gives new peers at once, not within the hour.
+    key = f"indicators:peers:{generations.current()}:{region_code.code}:{period}"
     cached: tuple[PeerFigure, ...] | None = cache.get(key)
     if cached is not None:
         return cached
     first = service.get(Question.regional_list(region_code, period, page_size=PAGE_SIZE))
     pages = _pages([first])
-    if not pages or pages[0].nombre_de_page > MAX_PAGES:
+    if not pages:
+        unfresh()  # unavailable: asked again next time
+        return None
+    if pages[0].nombre_de_page > MAX_PAGES:
         return None
     rest = [
         Question.regional_list(region_code, period, page=number, page_size=PAGE_SIZE)
@@ -116,6 +125,7 @@ def regional_peers(region: str, millesime: str) -> tuple[PeerFigure, ...] | None
     results = [first, *service.get_many(rest)] if rest else [first]
     pages = _pages(results)
     if pages is None:
+        unfresh()
         return None
     figures = tuple(
         _peer(item)
@@ -125,9 +135,12 @@ def regional_peers(region: str, millesime: str) -> tuple[PeerFigure, ...] | None
     )
     if not any(r.is_stale for r in results):  # stale pages are being refreshed: ask the service again next time
         cache.set(key, figures, CACHE_TTL)
+    else:
+        unfresh()
     return figures
 
 
+@per_generation(maxsize=64)
 def latest_millesime(region: str) -> str | None:
     """The newest regional period the list route holds for `region` (its default when no millésime is asked: one
     item of one page is enough); None when the figures are unavailable or there are none there."""
@@ -137,17 +150,20 @@ def latest_millesime(region: str) -> str | None:
         return None
     if not upstream.lists_available():
         return None
-    key = f"indicators:peers:latest:{region_code.code}"
+    key = f"indicators:peers:latest:{generations.current()}:{region_code.code}"
     cached: str | None = cache.get(key)
     if cached is not None:
         return cached or None
     result = service.get(Question.regional_list(region_code, page_size=1))
     pages = _pages([result])
     if pages is None:
+        unfresh()
         return None
     value = pages[0].items[0].millesime if pages[0].items else ""
     if not result.is_stale:
         cache.set(key, value, CACHE_TTL)
+    else:
+        unfresh()
     return value or None
 
 
@@ -230,6 +246,7 @@ def _same_group(figures: Iterable[PeerFigure], figure: PeerFigure) -> list[PeerF
     ]
 
 
+@per_generation(maxsize=8192)
 def position_for(
     code: str, region: str, voie: str, millesime: str, measure: str = "taux_en_emploi_6_mois"
 ) -> PositionReading | None:
@@ -250,6 +267,7 @@ def position_for(
     return PositionReading(own, measure, position(own_value, values), region, voie, millesime)
 
 
+@per_generation(maxsize=8192)
 def no_position_reason(
     code: str, region: str, voie: str, millesime: str, measure: str = "taux_en_emploi_6_mois"
 ) -> str:
@@ -278,6 +296,7 @@ def _figure_of(formation: Formation, by_code: dict[str, PeerFigure], voie: str, 
     return max(found, key=lambda f: (f.nb_annee_term or 0, f.code), default=None)
 
 
+@per_generation(maxsize=256)
 def _by_code(region: str, voie: str, millesime: str) -> dict[str, PeerFigure] | None:
     figures = regional_peers(region, millesime)
     if figures is None:
@@ -321,6 +340,11 @@ class Alternatives:
     reason: str = ""  # why there are none, for the page (French)
 
 
+def _formation_key(formation: Formation, *rest: str, **named: str) -> tuple[object, ...]:
+    return (formation.pk, formation.cfd, *rest, *sorted(named.items()))
+
+
+@per_generation(maxsize=4096, key=_formation_key)
 def alternatives(
     formation: Formation, region: str, voie: str, millesime: str, measure: str = "taux_en_emploi_6_mois"
 ) -> Alternatives:

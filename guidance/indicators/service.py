@@ -34,7 +34,7 @@ from datetime import datetime
 from django.conf import settings
 from django.utils import timezone
 
-from guidance.indicators import budget, parsed, singleflight, store
+from guidance.indicators import budget, memo, parsed, singleflight, store
 from guidance.indicators.circuit import breaker
 from guidance.indicators.models import CacheEntry
 from guidance.indicators.questions import (  # noqa: F401 (re-exported: the service's public types)
@@ -340,6 +340,7 @@ def reset_for_tests(*, refresh_mode: str = "inline") -> None:
     """Close the circuit, forget recent failures and set how background refreshes run (tests)."""
     breaker.reset()
     parsed.clear()
+    memo.forget()
     with _recent_failures_lock:
         _recent_failures.clear()
     refresher.mode = refresh_mode

@@ -1,5 +1,7 @@
 """The generation of the page cache: a short string that is part of every page key, and changes when what pages
-show can change. Bumping it makes every cached page unreachable at once (they then age out of the cache).
+show can change. Bumping `purge` (or a deploy) makes every cached page unreachable at once (they then age out of
+the cache); bumping `catalog` or `figures` makes every page stale: the next request renders it again, the others
+meanwhile get the stale copy (`split`, and the middleware's stale-while-revalidate).
 
     current()  -> "3f9a1c2b7d4e.12.40.1"   code version . catalog . figures . purge
     bump("catalog")                         after an import (import_opendata, sync_catalog_from_api)
@@ -42,6 +44,14 @@ def current() -> str:
     with _lock:
         _memo.update(at=now, value=value)
     return value
+
+
+def split(generation: str) -> tuple[str, str]:
+    """(stable, data) parts of a generation string: the code version and the purge counter, which no cached page
+    outlives (a deploy, an operator's purge), and the catalogue and figures counters, under which a page becomes
+    stale but may still be served while one request renders it again (stale-while-revalidate)."""
+    code, catalog, figures, purged = generation.rsplit(".", 3)
+    return f"{code}.{purged}", f"{catalog}.{figures}"
 
 
 def bump(*names: str) -> None:

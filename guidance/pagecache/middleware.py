@@ -9,8 +9,10 @@ carries no CSP nonce, and during whose rendering nothing called `mark_uncacheabl
 Redirects are not stored: many addresses lead to one page (case, spaces, old slugs), each would be an entry, and
 working one out costs a look-up.
 
-The key: generation (`generations.current()`) + the views' own decision for the request (`variant.htmx_decision`:
-page, or fragment and which one, as `request.htmx` reads the headers, encoded or not) + the absolute URL with the
+The key: the stable part of the generation (code version and purge, `generations.split`; the data part is kept in
+the entry, and an entry of older data is served stale while one request renders it again) + the views' own
+decision for the request (`variant.htmx_decision`: page, or fragment and which one, as `request.htmx` reads the
+headers, encoded or not) + the absolute URL with the
 canonical query string (`variant.canonical_query`: only the parameters the view reads; the request is rewritten to
 it before the view runs). A fragment and a full page of one URL thus never share an entry, whichever is asked first
 and however its headers are spelled, and junk parameters or headers make no new entry.
@@ -18,7 +20,7 @@ and however its headers are spelled, and junk parameters or headers make no new 
 HTTP: every cacheable answer (hit or miss) gets a strong `ETag` (hash of the body), `Last-Modified` (when it was
 rendered), `Cache-Control` (`PAGECACHE_CACHE_CONTROL` unless the view set its own) and `Vary` on the htmx headers
 and `Accept-Encoding`; `If-None-Match` / `If-Modified-Since` get a 304. The body is gzipped once when stored and
-served compressed to clients that accept it (its own ETag, `-gz` suffixed). `X-Page-Cache: hit|miss` says what
+served compressed to clients that accept it (its own ETag, `-gz` suffixed). `X-Page-Cache: hit|miss|stale` says what
 happened (benchmarks, tests). Concurrent misses of one page in a process wait for a single render
 (`PAGECACHE_RENDER_WAIT` seconds at most).
 HEAD is served from the GET entry. A cache backend failure is logged and the page is rendered as if uncached.
@@ -67,13 +69,20 @@ _RENDER_LOCKS = tuple(threading.Lock() for _ in range(256))
 class Entry:
     status: int
     headers: tuple[tuple[str, str], ...]
-    body: bytes
+    raw: bytes | None  # the body as rendered, kept only when too small to be worth compressing
     etag: str
     last_modified: int  # seconds since the epoch
-    gzipped: bytes | None = None  # the body compressed once, when stored (None: too small to be worth it)
+    # The body compressed once, when stored, and kept only so: a page is ~5 times smaller (more pages in the cache's
+    # byte budget, less to read on a hit); a client that takes no gzip gets it decompressed (~0.2 ms).
+    gzipped: bytes | None = None
     # The view's word to the middleware below us, which also sees a replayed hit: `@xframe_options_exempt` (embeds
     # are made to be framed; XFrameOptionsMiddleware would otherwise add DENY to the hit).
     frameable: bool = False
+    data: str = ""  # the data generation it was rendered under (`generations.split`): older = stale
+
+    @property
+    def body(self) -> bytes:
+        return self.raw if self.raw is not None else gzip.decompress(self.gzipped or b"")
 
     def variant(self, request: HttpRequest) -> tuple[bytes, str, bool]:
         """(body, ETag, compressed) for this request: gzip when the client accepts it and we have it."""
@@ -143,6 +152,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
         request._pagecache_key = None
         request._pagecache_lock = None
+        request._pagecache_claim = None
         token = markers.watch()
         try:
             response = self.get_response(request)
@@ -150,12 +160,14 @@ class PageCacheMiddleware:
             why_not = "" if key and not getattr(response, "_pagecache_served", False) else "not looked up"
             why_not = why_not or refusal(request, response)
             if not why_not:
-                entry = self._entry(response)
+                entry = self._entry(response, request._pagecache_data)
                 self._write(key, entry)
         finally:
             markers.unwatch(token)
             if request._pagecache_lock is not None:
                 request._pagecache_lock.release()
+            if request._pagecache_claim is not None:
+                self._release(request._pagecache_claim)
         if why_not:
             return response
         return self._serve(request, entry, "miss", response)
@@ -166,30 +178,59 @@ class PageCacheMiddleware:
         if not hasattr(request, "_pagecache_key") or not getattr(view_func, markers.VIEW_MARK, False):
             return None
         try:
-            generation = generations.current()
+            stable, data = generations.split(generations.current())
         except DatabaseError:  # the view answers for itself, uncached
             logger.warning("page cache generation unreadable", exc_info=True)
             return None
         # The view sees what the key says, and nothing else: unknown parameters never reach it.
         variant.canonicalise(request, getattr(view_func, markers.PARAMS_MARK, frozenset()))
         targets: frozenset[str] = getattr(view_func, markers.TARGETS_MARK, frozenset())
-        key = request._pagecache_key = page_key(request, generation, targets)
+        key = request._pagecache_key = page_key(request, stable, targets)
+        request._pagecache_data = data
         entry = self._read(key)
-        if entry is None:
+        if entry is not None and entry.data != data:
+            # Stale-while-revalidate: the data moved since this page was rendered. One request (across processes:
+            # the claim is in the shared cache) renders it again; the others get the page as it was meanwhile.
+            if not self._claim(request, key, data):
+                return self._served(request, entry, "stale")
+            entry = None
+        elif entry is None:
             # Render once per process: the threads missing the same page meanwhile (a class opening it together)
             # wait for that render, then are served from the cache. Bounded wait: never a hang.
             lock = _RENDER_LOCKS[hash(key) % len(_RENDER_LOCKS)]
             if lock.acquire(timeout=settings.PAGECACHE_RENDER_WAIT):
                 request._pagecache_lock = lock
                 entry = self._read(key)
-        if entry is None:
-            return None
-        response = self._serve(request, entry, "hit")
-        response._pagecache_served = True  # type: ignore[attr-defined]  # read by __call__ below
+                entry = entry if entry is not None and entry.data == data else None
+        return None if entry is None else self._served(request, entry, "hit")
+
+    def _served(self, request: Any, entry: Entry, outcome: str) -> HttpResponseBase:
+        response = self._serve(request, entry, outcome)
+        response._pagecache_served = True  # type: ignore[attr-defined]  # read by __call__ above
         return response
 
     @staticmethod
-    def _entry(response: Any) -> Entry:
+    def _claim(request: Any, key: str, data: str) -> bool:
+        """Whether this request renders the stale page again (True when the cache cannot say: render)."""
+        claim = f"{key}:renewing:{data}"
+        try:
+            claimed = page_cache().add(claim, 1, max(1, round(settings.PAGECACHE_RENDER_WAIT)))
+        except Exception:
+            logger.warning("page cache claim failed", exc_info=True)
+            return True
+        if claimed:
+            request._pagecache_claim = claim
+        return claimed
+
+    @staticmethod
+    def _release(claim: str) -> None:
+        try:
+            page_cache().delete(claim)
+        except Exception:
+            logger.warning("page cache claim release failed", exc_info=True)
+
+    @staticmethod
+    def _entry(response: Any, data: str) -> Entry:
         patch_vary_headers(response, (*HTMX_VARY, "Accept-Encoding"))
         if "Cache-Control" not in response:
             response["Cache-Control"] = settings.PAGECACHE_CACHE_CONTROL
@@ -202,7 +243,8 @@ class PageCacheMiddleware:
         # Compressed once here, not on every hit (pages hold no secret: no cookie, no CSRF token, so no BREACH).
         gzipped = gzip.compress(body, 6, mtime=0) if len(body) >= _GZIP_MIN_BYTES else None
         frameable = bool(getattr(response, "xframe_options_exempt", False))
-        return Entry(response.status_code, headers, body, etag, last_modified, gzipped, frameable)
+        raw = body if gzipped is None else None
+        return Entry(response.status_code, headers, raw, etag, last_modified, gzipped, frameable, data)
 
     @staticmethod
     def _serve(request: HttpRequest, entry: Entry, outcome: str, response: Any = None) -> HttpResponseBase:

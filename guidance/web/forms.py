@@ -9,6 +9,9 @@ page (or an embed's own).
 from typing import Any
 
 from django import forms
+from django.forms.renderers import DjangoTemplates
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from guidance.web.http import BadRequest
 
@@ -73,3 +76,82 @@ class PageField(forms.IntegerField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("widget", forms.HiddenInput)
         super().__init__(required=False, min_value=1, **kwargs)
+
+
+# --- The form renderer (settings.FORM_RENDERER) and a remembered <select> ----------------------------------------
+
+_SELECT = "django/forms/widgets/select.html"
+_SELECT_OPTION = "django/forms/widgets/select_option.html"
+
+
+class FormRenderer(DjangoTemplates):
+    """Django's own form renderer, but for the plain `<select>`: Django's template includes one template per
+    option, and the formation page's département menu (101 options) cost ~10 ms of its render, a third of it
+    (issue 24's profile). Here the same HTML, byte for byte (tests/web/test_form_renderer.py), is written in Python;
+    every other widget (and a select whose options have a template of their own) goes through the templates."""
+
+    def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
+        widget = context.get("widget")
+        if template_name == _SELECT and widget and _plain_options(widget):
+            return _select_html(widget)
+        return super().render(template_name, context, request)
+
+
+def _plain_options(widget: dict[str, Any]) -> bool:
+    """Options rendered by Django's own option template, with text labels (a number would be localised there)."""
+    return all(
+        option["template_name"] == _SELECT_OPTION and isinstance(option["label"], str)
+        for _, options, _ in widget["optgroups"]
+        for option in options
+    )
+
+
+def _attrs(attrs: dict[str, Any]) -> str:
+    """django/forms/widgets/attrs.html: ` name="value"`, ` name` for True, nothing for False."""
+    return "".join(
+        f" {conditional_escape(name)}" + ("" if value is True else f'="{conditional_escape(value)}"')
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def _select_html(widget: dict[str, Any]) -> str:
+    """django/forms/widgets/select.html with select_option.html inlined (the same whitespace)."""
+    parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+    for group_name, options, _ in widget["optgroups"]:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+        parts += [
+            f'\n  <option value="{conditional_escape(option["value"])}"{_attrs(option["attrs"])}>'
+            f"{conditional_escape(option['label'])}</option>\n"  # the option template's own last line break
+            for option in options
+        ]
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return mark_safe("".join(parts))  # every value above is escaped
+
+
+class RememberedSelect(forms.Select):
+    """A `Select` whose HTML is remembered per (name, attributes, value, choices): the same menus (the 101
+    départements, the 18 regions) with the same choice are on thousands of pages, and Django builds a dict per
+    option before any HTML (~1 ms a page for the départements). Same HTML as `Select` (tests/web/test_form_renderer.py).
+    """
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> str:
+        choices = tuple((str(key), str(label)) for key, label in self.choices)
+        if any(isinstance(label, list | tuple) for _, label in self.choices):  # option groups: not remembered
+            return super().render(name, value, attrs, renderer)
+        final = self.build_attrs(self.attrs, attrs)
+        key = (type(renderer).__name__, name, tuple(sorted((k, str(v)) for k, v in final.items())), str(value), choices)
+        html = _remembered.get(key)
+        if html is None:
+            html = super().render(name, value, attrs, renderer)
+            if len(_remembered) >= _REMEMBERED_MAX:
+                _remembered.clear()
+            _remembered[key] = html
+        return html
+
+
+_REMEMBERED_MAX = 2048
+_remembered: dict[tuple[Any, ...], str] = {}

@@ -11,7 +11,7 @@ from guidance.catalog.models import Level, Voie
 from guidance.inserjeunes.codes import InvalidCode, Millesime, parse_millesime
 from guidance.inserjeunes.territories import DEPARTEMENTS, REGIONS, regions_by_name
 from guidance.search.engine import field_choices, field_codes
-from guidance.web.forms import PageField
+from guidance.web.forms import PageField, RememberedSelect
 from guidance.web.place import PlaceFields
 from guidance.web.reuse.embed import BadgeForm, EmbedForm
 
@@ -43,7 +43,7 @@ def _select(label: str, empty: str, choices) -> forms.ChoiceField:
         label=label,
         required=False,
         choices=[("", empty), *choices],
-        widget=forms.Select(attrs={"class": "fr-select"}),
+        widget=RememberedSelect(attrs={"class": "fr-select"}),
     )
 
 

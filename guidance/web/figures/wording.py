@@ -140,6 +140,7 @@ NOT_IN_MILLESIME = "—"  # a voie without that promotion in the evolution table
 NOT_PUBLISHED = "Non publié par la source"
 NOT_YET_MEASURED = "Pas encore mesuré"
 BY_SPECIALITY = "Chiffres publiés par spécialité : voir la page de la formation"
+BY_SPECIALITY_BELOW = "Chiffres publiés pour chaque spécialité : voir plus bas, après la dernière année."
 
 # The counts under a figure, in the order shown: (source field, label). `taux_rupture_contrats` is a percentage.
 COUNT_LABELS: tuple[tuple[str, str], ...] = (
@@ -287,3 +288,36 @@ LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 # What a page that reuses our figures must keep next to them (the licence's attribution).
 ATTRIBUTION = f"Source : InserJeunes (DEPP, DARES), {LICENCE}"
 INSERSUP_ATTRIBUTION = f"Source : InserSup (MESR-SIES), {LICENCE}"
+
+
+# --- The answer block (figures.answer): one sentence per fact ----------------------------------------------------
+
+# The three situations out of 10 young people, each with its verb in the singular and the plural.
+_PEOPLE_WORDS = {
+    "emploi": ("travaille", "travaillent"),
+    "formation": ("continue ses études", "continuent leurs études"),
+    "autres": ("est dans une autre situation", "sont dans une autre situation"),
+}
+# Whom the pictogram counts: InserJeunes divides its three shares by every learner of the final year.
+PEOPLE_INTRO = "Sur 10 jeunes en dernière année, 6 mois après"
+LEAVERS_DEFINITION = "les jeunes sortis de formation (ceux qui ne continuent pas leurs études)"
+SALARIES_OFFLINE = "Salaires : les données ouvertes utilisées par ce site n’en contiennent pas, ils ne sont pas affichés."
+SALARIES_NOT_PUBLISHED = "Salaires : la source n’en publie pas pour ces jeunes."
+NOT_YET_MEASURED_ANY = "pas encore mesuré pour les promotions publiées"
+VOIES_DIFFER = (
+    "Pourquoi l’apprentissage et la voie scolaire n’ont pas les mêmes chiffres : un apprenti travaille déjà dans une "
+    "entreprise pendant sa formation et y est souvent embauché ensuite, alors qu’en voie scolaire beaucoup de jeunes "
+    "continuent leurs études après le diplôme."
+)
+PEER_WORD_INTRO = "Par rapport aux formations comparables de la région, ce taux est"
+
+
+def people_sentence(counts: Iterable[tuple[str, int]]) -> str:
+    """ "2 travaillent, 6 continuent leurs études et 2 sont dans une autre situation" (a count of 0 is left out)."""
+    parts = [f"{count} {_PEOPLE_WORDS[key][count > 1]}" for key, count in counts if count]
+    return ", ".join(parts[:-1]) + " et " + parts[-1] if len(parts) > 1 else "".join(parts)
+
+
+def plural(count: int | float, singular: str, plural_form: str = "") -> str:
+    """ "1,1 demande", "2 demandes": French takes the singular below 2 ("1,5 demande", "0 résultat")."""
+    return singular if abs(count) < 2 else (plural_form or f"{singular}s")

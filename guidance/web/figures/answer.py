@@ -156,7 +156,6 @@ class PlaceAnswer:
     def salaries(self) -> Salaries | None:
         return self.panel.salaries
 
-
     @property
     def by_speciality(self) -> str:
         return BY_SPECIALITY_BELOW

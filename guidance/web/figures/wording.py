@@ -301,7 +301,9 @@ _PEOPLE_WORDS = {
 # Whom the pictogram counts: InserJeunes divides its three shares by every learner of the final year.
 PEOPLE_INTRO = "Sur 10 jeunes en dernière année, 6 mois après"
 LEAVERS_DEFINITION = "les jeunes sortis de formation (ceux qui ne continuent pas leurs études)"
-SALARIES_OFFLINE = "Salaires : les données ouvertes utilisées par ce site n’en contiennent pas, ils ne sont pas affichés."
+SALARIES_OFFLINE = (
+    "Salaires : les données ouvertes utilisées par ce site n’en contiennent pas, ils ne sont pas affichés."
+)
 SALARIES_NOT_PUBLISHED = "Salaires : la source n’en publie pas pour ces jeunes."
 NOT_YET_MEASURED_ANY = "pas encore mesuré pour les promotions publiées"
 VOIES_DIFFER = (

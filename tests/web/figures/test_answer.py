@@ -92,5 +92,6 @@ def test_bac_pro_cuisine_in_occitanie_answers_first_with_the_rate_among_leavers(
 @pytest.mark.django_db
 def test_the_answer_comes_before_the_identity_and_the_embed_code_comes_last(client, imported):
     html = client.get("/formations/40022106/", {"region": "76"}).content.decode()
-    order = [html.index(marker) for marker in ("<h1", "fig-answer", "Code du diplôme", "ecoles-titre", 'id="integrer-titre"')]
+    markers = ("<h1", "fig-answer", "Code du diplôme", "ecoles-titre", 'id="integrer-titre"')
+    order = [html.index(marker) for marker in markers]
     assert order == sorted(order)

@@ -16,11 +16,12 @@ saying which young people it counts:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from django.conf import settings
 
+from guidance.indicators.service import Question
 from guidance.inserjeunes.codes import Millesime
 from guidance.web.figures.models import FigureChain, FigurePanel, Salaries
 from guidance.web.figures.wording import (
@@ -216,3 +217,14 @@ def place_answer(
 def is_offline() -> bool:
     """True when the figures come from the offline replica (open data): it has no salaries, by construction."""
     return not settings.INSERJEUNES_API_URL
+
+
+def older_promotions(question: Question, shown: FigurePanel, depth: int = 3) -> list[Question]:
+    """The same question for the `depth` promotions before the one of `shown` (where a 24-month figure may be)."""
+    if shown.millesime is None:
+        return []
+    value, older = Millesime(str(shown.millesime)), []
+    for _ in range(depth):
+        value = value.previous()
+        older.append(replace(question, millesime=value))
+    return older

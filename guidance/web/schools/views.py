@@ -17,7 +17,7 @@ from guidance.web.http import code_or_404, page_or_fragment, wants_fragment
 from guidance.web.place import read_place
 from guidance.web.reuse.links import reuse_links
 from guidance.web.schools.forms import SchoolSearchForm, VoieForm
-from guidance.web.schools.page import offer_rows, pair_blocks
+from guidance.web.schools.page import answer_block, offer_rows, pair_blocks
 from guidance.web.shortlist import ADD_LABELS, PairItem, compare_links
 
 RESULTS_PER_PAGE = 20
@@ -162,6 +162,7 @@ def school_formation(request: HttpRequest, uai: str, cfd: str) -> HttpResponse:
         "voie": voie,
         "voie_links": [("", "Les deux voies"), *((v, VOIE_LABELS[v]) for v in offered)] if len(offered) > 1 else [],
         "blocks": blocks,
+        "answer": answer_block(blocks),
         "offered": offered,
         "near": near,
         "json_ld": school_formation_json_ld(request, school, formation),

@@ -95,3 +95,15 @@ def test_the_answer_comes_before_the_identity_and_the_embed_code_comes_last(clie
     markers = ("<h1", "fig-answer", "Code du diplôme", "ecoles-titre", 'id="integrer-titre"')
     order = [html.index(marker) for marker in markers]
     assert order == sorted(order)
+
+
+@pytest.mark.django_db
+def test_the_school_formation_page_answers_first_with_the_nearest_figures_said_as_such(client, imported):
+    tree = parse(client.get("/etablissements/0120014A/formations/40022106/", {"voie": "scolaire"}).content)
+    block = tree.find("section", class_="fig-answer")
+    text = block.text
+    assert "À défaut : la même formation dans la région Occitanie" in text
+    assert "50 % des jeunes sortis de formation avaient un emploi salarié 6 mois après" in text
+    assert "64 %" in block.find("li", data_months="24").text
+    html = client.get("/etablissements/0120014A/formations/40022106/", {"voie": "scolaire"}).content.decode()
+    assert html.index("fig-answer") < html.index("Dans cet établissement") < html.index('id="integrer-titre"')

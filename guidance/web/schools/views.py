@@ -10,7 +10,7 @@ from guidance.inserjeunes.codes import Uai, parse_cfd, parse_uai
 from guidance.pagecache.markers import cache_page_view
 from guidance.search.engine import kind_choices, search_schools
 from guidance.search.nearby import unplaced_in_departement
-from guidance.web.figures.depp import depp_panel, headline_indicator, indicator_rows
+from guidance.web.figures.depp import depp_answer, depp_panel, headline_indicator, indicator_rows
 from guidance.web.figures.wording import VOIE_LABELS
 from guidance.web.forms import require_valid
 from guidance.web.http import code_or_404, page_or_fragment, wants_fragment
@@ -117,6 +117,7 @@ def school_detail(request: HttpRequest, uai: str) -> HttpResponse:
             item.row.employment_rate_12m is not None or item.row.employment_rate_24m is not None for item in indicators
         ),
         "headline_panel": depp_panel(headline, school) if headline else None,
+        "answer": depp_answer(indicators, school),
         "near": near,
         "json_ld": school_json_ld(request, school),
         "reuse": reuse_links(request, reverse("web:school_detail", kwargs={"uai": school.uai}), school.display_name),

@@ -107,3 +107,17 @@ def test_the_school_formation_page_answers_first_with_the_nearest_figures_said_a
     assert "64 %" in block.find("li", data_months="24").text
     html = client.get("/etablissements/0120014A/formations/40022106/", {"voie": "scolaire"}).content.decode()
     assert html.index("fig-answer") < html.index("Dans cet établissement") < html.index('id="integrer-titre"')
+
+
+@pytest.mark.django_db
+def test_the_school_page_answers_first_with_the_depp_rate_among_leavers_and_names_each_group(client, imported):
+    tree = parse(client.get("/etablissements/0120014A/").content)
+    block = tree.find("section", class_="fig-answer")
+    assert "51 % des jeunes sortis de formation avaient un emploi salarié 6 mois après" in block.text
+    assert "Sur 10 jeunes en dernière année, 6 mois après : 3 travaillent" in block.text
+    at_24 = block.find("li", data_months="24").text
+    assert "62 %" in at_24 and "2018 et 2019" in at_24
+    # Below, the 27 % "en emploi" says it counts every young person of the final year, not the leavers (51 %).
+    devenir = tree.find("section", aria_labelledby="titre-devenir").text
+    assert "sur 100 jeunes en dernière année (qu’ils aient quitté l’école ou non)" in devenir
+    assert "51 % des jeunes sortis de l’établissement avaient un emploi" in devenir

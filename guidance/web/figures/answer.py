@@ -26,7 +26,10 @@ from guidance.inserjeunes.codes import Millesime
 from guidance.web.figures.models import FigureChain, FigurePanel, Salaries
 from guidance.web.figures.wording import (
     BY_SPECIALITY_BELOW,
+    LEAVERS_DEFINITION,
+    NOT_YET_MEASURED_ANY,
     PEER_WORD_INTRO,
+    PEOPLE_INTRO,
     SALARIES_NOT_PUBLISHED,
     SALARIES_OFFLINE,
     VOIES_DIFFER,
@@ -179,6 +182,11 @@ class AnswerBlock:
     @property
     def has_figures(self) -> bool:
         return any(answer.has_figures for answer in self.answers)
+
+    # The block's fixed sentences, from `wording` (one wording per fact).
+    people_intro = PEOPLE_INTRO
+    not_yet_measured = NOT_YET_MEASURED_ANY
+    leavers_definition = LEAVERS_DEFINITION
 
     @property
     def voies_note(self) -> str:

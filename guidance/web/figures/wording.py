@@ -41,7 +41,8 @@ def cursus_labels(
     formation: Formation, certifications: Sequence[tuple[str, Certification]]
 ) -> dict[Certification, str]:
     """ "Voie scolaire", or, when a voie has several codes, what tells them apart: the length of the cursus
-    ("Voie scolaire, cursus en 2 ans"), else the code. `formation.mefs` prefetched keeps it query-free."""
+    ("Voie scolaire, cursus en 2 ans"), else its rank ("Voie scolaire, cursus 2").
+    `formation.mefs` prefetched keeps it query-free."""
     mefs = {mef.mefstat11: mef for mef in formation.mefs.all()}
     labels = {}
     for voie in dict.fromkeys(v for v, _ in certifications):
@@ -49,13 +50,13 @@ def cursus_labels(
         base = VOIE_LABELS.get(voie, voie)
         durations = [getattr(mefs.get(cert.code), "duration_years", None) for cert in certs]
         distinct = len(certs) > 1 and None not in durations and len(set(durations)) == len(durations)
-        for cert, years in zip(certs, durations, strict=True):
+        for number, (cert, years) in enumerate(zip(certs, durations, strict=True), start=1):
             if len(certs) == 1:
                 labels[cert] = base
             elif distinct:
                 labels[cert] = f"{base}, cursus en {years} an{'s' if (years or 0) > 1 else ''}"
             else:
-                labels[cert] = f"{base} ({cert.code})"
+                labels[cert] = f"{base}, cursus {number}"  # its code stays in exports, never in a sentence
     return labels
 
 
@@ -300,7 +301,7 @@ _PEOPLE_WORDS = {
 }
 # Whom the pictogram counts: InserJeunes divides its three shares by every learner of the final year.
 PEOPLE_INTRO = "Sur 10 jeunes en dernière année, 6 mois après"
-LEAVERS_DEFINITION = "les jeunes sortis de formation (ceux qui ne continuent pas leurs études)"
+LEAVERS_DEFINITION = "Les jeunes sortis de formation sont ceux qui ne continuent pas leurs études."
 SALARIES_OFFLINE = (
     "Salaires : les données ouvertes utilisées par ce site n’en contiennent pas, ils ne sont pas affichés."
 )

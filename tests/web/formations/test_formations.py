@@ -115,7 +115,10 @@ def test_a_second_cursus_without_figures_is_named_but_not_shown_as_a_column(clie
         "Voie scolaire",
         "Apprentissage",
     ]
-    assert "23830099999" in tree.find(class_="fig-hidden-codes").text
+    hidden = tree.find(class_="fig-hidden-codes")
+    # Named in words, its raw MEFSTAT11 kept out of the text (issue 23) but in the markup for reuse.
+    assert "un autre cursus" in hidden.text and "23830099999" not in hidden.text
+    assert hidden.attrs["data-codes"] == "23830099999"
     assert "23830099999" not in tree.find(class_="fig-evolution").text
 
 

@@ -19,11 +19,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
-from django.conf import settings
-
 from guidance.indicators.service import Question
 from guidance.inserjeunes.codes import Millesime
 from guidance.web.figures.models import FigureChain, FigurePanel, Salaries
+from guidance.web.figures.present import is_offline
 from guidance.web.figures.wording import (
     BY_SPECIALITY_BELOW,
     LEAVERS_DEFINITION,
@@ -220,11 +219,6 @@ def place_answer(
         at_24=later_rate(panels, 24),
         word=word if shown is chain.asked else None,
     )
-
-
-def is_offline() -> bool:
-    """True when the figures come from the offline replica (open data): it has no salaries, by construction."""
-    return not settings.INSERJEUNES_API_URL
 
 
 def older_promotions(question: Question, shown: FigurePanel, depth: int = 3) -> list[Question]:

@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from django.conf import settings
+
 from guidance.inserjeunes.codes import Filiere, Millesime, newest_first
 from guidance.inserjeunes.results import CertificationFigures, DonneeSourceType, TerminalError
 from guidance.web.figures.insersup import insersup_cause, is_insersup_question
@@ -65,6 +67,12 @@ _ABSENCE_CAUSES: dict[str, MissingCause] = {
     # The upstream refused our question: a bug of ours, logged by the service; to a visitor it is unavailability.
     "INVALID_REQUEST": MissingCause.UNAVAILABLE,
 }
+
+
+def is_offline() -> bool:
+    """True when the figures come from the offline replica (open data): no salaries and no figures per school and
+    per formation, by construction."""
+    return not settings.INSERJEUNES_API_URL
 
 
 def _int(value: Any) -> int | None:
@@ -294,6 +302,8 @@ def present(
     cause = absence_cause(result.absence) or MissingCause.NO_DATA
     if is_new_formation and cause in (MissingCause.NO_DATA, MissingCause.UNKNOWN):
         cause = MissingCause.NEW_FORMATION
+    elif scope_kind is ScopeKind.SCHOOL and cause in (MissingCause.NO_DATA, MissingCause.UNKNOWN) and is_offline():
+        cause = MissingCause.SCHOOL_OFFLINE  # the open data hold none: not a gap of this school's
     elif is_insersup_question(result):  # InserSup's own words (figures.insersup)
         cause = insersup_cause(cause)
     offered = tuple(link for link in links if not link.is_current)

@@ -88,7 +88,20 @@ class MissingCause(StrEnum):
     NOT_REGIONAL_AGRICOLE = "not_regional_agricole"  # regional figures leave agricultural trainings out
     INSERSUP_UNKNOWN = "insersup_unknown"  # InserSup publishes nothing for this higher-education diploma (here)
     INSERSUP_OFFLINE = "insersup_offline"  # this installation cannot reach InserSup's figures (offline replica)
+    SCHOOL_OFFLINE = "school_offline"  # the open data hold no figures per school and per formation
 
+
+# A renewed diploma shown with its former version's figures is not compared with the region's other diplomas.
+CARRIED_OVER_NO_POSITION = (
+    "Ces chiffres sont ceux de l’ancienne version du diplôme : ils ne sont pas comparés aux autres formations de la "
+    "région."
+)
+
+# Said wherever a page explains why a school has no figures of its own for a formation (offline).
+SCHOOL_FIGURES_OFFLINE = (
+    "Les données ouvertes utilisées par ce site ne donnent pas les chiffres de chaque formation établissement par "
+    "établissement."
+)
 
 # (title, explanation) of each cause.
 MESSAGES: dict[MissingCause, tuple[str, str]] = {
@@ -126,6 +139,10 @@ MESSAGES: dict[MissingCause, tuple[str, str]] = {
         "Pas de chiffres publiés pour ce diplôme",  # lower-cased on cards: no proper noun here
         "InserSup, qui suit les étudiants du supérieur, ne publie pas de chiffres pour ce diplôme à cet endroit : "
         "il ne suit pas encore toutes les formations, ou trop peu d’étudiants l’ont terminé.",
+    ),
+    MissingCause.SCHOOL_OFFLINE: (
+        "Pas de chiffres par établissement dans les données ouvertes",
+        SCHOOL_FIGURES_OFFLINE,
     ),
     MissingCause.INSERSUP_OFFLINE: (
         "Chiffres du supérieur non disponibles ici",

@@ -11,7 +11,8 @@ from guidance.pagecache.markers import cache_page_view
 from guidance.search.engine import kind_choices, search_schools
 from guidance.search.nearby import unplaced_in_departement
 from guidance.web.figures.depp import depp_answer, depp_panel, headline_indicator, indicator_rows
-from guidance.web.figures.wording import VOIE_LABELS
+from guidance.web.figures.present import is_offline
+from guidance.web.figures.wording import SCHOOL_FIGURES_OFFLINE, VOIE_LABELS
 from guidance.web.forms import require_valid
 from guidance.web.http import code_or_404, page_or_fragment, wants_fragment
 from guidance.web.place import read_place
@@ -118,6 +119,7 @@ def school_detail(request: HttpRequest, uai: str) -> HttpResponse:
         ),
         "headline_panel": depp_panel(headline, school) if headline else None,
         "answer": depp_answer(indicators, school),
+        "school_figures_offline": SCHOOL_FIGURES_OFFLINE if is_offline() else "",
         "near": near,
         "json_ld": school_json_ld(request, school),
         "reuse": reuse_links(request, reverse("web:school_detail", kwargs={"uai": school.uai}), school.display_name),
@@ -164,6 +166,7 @@ def school_formation(request: HttpRequest, uai: str, cfd: str) -> HttpResponse:
         "voie_links": [("", "Les deux voies"), *((v, VOIE_LABELS[v]) for v in offered)] if len(offered) > 1 else [],
         "blocks": blocks,
         "answer": answer_block(blocks),
+        "school_figures_offline": SCHOOL_FIGURES_OFFLINE if is_offline() else "",
         "offered": offered,
         "near": near,
         "json_ld": school_formation_json_ld(request, school, formation),

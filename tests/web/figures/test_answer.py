@@ -1,15 +1,17 @@
 """The answer first (issue 23): the employment rate among leavers, the ten people, the newest 24-month figure with
 its promotion, the word against comparable diplomas; unit rules, then the real rows of the sample."""
 
+from dataclasses import replace
+
 import pytest
 
 from guidance.indicators import peers
 from guidance.inserjeunes.codes import Millesime
 from guidance.web.figures.answer import leavers_rate, out_of_ten, place_answer, share_of
-from guidance.web.figures.models import FigureChain, FigurePanel, Horizon, ScopeKind
+from guidance.web.figures.models import Evolution, FigureChain, FigurePanel, Horizon, ScopeKind
 from guidance.web.figures.peerword import HIGH, LOW, MIDDLE, word_for
 from guidance.web.figures.present import shares
-from guidance.web.figures.wording import people_sentence, plural
+from guidance.web.figures.wording import CARRIED_OVER_NO_POSITION, SCHOOL_FIGURES_OFFLINE, people_sentence, plural
 from tests.web.html import parse
 
 
@@ -121,3 +123,33 @@ def test_the_school_page_answers_first_with_the_depp_rate_among_leavers_and_name
     devenir = tree.find("section", aria_labelledby="titre-devenir").text
     assert "sur 100 jeunes en dernière année (qu’ils aient quitté l’école ou non)" in devenir
     assert "51 % des jeunes sortis de l’établissement avaient un emploi" in devenir
+
+
+@pytest.mark.django_db
+def test_a_school_without_figures_of_its_own_is_said_in_one_sentence_on_both_school_pages(client, imported):
+    # Issue 23: the school × formation page said "aucun chiffre n’existe pour elle", the school page "les données
+    # ouvertes ne donnent pas encore ces chiffres": offline, both say the one sentence of `wording`.
+    pair = parse(client.get("/etablissements/0120014A/formations/40022106/", {"voie": "scolaire"}).content).text
+    school = parse(client.get("/etablissements/0120014A/").content).text
+    assert SCHOOL_FIGURES_OFFLINE in pair and SCHOOL_FIGURES_OFFLINE in school
+    assert "aucun chiffre n’existe pour elle" not in pair
+    assert "ne donnent pas encore ces chiffres" not in school
+
+
+def test_a_renewed_diploma_shown_with_its_former_figures_is_not_said_to_have_no_figure():
+    # Issue 23: MELEC 40025520 read "19 % en emploi", then "pas de chiffre publié pour cette promotion" under it:
+    # its figures are the former version's, which the region's list does not lend it.
+    from guidance.catalog.models import Formation
+    from guidance.inserjeunes.codes import region_from_code
+    from guidance.web.figures.models import CarriedOver
+    from guidance.web.formations.choose import voie_choices
+    from guidance.web.formations.page import FormationFigures, VoiePanels
+
+    panel = replace(_panel("2022_2023"), carried_over=CarriedOver("40025510", is_former=True))
+    voie = VoiePanels("scolaire", "Voie scolaire", (), (panel,), codes=("23830025520",))
+    figures = FormationFigures((voie,), region_from_code("76"), (), "2022-2023", Evolution((), ()), 0)
+
+    (choice,) = voie_choices(Formation(cfd="40025520", label="Bac pro MELEC"), figures, region_from_code("76"))
+
+    assert choice.reason == CARRIED_OVER_NO_POSITION
+    assert "pas de chiffre publié" not in choice.reason

@@ -195,7 +195,9 @@ def test_schools_list_labels_the_regional_fallback_and_links_to_the_school_page(
     assert item.find("a").attrs["href"] == f"/etablissements/0750001A/formations/{real.cfd}/"
     compact = item.find(class_="fig-compact")
     assert compact.attrs["data-fallback"] == "oui"
-    assert compact.find(class_="fig-compact__missing").attrs["data-missing"] == "unknown"
+    assert (
+        compact.find(class_="fig-compact__missing").attrs["data-missing"] == "school_offline"
+    )  # offline: the open data hold no per-school figures
     assert "À défaut : la même formation dans la région Île-de-France" in compact.text
     row = real.rows[("scolaire", "11")]
     assert f"{int(row['nb_annee_term']):,}".replace(",", " ") in compact.text

@@ -336,8 +336,3 @@ def people_sentence(counts: Iterable[tuple[str, int]]) -> str:
     """ "2 travaillent, 6 continuent leurs études et 2 sont dans une autre situation" (a count of 0 is left out)."""
     parts = [f"{count} {_PEOPLE_WORDS[key][count > 1]}" for key, count in counts if count]
     return ", ".join(parts[:-1]) + " et " + parts[-1] if len(parts) > 1 else "".join(parts)
-
-
-def plural(count: int | float, singular: str, plural_form: str = "") -> str:
-    """ "1,1 demande", "2 demandes": French takes the singular below 2 ("1,5 demande", "0 résultat")."""
-    return singular if abs(count) < 2 else (plural_form or f"{singular}s")

@@ -11,7 +11,7 @@ from guidance.web.figures.answer import leavers_rate, out_of_ten, place_answer, 
 from guidance.web.figures.models import Evolution, FigureChain, FigurePanel, Horizon, ScopeKind
 from guidance.web.figures.peerword import HIGH, LOW, MIDDLE, word_for
 from guidance.web.figures.present import shares
-from guidance.web.figures.wording import CARRIED_OVER_NO_POSITION, SCHOOL_FIGURES_OFFLINE, people_sentence, plural
+from guidance.web.figures.wording import CARRIED_OVER_NO_POSITION, SCHOOL_FIGURES_OFFLINE, people_sentence
 from tests.web.html import parse
 
 
@@ -65,11 +65,6 @@ def test_a_word_needs_a_clear_position_and_is_one_of_three():
     assert word_for(lower=52, equal=3, higher=19) == HIGH
     assert word_for(lower=17, equal=0, higher=10) == MIDDLE
     assert word_for(lower=2, equal=1, higher=20) == LOW
-
-
-def test_french_plurals_take_the_singular_below_two():
-    assert plural(1.1, "demande") == "demande" and plural(2, "demande") == "demandes"
-    assert plural(0, "résultat") == "résultat"
 
 
 @pytest.mark.django_db

@@ -148,3 +148,14 @@ def test_a_renewed_diploma_shown_with_its_former_figures_is_not_said_to_have_no_
 
     assert choice.reason == CARRIED_OVER_NO_POSITION
     assert "pas de chiffre publié" not in choice.reason
+
+
+@pytest.mark.django_db
+def test_the_chosen_region_has_its_evolution_table_too(client, imported):
+    tree = parse(client.get("/formations/40022106/", {"region": "76"}).content)
+    region = tree.find(class_="fig-evolution-region")
+    assert region.find("h3").text == "D’une année de sortie à l’autre, en Occitanie"
+    rows = region.find_all("tr")
+    assert any("2020 et 2021" in row.text for row in rows) and any("2022 et 2023" in row.text for row in rows)
+    # Without a region, France's only.
+    assert parse(client.get("/formations/40022106/").content).find(class_="fig-evolution-region") is None

@@ -7,8 +7,9 @@ import re
 import pytest
 from django.core.cache import cache
 
+from guidance.catalog.models import Formation
 from guidance.opendata.pipeline import run_import
-from tests.factories import FIXTURE_DIR
+from tests.factories import FIXTURE_DIR, make_offer, make_school
 
 PHONE = {"width": 390, "height": 844}
 # A rate ("50 %", "5 sur 10") whose top is within the first screen.
@@ -77,3 +78,18 @@ PAGES = (
 def test_no_page_scrolls_sideways_on_a_phone(phone, path):
     phone.goto(path)
     assert phone.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_print_keeps_the_evolution_table_whole_and_lists_the_nearest_schools(phone):
+    cuisine = Formation.objects.get(cfd="40022106")
+    for index in range(12):  # the sample holds a few schools of Occitanie: enough to need a cut on paper
+        make_offer(make_school(f"01299{index:02d}A", f"Lycée {index}", departement_code="012", town="Rodez"), cuisine)
+    phone.goto("/formations/40022106/?region=76&commune=12145")
+    phone.emulate_media(media="print")
+    schools = phone.locator("#ecoles li.fig-offer")
+    shown = [schools.nth(i).is_visible() for i in range(schools.count())]
+    assert len(shown) > 10 and shown[:10] == [True] * 10 and not any(shown[10:])
+    assert phone.locator("#ecoles .fig-print-only").is_visible()
+    for table in phone.locator(".fig-evolution .fr-table__container").all():
+        assert table.evaluate("(box) => getComputedStyle(box).overflowX") == "visible"
+    assert not phone.locator(".fig-reuse").is_visible()

@@ -22,7 +22,7 @@ from fractions import Fraction
 from guidance.indicators.service import Question
 from guidance.inserjeunes.codes import Millesime
 from guidance.web.figures.models import FigureChain, FigurePanel, Salaries
-from guidance.web.figures.present import is_offline
+from guidance.web.figures.reach import is_offline
 from guidance.web.figures.wording import (
     BY_SPECIALITY_BELOW,
     LEAVERS_DEFINITION,

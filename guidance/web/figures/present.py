@@ -17,8 +17,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from django.conf import settings
-
 from guidance.inserjeunes.codes import Filiere, Millesime, newest_first
 from guidance.inserjeunes.results import CertificationFigures, DonneeSourceType, TerminalError
 from guidance.web.figures.insersup import insersup_cause, is_insersup_question
@@ -38,6 +36,7 @@ from guidance.web.figures.models import (
     Share,
     SourceLine,
 )
+from guidance.web.figures.reach import is_offline
 from guidance.web.figures.wording import (
     AGRICOLE,
     MESSAGES,
@@ -67,12 +66,6 @@ _ABSENCE_CAUSES: dict[str, MissingCause] = {
     # The upstream refused our question: a bug of ours, logged by the service; to a visitor it is unavailability.
     "INVALID_REQUEST": MissingCause.UNAVAILABLE,
 }
-
-
-def is_offline() -> bool:
-    """True when the figures come from the offline replica (open data): no salaries and no figures per school and
-    per formation, by construction."""
-    return not settings.INSERJEUNES_API_URL
 
 
 def _int(value: Any) -> int | None:

@@ -11,7 +11,7 @@ from guidance.pagecache.markers import cache_page_view
 from guidance.search.engine import kind_choices, search_schools
 from guidance.search.nearby import unplaced_in_departement
 from guidance.web.figures.depp import depp_answer, depp_panel, headline_indicator, indicator_rows
-from guidance.web.figures.present import is_offline
+from guidance.web.figures.reach import is_offline
 from guidance.web.figures.wording import SCHOOL_FIGURES_OFFLINE, VOIE_LABELS
 from guidance.web.forms import require_valid
 from guidance.web.http import code_or_404, page_or_fragment, wants_fragment

@@ -1,9 +1,9 @@
 """What a family reads first about a higher-education diploma: InserSup's figures summed up in a few facts.
 
-`AnswerFacts` is the answer-first summary of one place (France, or one school), in the shape issue 23's answer block
-takes (its pictogram of 10, the employment rate among leavers, the latest 12- and 24-month figures with their
-promotion, the salary median): the block can be fed from it once it lands. Every fact is computed from the panel's
-own counts (InserSup's), and says which students it counts.
+`AnswerFacts` is the answer-first summary of one place (France, or one school), in the shape of the answer block of
+the other pages (`figures.answer`, whose rate among leavers and ten people it reuses): its pictogram of 10, the
+employment rate among leavers, the latest 12- and 24-month figures with their promotion, the salary median. Every
+fact is computed from the panel's own counts (InserSup's), and says which students it counts.
 
 InserSup counts the students of the final year of a diploma: those who go on studying the next year and those who
 leave higher education (`nb_sortant`). Its employment rates are among those who left, salaried jobs in France

@@ -136,6 +136,9 @@ def test_region_fragment_equals_the_figures_region_of_the_full_page(client, bac_
     devenir, oob = split_oob(fragment.content)
     assert parse_html(devenir) == parse_html(inner_html(full.content, "devenir"))
     assert parse_html(oob["ecoles"]) == parse_html(inner_html(full.content, "ecoles"))
+    # The answer block, first on the page, follows the region too (issue 23).
+    assert parse_html(oob["reponse"]) == parse_html(inner_html(full.content, "reponse"))
+    assert f"L’essentiel en {REGIONS['53']}" in oob["reponse"]
     assert oob["devenir-annonce"] == (
         f"Chiffres affichés pour la France et la région {REGIONS['53']} : jeunes sortis en 2022 et 2023."
     )

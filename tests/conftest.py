@@ -169,6 +169,14 @@ def imported(db, _imported_sample):
     cache.clear()
 
 
+@pytest.fixture
+def through_the_api(settings):
+    """Pages as production draws them (the real API configured), for tests that serve the service's answers
+    themselves: offline, a school's missing figure is the open data's gap (`MissingCause.SCHOOL_OFFLINE`), not the
+    cause the API gives."""
+    settings.INSERJEUNES_API_URL = "https://api.example.test/exposition-inserjeunes-insersup"
+
+
 # --- Static files scanned once per process ----------------------------------------------------------------------
 
 

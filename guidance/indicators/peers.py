@@ -61,6 +61,9 @@ class PeerFigure:
     nb_annee_term: int | None
     taux_en_emploi_6_mois: int | None
     taux_en_formation: int | None
+    # The counts of the employment rate among leavers (`nb_en_emploi_6_mois / nb_sortant`, web.figures.peerword).
+    nb_sortant: int | None = None
+    nb_en_emploi_6_mois: int | None = None
 
     def value(self, measure: str) -> int | None:
         """The figure of `measure` (a key of `MEASURES`)."""
@@ -94,6 +97,8 @@ def _peer(item: RegionalFigures) -> PeerFigure:
         nb_annee_term=_whole(item.nb_annee_term),
         taux_en_emploi_6_mois=_whole(item.taux_en_emploi_6_mois),
         taux_en_formation=_whole(item.taux_en_formation),
+        nb_sortant=_whole(item.nb_sortant),
+        nb_en_emploi_6_mois=_whole(item.nb_en_emploi_6_mois),
     )
 
 

@@ -68,9 +68,9 @@ class PressureRow:
     def reading(self) -> str:
         """The two numbers compared in plain words: "moins de demandes que de places", "3 demandes pour 1 place"."""
         if self.places is None or self.wishes is None:
-            return "Nombre de places ou de vœux non renseigné dans le fichier."
+            return "Nombre de places ou de vœux non renseigné par la source."
         if self.places == 0:
-            return "Aucune place indiquée dans le fichier pour cette offre."
+            return "Aucune place indiquée par la source pour cette offre."
         ratio = Fraction(self.wishes, self.places)
         if ratio < 1:
             return "moins de demandes que de places"
@@ -78,7 +78,10 @@ class PressureRow:
             return "autant de demandes que de places"
         if ratio.denominator == 1:
             return f"{ratio.numerator} demandes pour 1 place"
-        return f"environ {float(ratio):.1f} demandes pour 1 place".replace(".", ",")
+        # French takes the singular below 2: "environ 1,1 demande pour 1 place".
+        value = f"{float(ratio):.1f}"
+        word = "demande" if float(value) < 2 else "demandes"
+        return f"environ {value.replace('.', ',')} {word} pour 1 place"
 
     @property
     def limits(self) -> str:
@@ -102,7 +105,7 @@ class Pressure:
         if self.rows:
             return ""
         return (
-            "Pas de données d’affectation pour cette offre : seuls les fichiers Affelnet 2022 (après la 3e, voie "
+            "Pas de données d’affectation pour cette offre : seules celles d’Affelnet 2022 (après la 3e, voie "
             "scolaire) et Parcoursup 2024 (BTS) sont disponibles."
         )
 

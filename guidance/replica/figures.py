@@ -20,9 +20,9 @@ SUPERIEUR = "superieur"  # InserSup's filière
 SMALL_COHORT_MESSAGE = (
     "Les taux ne peuvent pas être affichés car il n'y a pas assez d'élèves pour fournir une information fiable."
 )
+# Shown on pages under the national figures: a family's words (how it is computed: summing `ij_region_data`).
 NATIONAL_MESSAGE = (
-    "Données nationales calculées par la réplique hors ligne : somme des effectifs régionaux de toutes les régions "
-    "(fichier ij_region_data) pour la même période, la même voie et le même code."
+    "InserJeunes, France entière : somme des régions, pour la même promotion, la même voie et le même diplôme."
 )
 # The API's first digit of a CFD → the diploma's level code (bcn.js ANCIENS_NIVEAUX_MAPPER): 5 = CAP → "3",
 # 4 = bac → "4", 3 = BTS → "5", 2 = licence → "6", 1 = master or doctorate → "7", 0 = mention complémentaire.

@@ -80,6 +80,9 @@ def test_plain_words_reading():
     assert _row(24, 12).sentence == "12 premiers vœux pour 24 places (Affelnet 2022)"
     assert _row(24, 12).reading == "moins de demandes que de places"
     assert _row(1, 3).reading == "3 demandes pour 1 place"
+    # Issue 23: "1,1 demandes" was wrong French: the singular below 2.
+    assert _row(10, 11).reading == "environ 1,1 demande pour 1 place"
+    assert _row(10, 25).reading == "environ 2,5 demandes pour 1 place"
     assert _row(10, 10).reading == "autant de demandes que de places"
     assert _row(1, 1).sentence == "1 premier vœu pour 1 place (Affelnet 2022)"
     assert _row(None, 4).sentence == "" and "non renseigné" in _row(None, 4).reading

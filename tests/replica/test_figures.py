@@ -108,7 +108,7 @@ def test_the_national_answer_sums_the_regions_of_the_same_period_and_names_that_
         if total >= 20 and any(r["nb_poursuite_etudes"] for r in same):
             assert body["nb_poursuite_etudes"] == sum(int(r["nb_poursuite_etudes"] or 0) for r in same)
             assert body["taux_en_formation"] == half_even(body["nb_poursuite_etudes"], total)
-        assert any("somme des effectifs régionaux" in message for message in body["_meta"]["messages"])
+        assert any("France entière : somme des régions" in message for message in body["_meta"]["messages"])
 
 
 def test_a_small_regional_cohort_answers_nulls_and_the_message(client):

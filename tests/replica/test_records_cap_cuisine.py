@@ -77,7 +77,7 @@ def test_cap_cuisine_apprenticeship_national_figures_are_the_regional_rows_of_th
     assert (body["millesime"], body["filiere"]) == (PERIOD, "apprentissage")
     _assert_sum_of(body, apprentissage)
     assert body["_meta"]["details"].endswith(f"pour le millésime {PERIOD}")
-    assert any("somme des effectifs régionaux" in message for message in body["_meta"]["messages"])
+    assert any("France entière : somme des régions" in message for message in body["_meta"]["messages"])
 
 
 def test_cap_cuisine_school_national_figures_are_the_regional_rows_of_the_period(client, cap_cuisine):

@@ -81,7 +81,7 @@ def _seen_on(client, monkeypatch, day: datetime.date) -> dict[str, str]:
     ],
 )
 def test_a_formation_gets_the_same_message_on_every_page_the_same_day(
-    client, monkeypatch, bts, asked, day, shown, not_shown
+    client, monkeypatch, through_the_api, bts, asked, day, shown, not_shown
 ):
     pages = _seen_on(client, monkeypatch, day)
 

@@ -39,7 +39,8 @@ def _pressure(column: Column) -> ChoiceCell:
     if not found:
         return ChoiceCell(reason=found.missing_reason)
     lines = tuple(f"{row.sentence or row.source_label} : {row.reading}." for row in found.rows)
-    sources = ", ".join(dict.fromkeys(f"{row.source_label} (ligne {row.line} du fichier)" for row in found.rows))
+    # The file's line stays in the CSV export; a page names the source only.
+    sources = ", ".join(dict.fromkeys(row.source_label for row in found.rows))
     years = ", ".join(dict.fromkeys(row.year for row in found.rows))
     return ChoiceCell(lines, f"Source : {sources}. {found.rows[0].limits}", millesime=years)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from guidance.catalog.models import Population, School, SchoolIndicators
 from guidance.inserjeunes.codes import Millesime
+from guidance.web.figures.answer import AnswerBlock, LeaverRate, PlaceAnswer, out_of_ten
 from guidance.web.figures.models import FigurePanel, ScopeKind, SourceLine
 from guidance.web.figures.present import missing, shares
 from guidance.web.figures.wording import (
@@ -84,3 +85,37 @@ def depp_panel(row: IndicatorRow, school: School) -> FigurePanel:
         missing=None if has_shares else missing(MissingCause.NO_DATA),
         source=SourceLine(label=DEPP_SOURCE, millesime_label=row.millesime_label, fetched_at=None, is_stale=False),
     )
+
+
+def _rate_at(rows: Sequence[IndicatorRow], population: str, months: int) -> LeaverRate | None:
+    """The newest DEPP rate among leavers at `months` for `population` (the rows are newest first)."""
+    for item in rows:
+        value = getattr(item.row, f"employment_rate_{months}m")
+        if item.row.population == population and value is not None:
+            return LeaverRate(months, round(value), None, None, years=item.leavers_years)
+    return None
+
+
+def depp_answer(rows: Sequence[IndicatorRow], school: School) -> AnswerBlock | None:
+    """The answer block of a school page, from the DEPP's school-level rows: the ten people of the newest row
+    (divided by every learner of the final year) and the DEPP's own employment rate among leavers at 6, 12 and 24
+    months, each from the newest row that has it. No counts: the DEPP publishes rates only."""
+    headline = headline_indicator(rows)
+    if headline is None:
+        return None
+    panel = depp_panel(headline, school)
+    population = headline.row.population
+    at_6 = _rate_at(rows[:1], population, 6) or LeaverRate(6, None, None, None, years=headline.leavers_years)
+    label = "Toutes formations professionnelles confondues"
+    if population != Population.ENSEMBLE:
+        label += f" ({headline.population_label.lower()})"
+    answer = PlaceAnswer(
+        label,
+        panel,
+        "",
+        out_of_ten(panel) if panel.has_figures else (),
+        at_6,
+        _rate_at(rows, population, 12),
+        _rate_at(rows, population, 24),
+    )
+    return AnswerBlock("dans cet établissement", (answer,))

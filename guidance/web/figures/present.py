@@ -36,6 +36,7 @@ from guidance.web.figures.models import (
     Share,
     SourceLine,
 )
+from guidance.web.figures.reach import is_offline
 from guidance.web.figures.wording import (
     AGRICOLE,
     MESSAGES,
@@ -294,6 +295,8 @@ def present(
     cause = absence_cause(result.absence) or MissingCause.NO_DATA
     if is_new_formation and cause in (MissingCause.NO_DATA, MissingCause.UNKNOWN):
         cause = MissingCause.NEW_FORMATION
+    elif scope_kind is ScopeKind.SCHOOL and cause in (MissingCause.NO_DATA, MissingCause.UNKNOWN) and is_offline():
+        cause = MissingCause.SCHOOL_OFFLINE  # the open data hold none: not a gap of this school's
     elif is_insersup_question(result):  # InserSup's own words (figures.insersup)
         cause = insersup_cause(cause)
     offered = tuple(link for link in links if not link.is_current)

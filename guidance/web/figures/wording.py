@@ -41,7 +41,8 @@ def cursus_labels(
     formation: Formation, certifications: Sequence[tuple[str, Certification]]
 ) -> dict[Certification, str]:
     """ "Voie scolaire", or, when a voie has several codes, what tells them apart: the length of the cursus
-    ("Voie scolaire, cursus en 2 ans"), else the code. `formation.mefs` prefetched keeps it query-free."""
+    ("Voie scolaire, cursus en 2 ans"), else its rank ("Voie scolaire, cursus 2").
+    `formation.mefs` prefetched keeps it query-free."""
     mefs = {mef.mefstat11: mef for mef in formation.mefs.all()}
     labels = {}
     for voie in dict.fromkeys(v for v, _ in certifications):
@@ -49,13 +50,13 @@ def cursus_labels(
         base = VOIE_LABELS.get(voie, voie)
         durations = [getattr(mefs.get(cert.code), "duration_years", None) for cert in certs]
         distinct = len(certs) > 1 and None not in durations and len(set(durations)) == len(durations)
-        for cert, years in zip(certs, durations, strict=True):
+        for number, (cert, years) in enumerate(zip(certs, durations, strict=True), start=1):
             if len(certs) == 1:
                 labels[cert] = base
             elif distinct:
                 labels[cert] = f"{base}, cursus en {years} an{'s' if (years or 0) > 1 else ''}"
             else:
-                labels[cert] = f"{base} ({cert.code})"
+                labels[cert] = f"{base}, cursus {number}"  # its code stays in exports, never in a sentence
     return labels
 
 
@@ -87,7 +88,20 @@ class MissingCause(StrEnum):
     NOT_REGIONAL_AGRICOLE = "not_regional_agricole"  # regional figures leave agricultural trainings out
     INSERSUP_UNKNOWN = "insersup_unknown"  # InserSup publishes nothing for this higher-education diploma (here)
     INSERSUP_OFFLINE = "insersup_offline"  # this installation cannot reach InserSup's figures (offline replica)
+    SCHOOL_OFFLINE = "school_offline"  # the open data hold no figures per school and per formation
 
+
+# A renewed diploma shown with its former version's figures is not compared with the region's other diplomas.
+CARRIED_OVER_NO_POSITION = (
+    "Ces chiffres sont ceux de l’ancienne version du diplôme : ils ne sont pas comparés aux autres formations de la "
+    "région."
+)
+
+# Said wherever a page explains why a school has no figures of its own for a formation (offline).
+SCHOOL_FIGURES_OFFLINE = (
+    "Les données ouvertes utilisées par ce site ne donnent pas les chiffres de chaque formation établissement par "
+    "établissement."
+)
 
 # (title, explanation) of each cause.
 MESSAGES: dict[MissingCause, tuple[str, str]] = {
@@ -126,6 +140,10 @@ MESSAGES: dict[MissingCause, tuple[str, str]] = {
         "InserSup, qui suit les étudiants du supérieur, ne publie pas de chiffres pour ce diplôme à cet endroit : "
         "il ne suit pas encore toutes les formations, ou trop peu d’étudiants l’ont terminé.",
     ),
+    MissingCause.SCHOOL_OFFLINE: (
+        "Pas de chiffres par établissement dans les données ouvertes",
+        SCHOOL_FIGURES_OFFLINE,
+    ),
     MissingCause.INSERSUP_OFFLINE: (
         "Chiffres du supérieur non disponibles ici",
         "Les chiffres de ce diplôme viennent d’InserSup (ministère de l’Enseignement supérieur), par l’API "
@@ -140,6 +158,7 @@ NOT_IN_MILLESIME = "—"  # a voie without that promotion in the evolution table
 NOT_PUBLISHED = "Non publié par la source"
 NOT_YET_MEASURED = "Pas encore mesuré"
 BY_SPECIALITY = "Chiffres publiés par spécialité : voir la page de la formation"
+BY_SPECIALITY_BELOW = "Chiffres publiés pour chaque spécialité : voir plus bas, après la dernière année."
 
 # The counts under a figure, in the order shown: (source field, label). `taux_rupture_contrats` is a percentage.
 COUNT_LABELS: tuple[tuple[str, str], ...] = (
@@ -287,3 +306,33 @@ LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 # What a page that reuses our figures must keep next to them (the licence's attribution).
 ATTRIBUTION = f"Source : InserJeunes (DEPP, DARES), {LICENCE}"
 INSERSUP_ATTRIBUTION = f"Source : InserSup (MESR-SIES), {LICENCE}"
+
+
+# --- The answer block (figures.answer): one sentence per fact ----------------------------------------------------
+
+# The three situations out of 10 young people, each with its verb in the singular and the plural.
+_PEOPLE_WORDS = {
+    "emploi": ("travaille", "travaillent"),
+    "formation": ("continue ses études", "continuent leurs études"),
+    "autres": ("est dans une autre situation", "sont dans une autre situation"),
+}
+# Whom the pictogram counts: InserJeunes divides its three shares by every learner of the final year.
+PEOPLE_INTRO = "Sur 10 jeunes en dernière année, 6 mois après"
+LEAVERS_DEFINITION = "Les jeunes sortis de formation sont ceux qui ne continuent pas leurs études."
+SALARIES_OFFLINE = (
+    "Salaires : les données ouvertes utilisées par ce site n’en contiennent pas, ils ne sont pas affichés."
+)
+SALARIES_NOT_PUBLISHED = "Salaires : la source n’en publie pas pour ces jeunes."
+NOT_YET_MEASURED_ANY = "pas encore mesuré pour les promotions publiées"
+VOIES_DIFFER = (
+    "Pourquoi l’apprentissage et la voie scolaire n’ont pas les mêmes chiffres : un apprenti travaille déjà dans une "
+    "entreprise pendant sa formation et y est souvent embauché ensuite, alors qu’en voie scolaire beaucoup de jeunes "
+    "continuent leurs études après le diplôme."
+)
+PEER_WORD_INTRO = "Par rapport aux formations comparables de la région, ce taux est"
+
+
+def people_sentence(counts: Iterable[tuple[str, int]]) -> str:
+    """ "2 travaillent, 6 continuent leurs études et 2 sont dans une autre situation" (a count of 0 is left out)."""
+    parts = [f"{count} {_PEOPLE_WORDS[key][count > 1]}" for key, count in counts if count]
+    return ", ".join(parts[:-1]) + " et " + parts[-1] if len(parts) > 1 else "".join(parts)

@@ -28,7 +28,7 @@ from guidance.orientation.jobs import (
 )
 from guidance.search.diplomas import enters_after_3e
 from guidance.web.figures.models import FigurePanel
-from guidance.web.figures.wording import millesime_source, position_source
+from guidance.web.figures.wording import CARRIED_OVER_NO_POSITION, millesime_source, position_source
 from guidance.web.formations.page import FormationFigures, VoiePanels
 
 MEASURE_LABELS = {
@@ -116,6 +116,11 @@ def voie_choices(
             choices.append(VoieChoice(voie.voie, voie.label, "", (), (), None, "", reason=reason))
             continue
         code, panel = shown
+        if panel.carried_over is not None:
+            # The figures are another version's (a renewed diploma): the region's list compares each code on its
+            # own figures only, so it has none for this one; said so rather than "no figure published".
+            choices.append(VoieChoice(voie.voie, voie.label, "", (), (), None, "", reason=CARRIED_OVER_NO_POSITION))
+            continue
         choices.append(_choice(formation, voie, code, str(panel.millesime), region))
     return tuple(choices)
 

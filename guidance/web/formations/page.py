@@ -19,11 +19,15 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from guidance.catalog.models import Formation, Mef, Offer, Voie
+from guidance.indicators import peers
 from guidance.indicators.service import IndicatorResult, Question
 from guidance.inserjeunes.codes import Certification, InvalidCode, Millesime, Region, newest_first, parse_mefstat11
+from guidance.web.figures.answer import AnswerBlock, PlaceAnswer, place_answer
 from guidance.web.figures.models import Evolution, FigureChain, FigurePanel, MillesimeLink
+from guidance.web.figures.peerword import peer_word
 from guidance.web.figures.present import (
     agricultural_regions,
+    chain_of,
     millesime_links,
     name_specialities,
     present,
@@ -58,11 +62,18 @@ class FormationFigures:
     evolution: Evolution
     questions: int  # distinct questions asked (for tests and measurements)
     hidden_codes: tuple[str, ...] = ()  # codes of a voie left out because the source has no figures for them
+    answers: tuple[PlaceAnswer, ...] = ()  # the answer block: one per voie with a code, in the place chosen
+    region_evolution: Evolution | None = None  # the chosen region's promotions, one column per certification
 
     @property
     def leavers_sentence(self) -> str:
         """ "jeunes sortis en 2022 et 2023": the leavers the French figures shown count."""
         return leavers_sentence(self.millesime_label)
+
+    @property
+    def answer(self) -> AnswerBlock:
+        """The answer block of the page, in the region chosen (else France)."""
+        return AnswerBlock(peers.region_words(self.region.code) if self.region else "en France", self.answers)
 
     @property
     def headline(self) -> FigurePanel | None:
@@ -165,7 +176,8 @@ def build_formation_figures(
                 value = value.previous()
                 by_millesime[value.value] = Question.national(cert, value)
         evolution_questions[cert] = by_millesime
-    answers.ask(q for by_m in evolution_questions.values() for q in by_m.values())
+    region_history = _region_history(certifications, regional, region, answers) if region else {}
+    answers.ask(q for by_m in [*evolution_questions.values(), *region_history.values()] for q in by_m.values())
 
     columns = []
     for _, cert in certifications:
@@ -187,7 +199,7 @@ def build_formation_figures(
         presented = present(result, scope=scope, scope_kind=kind, voie=labels[cert], is_new_formation=is_new)
         return name_specialities(presented, names)
 
-    voies = []
+    voies, place_answers = [], []
     for voie in Voie.values:
         certs = [cert for v, cert in certifications if v == voie]
         label = VOIE_LABELS.get(voie, voie)
@@ -200,6 +212,14 @@ def build_formation_figures(
         france, here = panels[: len(france)], panels[len(france) :]
         label = voie_named(label, panels)
         voies.append(VoiePanels(voie, label, france, here, codes=tuple(c.code for c in certs)))
+        history = {  # every promotion asked of each certification, in the region chosen and in France
+            c: (
+                [panel(answers[q], region.nom, "region", c) for q in region_history[c].values()] if region else [],
+                [panel(answers[q], "France", "france", c) for q in evolution_questions[c].values()],
+            )
+            for c in certs
+        }
+        place_answers.append(_voie_answer(voie, label, certs, france, here, history, region))
     return FormationFigures(
         voies=tuple(voies),
         region=region,
@@ -208,7 +228,62 @@ def build_formation_figures(
         evolution=evolution,
         questions=len(answers),
         hidden_codes=tuple(hidden),
+        answers=tuple(place_answers),
+        region_evolution=present_evolution(
+            [(labels[c], {m: answers[q] for m, q in by_m.items()}) for c, by_m in region_history.items()]
+        )
+        if region
+        else None,
     )
+
+
+def _region_history(
+    certifications: Sequence[tuple[str, Certification]],
+    regional: dict[Certification, Question],
+    region: Region,
+    answers: Answers,
+) -> dict[Certification, dict[str, Question]]:
+    """Per certification, the regional promotions from the one shown back (`EVOLUTION_DEPTH` of them): the answer
+    block finds there the newest 24-month figure, the region's evolution table its rows."""
+    history: dict[Certification, dict[str, Question]] = {}
+    for _, cert in certifications:
+        asked = regional[cert]
+        anchor = getattr(answers[asked].figures, "millesime", None) or asked.millesime
+        if not anchor:
+            history[cert] = {}
+            continue
+        value = Millesime(str(anchor))
+        by_millesime = {value.value: asked}
+        for _ in range(EVOLUTION_DEPTH - 1):
+            value = value.previous()
+            by_millesime[value.value] = Question.regional(cert, region, value)
+        history[cert] = by_millesime
+    return history
+
+
+def _voie_answer(
+    voie: str,
+    label: str,
+    certs: Sequence[Certification],
+    france: Sequence[FigurePanel],
+    here: Sequence[FigurePanel],
+    history: dict[Certification, tuple[list[FigurePanel], list[FigurePanel]]],
+    region: Region | None,
+) -> PlaceAnswer:
+    """The answer block of one voie: the place chosen (the region, else France; France when the region has no
+    figures), the first certification of the voie with figures there."""
+    if region is not None:
+        chains = [chain_of([r, f]) for f, r in zip(france, here, strict=True)]
+    else:
+        chains = [FigureChain(f) for f in france]
+    index = next((i for i, chain in enumerate(chains) if chain.shown.has_figures), 0)
+    chain, cert = chains[index], certs[index]
+    shown = chain.shown
+    word = None
+    if region is not None and not chain.is_fallback and shown.has_figures and shown.millesime is not None:
+        word = peer_word(cert.code, region, voie, str(shown.millesime))
+    in_region, in_france = history[cert]
+    return place_answer(label, chain, in_france if shown.scope_is_france else in_region, word)
 
 
 def _latest_millesime(result: IndicatorResult) -> str | None:

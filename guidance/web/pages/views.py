@@ -13,6 +13,7 @@ from guidance.catalog import stats
 from guidance.catalog.models import ImportRun, School, SchoolIndicators
 from guidance.indicators.models import CacheEntry
 from guidance.inserjeunes.codes import InvalidCode, parse_millesime
+from guidance.inserjeunes.routes import QuestionKind
 from guidance.orientation.places import nearest_commune
 from guidance.pagecache.markers import cache_page_view
 from guidance.search.engine import search_formations, search_schools
@@ -132,10 +133,16 @@ def comprendre(request: HttpRequest) -> HttpResponse:
     return render(request, "web/comprendre.html", {"freshness": data_freshness()})
 
 
+# The answers pages show as figures (not the lists of a region's peers, whose newest period may hold no figure here).
+FIGURE_KINDS = (QuestionKind.NATIONAL, QuestionKind.REGIONAL, QuestionKind.SCHOOL, QuestionKind.FILIERES)
+
+
 def data_freshness() -> dict:
     """What the data on the site is as of: last catalogue import, newest millésimes held, last source answer."""
     millesimes = set(SchoolIndicators.objects.values_list("millesime", flat=True).distinct())
-    millesimes |= set(CacheEntry.objects.exclude(millesime="").values_list("millesime", flat=True).distinct())
+    # Only answers that hold figures: a "no data for 2023_2024" answer (404) names a promotion no page shows.
+    held = CacheEntry.objects.filter(status=200, kind__in=FIGURE_KINDS).exclude(millesime="")
+    millesimes |= set(held.values_list("millesime", flat=True).distinct())
     parsed = []
     for value in millesimes:
         try:

@@ -13,10 +13,11 @@ from dataclasses import dataclass, replace
 
 from guidance.catalog.models import Formation, Offer, School, Voie
 from guidance.orientation.pressure import Pressure, pressure_for, pressures_for_school
+from guidance.web.figures.answer import AnswerBlock, PlaceAnswer, older_promotions, place_answer
 from guidance.web.figures.models import FigureChain, FigurePanel, ScopeKind
-from guidance.web.figures.present import agricultural_regions, present, unasked_chain, voie_named
+from guidance.web.figures.present import agricultural_regions, chain_of, present, unasked_chain, voie_named
 from guidance.web.figures.provenance import Provenance, provenance, related_uais
-from guidance.web.figures.questions import Answers, place_chain, school_region
+from guidance.web.figures.questions import Answers, Link, PlaceChain, place_chain, school_region
 from guidance.web.figures.wording import voie_label_of
 
 
@@ -79,6 +80,7 @@ class VoieBlock:
     provenance: Provenance | None = None
     has_school_figures: bool = False
     pressure: Pressure | None = None
+    answer: PlaceAnswer | None = None  # the answer block of this voie (the school, else the nearest with figures)
 
 
 def voie_blocks(
@@ -127,7 +129,46 @@ def voie_blocks(
                 has_school_figures=school_result.figures is not None,
             )
         )
+    blocks = _with_answers(blocks, chains, answers, is_new)
     return [replace(block, pressure=pressure_for(school, formation, block.voie)) for block in blocks]
+
+
+def _with_answers(
+    blocks: list[VoieBlock], chains: dict[str, PlaceChain | None], answers: Answers, is_new: bool
+) -> list[VoieBlock]:
+    """Each block with its answer: the place shown (school, region, France) and its older promotions, asked in one
+    more round (the newest 24-month figure is often an older promotion's)."""
+    shown: dict[str, tuple[FigureChain, Link | None]] = {}
+    for block in blocks:
+        panels = [p for p in (block.school_panel, block.region_panel, block.france_panel) if p is not None]
+        chain = chain_of(panels)
+        place = chains.get(block.voie)
+        links = place.links if place is not None else ()
+        link = next((lk for lk in links if lk.scope_kind is chain.shown.scope_kind), None)
+        shown[block.voie] = (chain, link)
+    older = {
+        voie: older_promotions(link.question, chain.shown) if link else [] for voie, (chain, link) in shown.items()
+    }
+    answers.ask(q for questions in older.values() for q in questions)
+    found = []
+    for block in blocks:
+        chain, link = shown[block.voie]
+        history = (
+            [
+                present(
+                    answers[q],
+                    scope=link.scope,
+                    scope_kind=link.scope_kind,
+                    voie=block.voie_label,
+                    is_new_formation=is_new,
+                )
+                for q in older[block.voie]
+            ]
+            if link
+            else []
+        )
+        found.append(replace(block, answer=place_answer(block.voie_label, chain, history)))
+    return found
 
 
 def pair_blocks(school: School, formation: Formation, voie: str = "") -> tuple[list[VoieBlock], list[str]]:
@@ -141,3 +182,8 @@ def pair_blocks(school: School, formation: Formation, voie: str = "") -> tuple[l
     candidates = [v for v in (offered or Voie.values) if not voie or v == voie] or ([voie] if voie else [])
     blocks = voie_blocks(school, formation, candidates, offers)
     return [block for block in blocks if block.offered or block.has_school_figures], offered
+
+
+def answer_block(blocks: Sequence[VoieBlock]) -> AnswerBlock:
+    """The answer block of a school × formation page: one answer per voie shown."""
+    return AnswerBlock("dans cet établissement", tuple(block.answer for block in blocks if block.answer is not None))

@@ -10,14 +10,15 @@ from guidance.inserjeunes.codes import Uai, parse_cfd, parse_uai
 from guidance.pagecache.markers import cache_page_view
 from guidance.search.engine import kind_choices, search_schools
 from guidance.search.nearby import unplaced_in_departement
-from guidance.web.figures.depp import depp_panel, headline_indicator, indicator_rows
-from guidance.web.figures.wording import VOIE_LABELS
+from guidance.web.figures.depp import depp_answer, depp_panel, headline_indicator, indicator_rows
+from guidance.web.figures.reach import is_offline
+from guidance.web.figures.wording import SCHOOL_FIGURES_OFFLINE, VOIE_LABELS
 from guidance.web.forms import require_valid
 from guidance.web.http import code_or_404, page_or_fragment, wants_fragment
 from guidance.web.place import read_place
 from guidance.web.reuse.links import reuse_links
 from guidance.web.schools.forms import SchoolSearchForm, VoieForm
-from guidance.web.schools.page import offer_rows, pair_blocks
+from guidance.web.schools.page import answer_block, offer_rows, pair_blocks
 from guidance.web.shortlist import ADD_LABELS, PairItem, compare_links
 
 RESULTS_PER_PAGE = 20
@@ -117,6 +118,8 @@ def school_detail(request: HttpRequest, uai: str) -> HttpResponse:
             item.row.employment_rate_12m is not None or item.row.employment_rate_24m is not None for item in indicators
         ),
         "headline_panel": depp_panel(headline, school) if headline else None,
+        "answer": depp_answer(indicators, school),
+        "school_figures_offline": SCHOOL_FIGURES_OFFLINE if is_offline() else "",
         "near": near,
         "json_ld": school_json_ld(request, school),
         "reuse": reuse_links(request, reverse("web:school_detail", kwargs={"uai": school.uai}), school.display_name),
@@ -162,6 +165,8 @@ def school_formation(request: HttpRequest, uai: str, cfd: str) -> HttpResponse:
         "voie": voie,
         "voie_links": [("", "Les deux voies"), *((v, VOIE_LABELS[v]) for v in offered)] if len(offered) > 1 else [],
         "blocks": blocks,
+        "answer": answer_block(blocks),
+        "school_figures_offline": SCHOOL_FIGURES_OFFLINE if is_offline() else "",
         "offered": offered,
         "near": near,
         "json_ld": school_formation_json_ld(request, school, formation),

@@ -143,7 +143,9 @@ def test_the_compare_page_gains_pressure_position_and_jobs_rows(client, imported
     assert "Se lit pour une formation dans un établissement" in formation_pressure.text
     assert "15 premiers vœux pour 7 places (Affelnet 2022)" in pair_pressure.text
     assert "7 premiers vœux pour 3 places (Affelnet 2022)" in pair_pressure.text
-    assert "ligne 2 du fichier" in pair_pressure.text and "Une seule année" in pair_pressure.text
+    # The source is named for a family (issue 23): no line of a file on the page.
+    assert "Source : Affelnet" in pair_pressure.text and "Une seule année" in pair_pressure.text
+    assert "ligne" not in pair_pressure.text and "fichier" not in pair_pressure.text
     position, pair_position = rows["position_region"]
     reading = peers.position_for("23830022106", "76", "scolaire", "2022_2023")
     assert reading.sentence in position.text and "millésime 2022_2023" in position.text

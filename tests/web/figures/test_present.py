@@ -11,7 +11,7 @@ from guidance.inserjeunes.codes import Certification, CodeKind, Millesime, regio
 from guidance.inserjeunes.parsing import parse_certification, parse_regional
 from guidance.web.figures import present as presenters
 from guidance.web.figures.models import ScopeKind
-from guidance.web.figures.wording import MissingCause
+from guidance.web.figures.wording import SCHOOL_FIGURES_OFFLINE, MissingCause
 
 CERT = Certification(CodeKind.MEFSTAT11, "32221022002")
 FETCHED = datetime.datetime(2026, 11, 20, 8, 30, tzinfo=datetime.UTC)
@@ -183,7 +183,7 @@ def test_seconde_commune_gives_one_panel_per_speciality():
     assert panel.terminales[1].missing.millesimes == ()  # upstream echoes the asked millésime: no offer
 
 
-def test_chain_falls_back_to_the_first_scope_with_figures():
+def test_chain_falls_back_to_the_first_scope_with_figures(through_the_api):
     school = _result(absence=Absence.UNKNOWN_FORMATION)
     region = _result(absence=Absence.SMALL_COHORT, figures=parse_regional(_small(8)))
     france = _result(parse_certification(_payload()))
@@ -195,6 +195,14 @@ def test_chain_falls_back_to_the_first_scope_with_figures():
     assert chain.is_fallback
     assert chain.asked.missing.cause is MissingCause.UNKNOWN
     assert chain.fallback.scope == "France" and chain.shown is chain.fallback
+
+
+def test_offline_a_school_without_figures_is_the_open_data_gap_not_a_training_the_source_ignores():
+    # Issue 23: one wording of that fact on every page (school, school × formation, compare, embeds).
+    school = _result(absence=Absence.UNKNOWN_FORMATION)
+    panel = presenters.present(school, scope="Lycée Test", scope_kind="school")
+    assert panel.missing.cause is MissingCause.SCHOOL_OFFLINE
+    assert panel.missing.text == SCHOOL_FIGURES_OFFLINE
 
 
 def test_chain_without_any_figure_keeps_the_asked_message():
@@ -259,7 +267,7 @@ def test_chain_include_labels_the_fallback():
     html = _render('{% include "includes/figures/compact.html" %}', chain=chain)
 
     assert "À défaut : la même formation dans la région" in html
-    assert 'data-missing="unknown"' in html and "17\u202f%" in html
+    assert 'data-missing="school_offline"' in html and "17\u202f%" in html
 
 
 def test_stale_source_says_from_when():

@@ -61,7 +61,7 @@ def test_cap_cuisine_in_france_counts_the_leavers_of_2022_and_2023_summed_from_t
     panel = _france_panel(response.content, "Apprentissage")
     source = panel.find("p", class_="fig-source").text
     assert "Chiffres des jeunes sortis en 2022 et 2023 (deux années de sortie additionnées)" in source
-    assert "somme des effectifs régionaux" in source  # the replica's own note: computed, not published
+    assert "France entière : somme des régions" in source  # the replica's own note: computed, not published
     for field, total in expected.items():
         assert _count(panel, field) == total, field
     assert "romotion 2023" not in response.content.decode()

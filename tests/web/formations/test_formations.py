@@ -115,7 +115,10 @@ def test_a_second_cursus_without_figures_is_named_but_not_shown_as_a_column(clie
         "Voie scolaire",
         "Apprentissage",
     ]
-    assert "23830099999" in tree.find(class_="fig-hidden-codes").text
+    hidden = tree.find(class_="fig-hidden-codes")
+    # Named in words, its raw MEFSTAT11 kept out of the text (issue 23) but in the markup for reuse.
+    assert "un autre cursus" in hidden.text and "23830099999" not in hidden.text
+    assert hidden.attrs["data-codes"] == "23830099999"
     assert "23830099999" not in tree.find(class_="fig-evolution").text
 
 
@@ -133,6 +136,9 @@ def test_region_fragment_equals_the_figures_region_of_the_full_page(client, bac_
     devenir, oob = split_oob(fragment.content)
     assert parse_html(devenir) == parse_html(inner_html(full.content, "devenir"))
     assert parse_html(oob["ecoles"]) == parse_html(inner_html(full.content, "ecoles"))
+    # The answer block, first on the page, follows the region too (issue 23).
+    assert parse_html(oob["reponse"]) == parse_html(inner_html(full.content, "reponse"))
+    assert f"L’essentiel en {REGIONS['53']}" in oob["reponse"]
     assert oob["devenir-annonce"] == (
         f"Chiffres affichés pour la France et la région {REGIONS['53']} : jeunes sortis en 2022 et 2023."
     )
@@ -192,7 +198,9 @@ def test_schools_list_labels_the_regional_fallback_and_links_to_the_school_page(
     assert item.find("a").attrs["href"] == f"/etablissements/0750001A/formations/{real.cfd}/"
     compact = item.find(class_="fig-compact")
     assert compact.attrs["data-fallback"] == "oui"
-    assert compact.find(class_="fig-compact__missing").attrs["data-missing"] == "unknown"
+    assert (
+        compact.find(class_="fig-compact__missing").attrs["data-missing"] == "school_offline"
+    )  # offline: the open data hold no per-school figures
     assert "À défaut : la même formation dans la région Île-de-France" in compact.text
     row = real.rows[("scolaire", "11")]
     assert f"{int(row['nb_annee_term']):,}".replace(",", " ") in compact.text

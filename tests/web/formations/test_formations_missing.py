@@ -222,7 +222,7 @@ def test_every_figure_of_the_page_comes_in_two_rounds_each_question_once(client,
     client.get(f"/formations/{formation.cfd}/?region=11")
 
     assert len(asked) == len(set(asked))
-    first, evolution = batches  # devenir + schools together, then the older promotions
+    first, evolution = batches  # devenir + schools together, then the older promotions (France's and the region's)
     # The regions' map asks one list across regions, in the same first round (issue 22).
     assert {q.kind for q in first} == {
         QuestionKind.NATIONAL,
@@ -231,4 +231,6 @@ def test_every_figure_of_the_page_comes_in_two_rounds_each_question_once(client,
         QuestionKind.ACROSS_REGIONS,
     }
     assert sum(1 for q in first if q.kind is QuestionKind.ACROSS_REGIONS) == 1
-    assert {q.kind for q in evolution} == {QuestionKind.NATIONAL} and all(q.millesime for q in evolution)
+    # The region's older promotions go with France's (the answer block's 24-month figure, the region's evolution).
+    assert {q.kind for q in evolution} == {QuestionKind.NATIONAL, QuestionKind.REGIONAL}
+    assert all(q.millesime for q in evolution)

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from guidance.catalog.models import ImportRun, Population, SchoolIndicators
+from guidance.indicators.models import CacheEntry
 from tests.factories import make_school
 from tests.web.html import parse
 
@@ -48,6 +49,24 @@ def test_last_update_comes_from_the_data(client):
 
     assert "Chiffres les plus récents présents sur le site : jeunes sortis en 2022 et 2023" in update
     assert "mis à jour le 2 novembre 2026" in update
+
+
+def test_the_newest_leavers_are_those_of_figures_pages_show_not_of_a_promotion_the_source_lacks(client):
+    # Issue 23: /comprendre/ said "sortis en 2023 et 2024" while every page showed "2022 et 2023": the newer
+    # promotion was only an answer "no data for this promotion" (404), or a regional list, held in the cache.
+    now = timezone.now()
+    for key, kind, status, millesime in (
+        ("a", "regional", 200, "2022_2023"),
+        ("b", "regional", 404, "2023_2024"),
+        ("c", "regional_list", 200, "2023_2024"),
+    ):
+        CacheEntry.objects.create(
+            key=key, kind=kind, status=status, payload={}, millesime=millesime, fetched_at=now, expires_at=now
+        )
+
+    update = parse(client.get("/comprendre/").content).find("div", id="mise-a-jour").text
+
+    assert "jeunes sortis en 2022 et 2023" in update and "2024" not in update.split("présents sur le site")[1][:40]
 
 
 def test_an_empty_site_says_the_data_is_not_loaded_yet(client):

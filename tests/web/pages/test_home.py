@@ -82,3 +82,14 @@ def test_too_long_query_is_a_clear_400(client):
 
     assert response.status_code == 400
     assert "La recherche est trop longue" in response.content.decode()
+
+
+def test_one_formation_found_is_said_in_the_singular(client, catalogue):
+    # Issue 23: "Voir les 1 formation".
+    formations = parse(client.get("/", {"q": "commerce international"}).content).find(
+        "section", aria_labelledby="apercu-formations"
+    )
+    link = formations.find("a", class_="fr-link").text
+    assert link == "Voir la formation pour « commerce international »"
+    two = parse(client.get("/", {"q": "cuisine"}).content).find("section", aria_labelledby="apercu-formations")
+    assert two.find("a", class_="fr-link").text == "Voir les 2 formations pour « cuisine »"

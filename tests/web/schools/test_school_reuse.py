@@ -10,7 +10,7 @@ import pytest
 
 from guidance.catalog.models import SchoolIndicators
 from guidance.inserjeunes.territories import REGIONS
-from guidance.web.figures.wording import ATTRIBUTION, MissingCause
+from guidance.web.figures.wording import ATTRIBUTION, MESSAGES, MissingCause
 from tests.factories import make_formation
 from tests.web.html import panel_figures, parse
 
@@ -41,7 +41,7 @@ def test_full_embed_shows_the_school_region_and_france_panels_of_the_page(client
 
     shown = {p.attrs["data-scope"]: panel_figures(p) for p in tree.find_all("div", class_="fig-panel")}
     assert shown == page and set(shown) == {"school", "region", "france"}
-    assert page["school"]["missing"] == MissingCause.UNKNOWN.value  # the open data has no per-school figures
+    assert page["school"]["missing"] == MissingCause.SCHOOL_OFFLINE.value  # the open data has no per-school figures
 
 
 def test_compact_embed_says_why_the_school_has_none_and_shows_its_region_labelled(client, real_pair):
@@ -55,7 +55,7 @@ def test_compact_embed_says_why_the_school_has_none_and_shows_its_region_labelle
     assert response["Cache-Control"] == "public, max-age=3600, stale-while-revalidate=86400"
     tree = parse(response.content)
     entry = tree.find("section", class_="fig-embed__entry", data_voie="Voie scolaire")
-    assert entry.find(class_="fig-missing").attrs["data-missing"] == MissingCause.UNKNOWN.value
+    assert entry.find(class_="fig-missing").attrs["data-missing"] == MissingCause.SCHOOL_OFFLINE.value
     assert (
         entry.find(class_="fig-fallback-note").text == f"À défaut : la même formation dans la région {REGIONS[region]}"
     )
@@ -81,7 +81,7 @@ def test_badge_of_a_school_writes_the_fallback_and_its_figures(client, real_pair
     rates = [int(re.sub(r"\D", "", t)) for t in texts if t.endswith("\u202f%")]
     assert rates == [page["region"]["shares"][k] for k in ("emploi", "formation", "autres")]
     assert school.display_name in root.find(f"{SVG}title").text
-    assert "Formation non suivie par la source" in root.find(f"{SVG}desc").text
+    assert MESSAGES[MissingCause.SCHOOL_OFFLINE][0] in root.find(f"{SVG}desc").text  # offline: the open data's gap
 
 
 def test_unknown_or_not_offered_pairs_are_a_404_inside_the_frame(client, real_pair):

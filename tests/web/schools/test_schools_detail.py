@@ -194,7 +194,7 @@ def _answer_everything_with(monkeypatch, absence, *, small_cohort=False, availab
     ],
 )
 def test_a_training_without_any_figure_shows_the_message_of_its_cause(
-    client, monkeypatch, absence, cause, small_cohort
+    client, monkeypatch, through_the_api, absence, cause, small_cohort
 ):
     formation = make_formation("40025214", "Bac pro Commerce", mefstat11="24024021211")
     school = make_school("0310024H", "Lycée Jean Jaurès", departement_code="031")

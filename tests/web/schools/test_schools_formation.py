@@ -10,7 +10,7 @@ from guidance.indicators.service import Absence, IndicatorResult, QuestionKind
 from guidance.inserjeunes.results import CertificationFigures, RegionalFigures, SchoolFigures, UaiType
 from guidance.inserjeunes.territories import REGIONS
 from guidance.web.figures import questions
-from guidance.web.figures.wording import MESSAGES, MissingCause
+from guidance.web.figures.wording import MESSAGES, SCHOOL_FIGURES_OFFLINE, MissingCause
 from tests.factories import make_formation, make_offer, make_school
 from tests.support import HTMX
 from tests.web.html import inner_html, parse
@@ -39,8 +39,8 @@ def test_school_region_and_france_side_by_side_from_the_open_data(client, real_p
     tree = parse(response.content)
     # The open data has no per-school figures: the page says so, and the school panel gives the source's reason.
     school_panel = _panel(tree, "scolaire", "school")
-    assert school_panel.find("div", data_missing=MissingCause.UNKNOWN.value) is not None
-    assert "ne publie pas de chiffres propres à cet établissement" in tree.find("section", data_voie="scolaire").text
+    assert school_panel.find("div", data_missing=MissingCause.SCHOOL_OFFLINE.value) is not None
+    assert SCHOOL_FIGURES_OFFLINE in tree.find("section", data_voie="scolaire").text
     region_panel = _panel(tree, "scolaire", "region")
     assert region_panel.find("h3").text == f"En {REGIONS[region]}"
     assert _count(region_panel, "nb_annee_term") == int(real.rows[("scolaire", region)]["nb_annee_term"])
@@ -178,7 +178,9 @@ def test_without_an_offer_the_page_exists_only_when_the_school_has_figures(clien
         (Absence.UNAVAILABLE, MissingCause.UNAVAILABLE),
     ],
 )
-def test_school_panel_says_why_it_has_no_figure_next_to_the_region_and_france(client, monkeypatch, absence, cause):
+def test_school_panel_says_why_it_has_no_figure_next_to_the_region_and_france(
+    client, monkeypatch, through_the_api, absence, cause
+):
     formation = make_formation("40025214", "Bac pro Commerce")
     school = make_school("0310024H", "Lycée Jean Jaurès", departement_code="031")
     make_offer(school, formation, Voie.APPRENTISSAGE)

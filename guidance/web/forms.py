@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from guidance.web.http import BadRequest
 
@@ -138,7 +138,7 @@ class RememberedSelect(forms.Select):
     option before any HTML (~1 ms a page for the départements). Same HTML as `Select` (tests/web/test_form_renderer.py).
     """
 
-    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> str:
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
         choices = tuple((str(key), str(label)) for key, label in self.choices)
         if any(isinstance(label, list | tuple) for _, label in self.choices):  # option groups: not remembered
             return super().render(name, value, attrs, renderer)
@@ -154,4 +154,4 @@ class RememberedSelect(forms.Select):
 
 
 _REMEMBERED_MAX = 2048
-_remembered: dict[tuple[Any, ...], str] = {}
+_remembered: dict[tuple[Any, ...], SafeString] = {}

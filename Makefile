@@ -49,14 +49,18 @@ run: install
 	$(PY) manage.py import_opendata --if-changed
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# The suite runs on every core (pytest-xdist, one test database per worker; the tests sharing this machine's Redis
+# are one xdist_group, so one worker runs them); PYTEST_ARGS="-n 0" runs it in one process.
+XDIST := -n auto --dist loadgroup
+
 test: install browser-deps
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(PY) -m pytest -q $(XDIST) $(PYTEST_ARGS)
 
 test-fast: install
-	$(PY) -m pytest -q -m "not browser" $(PYTEST_ARGS)
+	$(PY) -m pytest -q -m "not browser" $(XDIST) $(PYTEST_ARGS)
 
 test-pg: install browser-deps
-	DATABASE_URL=$(PG_URL) $(PY) -m pytest -q $(PYTEST_ARGS)
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest -q $(XDIST) $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -15,6 +15,11 @@ from tests.support import BASE_URL, reset_for_tests
 def pytest_configure(config):
     # Users made by tests (the admin's) need no real password hashing: the slow default would cost ~0.3 s each.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A page's upstream work ends at INSERJEUNES_PAGE_DEADLINE (2 s in production). In tests the upstream is the
+    # replica computing in process: on a loaded machine (two test workers, a browser) a first regional list can take
+    # over 2 s, and a block would go missing by chance. The tests of the deadline set theirs (budget.page(seconds),
+    # the `settings` fixture).
+    settings.INSERJEUNES_PAGE_DEADLINE = 30.0
     # `{{ undefined }}` fails the test. Set once for the session, before any template engine exists: changing
     # TEMPLATES per test (the `settings` fixture) would drop the engines and parse every template again each test.
     for engine in settings.TEMPLATES:
@@ -149,3 +154,30 @@ def imported(db, _imported_sample):
     yield copy.deepcopy(report)
     _forget_memoised_catalogue()
     cache.clear()
+
+
+# --- Static files scanned once per process ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_scanned_once():
+    """WhiteNoise lists and stats the ~1,800 static files the finders know (DSFR's) each time a middleware chain is
+    built, that is for every test client: ~0.1–0.2 s a test, most of the suite's time. A server builds its chain
+    once, so the tests keep the first scan of the process and give it to every later chain (keyed by what the scan
+    depends on, so a test changing the static prefix or the max-age still gets its own)."""
+    from whitenoise.middleware import WhiteNoiseMiddleware
+
+    original = WhiteNoiseMiddleware.add_files_from_finders
+    scans: dict[tuple, dict] = {}
+
+    def scanned_once(self):
+        key = (self.static_prefix, self.max_age, self.allow_all_origins, self.charset)
+        if key not in scans:
+            before = set(self.files)
+            original(self)
+            scans[key] = {url: self.files[url] for url in self.files.keys() - before}
+        self.files.update(scans[key])
+
+    WhiteNoiseMiddleware.add_files_from_finders = scanned_once
+    yield
+    WhiteNoiseMiddleware.add_files_from_finders = original

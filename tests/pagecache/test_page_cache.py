@@ -270,6 +270,7 @@ def test_only_200_is_stored_and_not_for_a_request_with_a_session():
     assert _states_for(fine) == ["miss", "hit"]
 
 
+@pytest.mark.xdist_group("redis")  # this machine's Redis is shared by the test workers: one runs its tests
 def test_pages_are_kept_in_redis_when_redis_url_is_set(client, settings, formation_url):
     """Production's backend (Django's own RedisCache), on this machine's Redis, db 2 (the tests' own)."""
     redis = pytest.importorskip("redis")

@@ -26,7 +26,8 @@ from django.db import connection
 
 from tests.factories import make_formation, real_bac_pro
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+# Redis db 2 is flushed here and by test_page_cache: one worker runs them all (make test: --dist loadgroup).
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("redis")]
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 REDIS_URL = "redis://127.0.0.1:6379/2"

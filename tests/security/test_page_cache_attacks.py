@@ -120,6 +120,7 @@ def test_unknown_query_parameters_make_no_new_entry_and_never_reach_the_page(cli
         assert _state(client.get(url)) == "hit"  # the address without them is the same page
 
 
+@pytest.mark.xdist_group("redis")  # this machine's Redis is shared by the test workers: one runs its tests
 def test_junk_parameters_make_one_redis_key_in_production_s_shared_cache(client, pages, settings):
     """Production's backend (Redis): 100 junk requests leave one page entry, not 100 (this machine's Redis, db 3)."""
     redis = pytest.importorskip("redis")

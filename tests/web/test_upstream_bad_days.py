@@ -43,6 +43,7 @@ def loopback(settings):
     with Loopback(answer_json({"statusCode": 500, "message": "Internal Server Error"}, status=500)) as server:
         settings.INSERJEUNES_API_URL = server.url
         settings.INSERJEUNES_CLIENT_ID = ""
+        settings.INSERJEUNES_PAGE_DEADLINE = 2.0  # production's (the tests' default is generous: tests/conftest.py)
         reset_client()
         yield server
         reset_client()

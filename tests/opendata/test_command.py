@@ -26,10 +26,10 @@ def test_command_prints_summary_and_if_changed_skips_unchanged_files(tmp_path):
     out = StringIO()
     call_command("import_opendata", "--dir", str(root), "--if-changed", stdout=out)
     assert "Sources vérifiées : 32 fichiers" in out.getvalue()
-    assert "Formation: 133 lignes écrites" in out.getvalue()
+    assert "Formation: 176 lignes écrites" in out.getvalue()
     summary = ImportRun.objects.get(name="opendata").summary
-    assert summary["written"]["Formation"] == 133
-    assert summary["sources"]["offre_formation_constat_2020/constat_2020.csv"] == 266  # the shrink check's yardstick
+    assert summary["written"]["Formation"] == 176
+    assert summary["sources"]["offre_formation_constat_2020/constat_2020.csv"] == 315  # the shrink check's yardstick
 
     out = StringIO()
     started = time.monotonic()
@@ -41,7 +41,7 @@ def test_command_prints_summary_and_if_changed_skips_unchanged_files(tmp_path):
     out = StringIO()
     call_command("import_opendata", "--dir", str(root), "--if-changed", stdout=out)
     assert "Import terminé" in out.getvalue()
-    assert ImportRun.objects.get(name="opendata").summary["sources"][str(CONSTAT)] == 267
+    assert ImportRun.objects.get(name="opendata").summary["sources"][str(CONSTAT)] == 316
 
 
 def test_command_explains_a_missing_directory(tmp_path):

@@ -11,6 +11,7 @@ Protocol, for each database (SQLite file; PostgreSQL `BENCH_PG_URL` when it answ
    runs), p50, p99, errors;
 4. in process (Django's test client, page cache off, figures warm): the render time of formation, school and
    school × formation pages (`RENDER_PAGES` of each, drawn with the same seed), p50 / p90 and SQL queries.
+`BENCH_LONGTAIL_ONLY=render` runs step 4 alone (no gunicorn, no wrk): the quick loop when tuning templates.
 Each line states the load average (`uptime`) when it was measured: the machine has 2 cores and is shared.
 Targets (issue 24): long tail ≥ 10 % of the minimal view and p99 ≤ 250 ms; cold pass p99 ≤ 500 ms; formation
 render ≤ 8 ms.
@@ -40,6 +41,7 @@ PAGES = int(os.environ.get("BENCH_LONGTAIL_PAGES", 2000))
 SEED = int(os.environ.get("BENCH_LONGTAIL_SEED", 24))
 CRAWLERS = 4
 RENDER_PAGES = 30
+ONLY = os.environ.get("BENCH_LONGTAIL_ONLY", "")
 TARGET_SHARE, TARGET_P99_MS, TARGET_COLD_P99_MS, TARGET_RENDER_MS = 10.0, 250.0, 500.0, 8.0
 
 # Each wrk thread draws its own sequence (seeded by its number) from the same list.
@@ -175,6 +177,9 @@ def run(label: str, database_url: str, work: Path) -> None:
     _manage(env, "migrate", "--noinput")
     _manage(env, "import_opendata", "--if-changed")
     _manage(env, "collectstatic", "--noinput", "-v0")
+    if ONLY == "render":
+        render_lines(env)
+        return
     _manage(env, "indicators_purge", "--all")
     _manage(env, "pagecache_purge")
     base = f"http://127.0.0.1:{port}"
@@ -203,6 +208,11 @@ def run(label: str, database_url: str, work: Path) -> None:
         f"%), p50 {tail['p50']:.1f} ms, p99 {tail['p99']:.1f} ms (target ≤ {TARGET_P99_MS:.0f}), "
         f"{tail['errors']} errors in {tail['requests']:,} requests"
     )
+    render_lines(env)
+
+
+def render_lines(env: dict[str, str]) -> None:
+    """Step 4, in a fresh process with the bench's environment: one line per page type."""
     render_load = load()
     done = subprocess.run(
         [sys.executable, "-c", _RENDER % RENDER_PAGES],

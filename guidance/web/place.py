@@ -28,7 +28,7 @@ from guidance.catalog.models import Formation, School
 from guidance.inserjeunes.territories import REGIONS
 from guidance.orientation.places import CommunePlace, PlaceMatch, commune_by_code, communes_named, parse_place
 from guidance.search.nearby import Around, Teaching, teaching_near
-from guidance.web.forms import SearchField
+from guidance.web.forms import RememberedSelect, SearchField
 
 RADII = (10, 20, 30, 50, 100)
 DEFAULT_RADIUS = 30
@@ -65,7 +65,7 @@ class PlaceFields(forms.Form):
         choices=[("", f"{DEFAULT_RADIUS} km"), *((str(km), f"{km} km") for km in RADII)],
         coerce=int,
         empty_value=None,
-        widget=forms.Select(attrs={"class": "fr-select"}),
+        widget=RememberedSelect(attrs={"class": "fr-select"}),
     )
 
 

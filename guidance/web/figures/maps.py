@@ -17,7 +17,7 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from guidance.catalog.labels import fold
@@ -115,7 +115,7 @@ class RegionMap:
     viewbox: str
     unavailable: bool
 
-    @property
+    @cached_property  # read by the table and the description: sorted once (a frozen dataclass keeps a __dict__)
     def rows(self) -> tuple[RegionShape, ...]:
         """The table beside the map: every region, by name."""
         return tuple(sorted([*self.regions, *(i.shape for i in self.insets)], key=lambda r: fold(r.name)))

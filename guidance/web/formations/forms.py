@@ -3,6 +3,7 @@ the catalogue or the service. A form that is not valid makes the view answer a 4
 `forms.require_valid(form)`.
 """
 
+from functools import lru_cache
 from typing import cast
 
 from django import forms
@@ -29,13 +30,14 @@ def is_departement(code: str) -> bool:
     return code in {"02A", "02B"} or code in OVERSEAS_DEPARTEMENTS or (code.isdigit() and 1 <= int(code) <= 95)
 
 
-def departement_choices(region_code: str | None = None) -> list[tuple[str, str]]:
+@lru_cache(maxsize=32)  # a constant list per region (DEPARTEMENTS is): built once, not on every formation page
+def departement_choices(region_code: str | None = None) -> tuple[tuple[str, str], ...]:
     """Départements by code (`75 – Paris`), those of `region_code` only when given."""
-    return [
+    return tuple(
         (code, f"{code.lstrip('0') or code} – {name}")
         for code, (name, _academie, region) in sorted(DEPARTEMENTS.items())
         if is_departement(code) and (region_code is None or region == region_code)
-    ]
+    )
 
 
 def _select(label: str, empty: str, choices) -> forms.ChoiceField:

@@ -142,6 +142,7 @@ def formation(request: HtmxRequest, cfd: str) -> HttpResponse:
     region = region_from_code(data["region"]) if data["region"] else None
     millesime = data["millesime"]
     certifications = page_certifications(formation)
+    canonical_path = _canonical(formation.cfd)
 
     fragment = ("ecoles" if request.htmx.target == "ecoles" else "devenir") if wants_fragment(request) else None
 
@@ -179,17 +180,17 @@ def formation(request: HtmxRequest, cfd: str) -> HttpResponse:
             map_plan,
             certifications,
             answers,
-            path=_canonical(formation.cfd),
+            path=canonical_path,
             millesime=millesime,
             region=region,
             near=near,
         ),
         "former": list(formation.former_formations()) if formation.former_cfds else [],
         "newer": list(formation.new_formations()) if formation.new_cfds else [],
-        "canonical_path": _canonical(formation.cfd),
+        "canonical_path": canonical_path,
         "reuse": reuse_links(
             request,
-            _canonical(formation.cfd),
+            canonical_path,
             formation.label,
             {"region": data["region"], "millesime": request.GET.get("millesime", "")},
         ),

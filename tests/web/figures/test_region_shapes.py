@@ -1,4 +1,5 @@
-"""`{% region_shapes %}` writes the regions of the map as the template loop it replaced did (whitespace aside)."""
+"""`{% region_shapes %}` and `{% region_rows %}` write the regions of the map and of its table as the template loops
+they replaced did (whitespace aside)."""
 
 import re
 
@@ -20,6 +21,24 @@ LOOP = """{% load figures %}
     </a>
 {% endfor %}"""  # noqa: E501
 
+ROWS = """{% for row in region_map.rows %}
+    <tr data-region="{{ row.code }}"{% if row.is_current %} class="region-map__row--current"{% endif %}>
+        <th scope="row">
+            <a href="{{ row.href }}">{{ row.name }}</a>
+        </th>
+        <td>
+            {% if row.value is not None %}
+                {{ row.value }} %{% if row.carried %} (chiffres de l’ancienne version du diplôme){% endif %}
+            {% else %}
+                <span class="region-map__reason">{{ row.reason|capfirst }}</span>
+            {% endif %}
+        </td>
+        <td>
+            {% if row.cohort is not None %}{{ row.cohort }}{% endif %}
+        </td>
+    </tr>
+{% endfor %}"""
+
 ENGINE = Engine(
     libraries={
         "figures": "guidance.web.templatetags.figures",
@@ -28,27 +47,30 @@ ENGINE = Engine(
 )
 
 
-def _shape(code: str, name: str, value: int | None, shade: str, current: bool = False) -> RegionShape:
+def _shape(
+    code: str, name: str, value: int | None, shade: str, current: bool = False, cohort: int = 40, carried: bool = False
+) -> RegionShape:
     return RegionShape(
         code=code,
         name=name,
         d="M0 0l10 0 0 10.5z",
         value=value,
-        cohort=40 if value is not None else None,
+        cohort=cohort if value is not None else None,
         reason="" if value is not None else "pas de chiffre publié dans cette région",
         shade=shade,
         href=f"/formations/40025214/?a=1&region={code}#devenir",
         is_current=current,
-        carried=False,
+        carried=carried,
     )
 
 
-def test_the_tag_writes_what_the_loop_wrote():
-    region_map = RegionMap(
+def _region_map() -> RegionMap:
+    return RegionMap(
         voie_label="Voie scolaire",
         millesime_label="",
         regions=(
-            _shape("76", "Occitanie", 61, "#8585f6", current=True),
+            _shape("76", "Occitanie", 61, "#8585f6", current=True, cohort=12345),
+            _shape("11", "Île-de-France", 7, "#e3e3fd", carried=True),
             _shape("84", "Auvergne-Rhône-Alpes <&>", None, ""),
         ),
         insets=(Inset(_shape("04", "La Réunion", 38, "#e3e3fd"), (1.0, 2.505, 30.0, 40.123)),),
@@ -56,8 +78,22 @@ def test_the_tag_writes_what_the_loop_wrote():
         viewbox="0 0 100 100",
         unavailable=False,
     )
-    context = {"region_map": region_map}
-    loop = ENGINE.from_string(LOOP).render(Context(context))
-    tag = ENGINE.from_string("{% load region_map %}{% region_shapes region_map %}").render(Context(context))
-    assert re.sub(r"\s+", " ", tag).strip() == re.sub(r"\s+", " ", loop).strip()
+
+
+def _same(template: str, tag: str) -> str:
+    context = {"region_map": _region_map()}
+    expected = ENGINE.from_string(template).render(Context(context))
+    written = ENGINE.from_string("{% load region_map %}" + tag).render(Context(context))
+    assert re.sub(r"\s+", " ", written).strip() == re.sub(r"\s+", " ", expected).strip()
+    return written
+
+
+def test_the_shapes_are_what_the_loop_wrote():
+    tag = _same(LOOP, "{% region_shapes region_map %}")
     assert "region-map__region--current" in tag and "&amp;region=76" in tag and "&lt;&amp;&gt;" in tag
+
+
+def test_the_rows_are_what_the_loop_wrote():
+    tag = _same(ROWS, "{% region_rows region_map %}")
+    assert "region-map__row--current" in tag and "ancienne version" in tag and "Pas de chiffre" in tag
+    assert tag.index("Auvergne") < tag.index("Île-de-France") < tag.index("Occitanie")  # by name

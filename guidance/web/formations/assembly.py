@@ -14,8 +14,10 @@ the rounds, the fallbacks and the voies' names (the rule `superieur.page.diploma
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from django.http import QueryDict
 
 from guidance.catalog.models import Formation
 from guidance.inserjeunes.codes import Certification, Millesime, Region, region_from_code
@@ -45,13 +47,13 @@ class PageQuery:
         return self.reading.near
 
 
-def read_query(params: Mapping[str, str]) -> PageQuery:
+def read_query(params: QueryDict) -> PageQuery:
     """The page's query: with a place and no region, the region becomes the place's (the figures open on it)."""
     form = FormationPageForm(params)
     data = require_valid(form)
     reading = read_place(form)
     if reading.near is not None and not data["region"]:
-        query = params.copy()  # type: ignore[attr-defined]  # a QueryDict (the request's GET)
+        query = params.copy()
         query["region"] = reading.near.region_code
         form = FormationPageForm(query)
         data = require_valid(form)

@@ -23,6 +23,7 @@ from guidance.web.formations.schools import nearby_map
 from guidance.web.forms import require_valid
 from guidance.web.http import HtmxRequest, code_or_404, page_or_fragment, wants_fragment
 from guidance.web.place import card_lines, near_of_words, read_place
+from guidance.web.reuse.jsonld import program_json_ld
 from guidance.web.reuse.links import reuse_links
 from guidance.web.shortlist import ADD_LABELS, FormationItem, compare_links
 
@@ -203,20 +204,6 @@ def formation(request: HtmxRequest, cfd: str) -> HttpResponse:
 
 
 def _json_ld(request: HttpRequest, formation: Formation) -> dict:
-    data = {
-        "@context": "https://schema.org",
-        "@type": "EducationalOccupationalProgram",
-        "name": formation.label,
-        "identifier": formation.cfd,
-        "url": request.build_absolute_uri(_canonical(formation.cfd)),
-        "inLanguage": "fr",
-    }
-    if formation.diploma_type:
-        data["educationalCredentialAwarded"] = formation.diploma_type
-    if formation.level_label:
-        data["educationalLevel"] = formation.level_label
-    if formation.duration_years:
-        data["timeToComplete"] = f"P{formation.duration_years}Y"
-    if formation.field_label:
-        data["occupationalCategory"] = formation.field_label
-    return data
+    return program_json_ld(
+        request, formation, _canonical(formation.cfd), identifier=formation.cfd, category=formation.field_label
+    )

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from tqdm import tqdm
 
+from guidance.catalog.api_schools import new_school
 from guidance.catalog.api_sync_higher import HigherEducation, write_higher_education
 from guidance.catalog.importers import refresh_offer_counts
 from guidance.catalog.importers.base import Report
@@ -32,12 +33,10 @@ from guidance.inserjeunes.codes import (
     Filiere,
     InvalidCode,
     Millesime,
-    departement_of_uai,
     parse_certification,
     parse_cfd,
     parse_uai,
 )
-from guidance.inserjeunes.territories import ACADEMIES, DEPARTEMENTS, REGIONS
 
 
 @dataclass
@@ -166,20 +165,8 @@ def _new_formation(cfd: str, data: _Formation) -> Formation:
 
 
 def _new_school(uai: str, data: _School) -> School:
-    departement = departement_of_uai(uai)
-    territory = DEPARTEMENTS.get(departement)
     kind = SchoolKind.CFA if data.voies == {Voie.APPRENTISSAGE} else SchoolKind.OTHER
-    region = data.region if data.region in REGIONS else (territory[2] if territory else "")
-    academie = data.academie.zfill(2) if data.academie.zfill(2) in ACADEMIES else (territory[1] if territory else "")
-    return School(
-        uai=uai,
-        name=data.name[:300],
-        slug=slugify(data.name)[:120] or uai.lower(),
-        kind=kind,
-        departement_code=departement if territory else "",
-        academie_code=academie,
-        region_code=region,
-    )
+    return new_school(uai, name=data.name, region=data.region, academie=data.academie, kind=kind)
 
 
 def write(

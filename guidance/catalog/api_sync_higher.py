@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 
 from django.utils.text import slugify
 
+from guidance.catalog.api_schools import new_school
 from guidance.catalog.higher_education import CodeType, HigherEducationOffer
 from guidance.catalog.importers.base import Report
 from guidance.catalog.labels import sentence_case
 from guidance.catalog.models import Formation, School, SchoolKind
 from guidance.catalog.sise_labels import ENGINEERING
-from guidance.inserjeunes.codes import InvalidCode, departement_of_uai, parse_certification, parse_uai
-from guidance.inserjeunes.territories import ACADEMIES, DEPARTEMENTS, REGIONS
+from guidance.inserjeunes.codes import InvalidCode, parse_certification, parse_uai
 
 # The API's `diplome.libelle` of an InserSup record (the SISE type's short label, N_TYPE_DIPLOME_SISE) → ours.
 SISE_DIPLOMA_TYPES = {
@@ -106,19 +106,8 @@ def _new_diploma(code: str, data: _Diploma) -> Formation:
 
 
 def _new_school(uai: str, data: _University) -> School:
-    departement = departement_of_uai(uai)
-    territory = DEPARTEMENTS.get(departement)
-    region = data.region if data.region in REGIONS else (territory[2] if territory else "")
-    academie = data.academie.zfill(2) if data.academie.zfill(2) in ACADEMIES else (territory[1] if territory else "")
-    return School(
-        uai=uai,
-        name=data.name[:300],
-        slug=slugify(data.name)[:120] or uai.lower(),
-        kind=SchoolKind.SUPERIEUR,
-        departement_code=departement if territory else "",
-        academie_code=academie,
-        region_code=region,
-    )
+    kind = SchoolKind.SUPERIEUR
+    return new_school(uai, name=data.name, region=data.region, academie=data.academie, kind=kind)
 
 
 def write_higher_education(collected: HigherEducation, report: Report) -> None:

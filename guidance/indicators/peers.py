@@ -13,7 +13,8 @@ Public interface:
   `no_position_reason(...)` says in French why there is none.
 - `latest_millesime(region) -> str | None`: the newest period the list route has for a region (its default).
 - `sort_by_outcome(formations, region, voie, millesime, measure, minimum=None) -> list[RankedFormation]`.
-- `alternatives(formation, region, voie, millesime, measure) -> Alternatives`: up to 5 better-placed formations.
+- `alternatives(formation, region, voie, millesime, measure, kinds=None) -> Alternatives`: up to 5 better-placed
+  formations, only of the BCN diploma codes `kinds` when given (after a CAP or a bac pro: those entered after the 3e).
 
 Figures are the API's rates, whose denominator is the final-year learners (`nb_annee_term`): `taux_en_emploi_6_mois`
 = in employment 6 months after / final-year learners, `taux_en_formation` = further study / final-year learners.
@@ -43,10 +44,15 @@ PAGE_SIZE = 500  # items per list page (~400 KB): a region's list is 1 to 4 page
 MAX_PAGES = 40  # a list announcing more pages than this is not read (it would hold a page for nothing)
 MAX_ALTERNATIVES = 5
 SOURCE = "InserJeunes (MENJ-DEPP, DARES)"
+EMPLOYMENT = "taux_en_emploi_6_mois"  # the default measure
 MEASURES = {
     "taux_en_emploi_6_mois": ("le taux d’emploi à 6 mois est publié", "emploi à 6 mois"),
     "taux_en_formation": ("la part en poursuite d’études est publiée", "poursuite d’études"),
 }
+# Better-placed formations exist, but none of the kinds a pupil of this one can enter instead (`alternatives`' kinds).
+NO_ELIGIBLE_ALTERNATIVE = (
+    "Aucune formation accessible après la 3e, du même domaine et du même niveau, n’a un chiffre plus haut ici."
+)
 _FILIERES = {"scolaire": "pro", "apprentissage": "apprentissage"}
 _VOIE_WORDS = {"scolaire": "de la voie scolaire", "apprentissage": "en apprentissage"}
 
@@ -253,7 +259,7 @@ def _same_group(figures: Iterable[PeerFigure], figure: PeerFigure) -> list[PeerF
 
 @per_generation(maxsize=8192)
 def position_for(
-    code: str, region: str, voie: str, millesime: str, measure: str = "taux_en_emploi_6_mois"
+    code: str, region: str, voie: str, millesime: str, measure: str = EMPLOYMENT
 ) -> PositionReading | None:
     """The position of certification `code` among its peers; None when it has no figure, the API does not
     answer, or fewer than `MIN_PEERS` peers have the figure (the page then says nothing about the rank)."""
@@ -273,9 +279,7 @@ def position_for(
 
 
 @per_generation(maxsize=8192)
-def no_position_reason(
-    code: str, region: str, voie: str, millesime: str, measure: str = "taux_en_emploi_6_mois"
-) -> str:
+def no_position_reason(code: str, region: str, voie: str, millesime: str, measure: str = EMPLOYMENT) -> str:
     """Why `position_for` gave None, in one French sentence for the page ("" when it gives a position)."""
     _check(measure, voie)
     figures = regional_peers(region, millesime)
@@ -320,7 +324,7 @@ def sort_by_outcome(
     region: str,
     voie: str,
     millesime: str,
-    measure: str = "taux_en_emploi_6_mois",
+    measure: str = EMPLOYMENT,
     minimum: int | None = None,
 ) -> list[RankedFormation]:
     """`formations` by their regional figure, highest first, those without a figure last (in their given order);
@@ -345,16 +349,24 @@ class Alternatives:
     reason: str = ""  # why there are none, for the page (French)
 
 
-def _formation_key(formation: Formation, *rest: str, **named: str) -> tuple[object, ...]:
-    return (formation.pk, formation.cfd, *rest, *sorted(named.items()))
+Kinds = frozenset[str] | None  # BCN diploma codes (`Formation.diploma_code`); None: any
+
+
+def _formation_key(
+    formation: Formation, region: str, voie: str, millesime: str, measure: str = EMPLOYMENT, kinds: Kinds = None
+) -> tuple[object, ...]:
+    """`alternatives`' memo key: every argument, defaults filled in, a formation by its identity."""
+    return (formation.pk, formation.cfd, region, voie, millesime, measure, kinds)
 
 
 @per_generation(maxsize=4096, key=_formation_key)
 def alternatives(
-    formation: Formation, region: str, voie: str, millesime: str, measure: str = "taux_en_emploi_6_mois"
+    formation: Formation, region: str, voie: str, millesime: str, measure: str = EMPLOYMENT, kinds: Kinds = None
 ) -> Alternatives:
     """Up to 5 formations of the same NSF field and level whose regional figure (same millésime, voie, measure
-    and denominator) is higher than `formation`'s, each with a cohort of at least `MIN_COHORT` learners."""
+    and denominator) is higher than `formation`'s, each with a cohort of at least `MIN_COHORT` learners; with
+    `kinds`, only formations whose BCN diploma code (`Formation.diploma_code`) is one of them, chosen before the 5
+    are kept (so that a CAP still gets 5 when its region has 5 it can follow). `kinds` is part of the memo key."""
     _check(measure, voie)
     by_code = _by_code(region, voie, millesime)
     if by_code is None:
@@ -379,4 +391,7 @@ def alternatives(
     ]
     if not better:
         return Alternatives((), own, "Aucune formation du même domaine et du même niveau n’a un chiffre plus haut ici.")
-    return Alternatives(tuple(better[:MAX_ALTERNATIVES]), own)
+    eligible = [r for r in better if kinds is None or r.formation.diploma_code in kinds]
+    if not eligible:
+        return Alternatives((), own, NO_ELIGIBLE_ALTERNATIVE)
+    return Alternatives(tuple(eligible[:MAX_ALTERNATIVES]), own)

@@ -13,6 +13,7 @@ from django.forms.renderers import DjangoTemplates
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
+from guidance.inserjeunes.codes import InvalidCode, Millesime, parse_millesime
 from guidance.web.http import BadRequest
 
 # One sentence per parameter of our addresses, the same on every page (French, for visitors).
@@ -76,6 +77,24 @@ class PageField(forms.IntegerField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("widget", forms.HiddenInput)
         super().__init__(required=False, min_value=1, **kwargs)
+
+
+class MillesimeField(forms.CharField):
+    """`?millesime=` (the promotion shown): empty is None (the newest), `AAAA` or `AAAA_AAAA` a `Millesime`, anything
+    else a 400 with the source's own reason."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.HiddenInput)
+        super().__init__(required=False, max_length=9, **kwargs)
+
+    def clean(self, value: Any) -> Millesime | None:
+        raw = super().clean(value)
+        if not raw:
+            return None
+        try:
+            return parse_millesime(raw)
+        except InvalidCode as error:
+            raise forms.ValidationError(error.reason) from None
 
 
 # --- The form renderer (settings.FORM_RENDERER) and a remembered <select> ----------------------------------------

@@ -18,6 +18,7 @@ from guidance.indicators.models import CacheEntry
 from guidance.indicators.upstream import get_client, reset_client
 from guidance.inserjeunes.errors import Unavailable, UnavailableCause
 from guidance.pagecache import markers
+from guidance.search.diplomas import AFTER_3E_DIPLOMA_CODES, enters_after_3e
 
 ROOT = Path(settings.OPENDATA_DIR) if settings.OPENDATA_DIR else None
 pytestmark = [pytest.mark.skipif(not ROOT or not ROOT.is_dir(), reason="OPENDATA_DIR absent"), pytest.mark.django_db]
@@ -207,3 +208,39 @@ def test_when_the_api_does_not_answer_nothing_is_said(monkeypatch, catalogue):
     assert peers.alternatives(formation, REGION, "scolaire", MILLESIME).reason.startswith("Les chiffres régionaux")
     ranked = peers.sort_by_outcome([formation], REGION, "scolaire", MILLESIME)
     assert [r.figure for r in ranked] == [None]
+
+
+def test_alternatives_of_a_cap_are_chosen_among_diplomas_entered_after_3e(catalogue):
+    # CAP Pâtissier in Occitanie: MCs of its field (which need a CAP first) are among the best placed; a pupil in 3e
+    # cannot enter them, so they are left out before the 5 are kept, and 5 CAPs remain.
+    formation = Formation.objects.prefetch_related("mefs").get(cfd="50022141")
+    every = peers.alternatives(formation, REGION, "scolaire", MILLESIME)
+    assert any(not enters_after_3e(r.formation.diploma_code) for r in every.items)
+    found = peers.alternatives(formation, REGION, "scolaire", MILLESIME, kinds=AFTER_3E_DIPLOMA_CODES)
+    assert len(found.items) == peers.MAX_ALTERNATIVES
+    assert all(enters_after_3e(r.formation.diploma_code) for r in found.items)
+    # The 5 best placed of those a pupil can enter, counted on the whole ranking of the field and level.
+    same = Formation.objects.filter(field_code=formation.field_code, level=formation.level).exclude(pk=formation.pk)
+    ranked = peers.sort_by_outcome(same.prefetch_related("mefs"), REGION, "scolaire", MILLESIME)
+    own = found.reference.taux_en_emploi_6_mois
+    eligible = [
+        r.formation.cfd
+        for r in ranked
+        if r.figure
+        and r.figure.taux_en_emploi_6_mois > own
+        and r.figure.nb_annee_term >= peers.MIN_COHORT
+        and enters_after_3e(r.formation.diploma_code)
+    ]
+    assert [r.formation.cfd for r in found.items] == eligible[: peers.MAX_ALTERNATIVES]
+    # Each choice of kinds is its own memo entry, by position or by name.
+    assert peers.alternatives(formation, REGION, "scolaire", MILLESIME) is every
+    assert (
+        peers.alternatives(formation, REGION, "scolaire", MILLESIME, "taux_en_emploi_6_mois", AFTER_3E_DIPLOMA_CODES)
+        is found
+    )
+
+
+def test_a_cap_whose_better_placed_peers_all_need_a_first_diploma_says_so(catalogue):
+    formation = Formation.objects.prefetch_related("mefs").get(cfd="50022141")
+    found = peers.alternatives(formation, REGION, "scolaire", MILLESIME, kinds=frozenset())
+    assert found.items == () and found.reason == peers.NO_ELIGIBLE_ALTERNATIVE

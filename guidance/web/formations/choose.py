@@ -26,7 +26,7 @@ from guidance.orientation.jobs import (
     jobs_for_formation,
     onisep_formation,
 )
-from guidance.search.diplomas import enters_after_3e
+from guidance.search.diplomas import AFTER_3E_DIPLOMA_CODES, enters_after_3e
 from guidance.web.figures.models import FigurePanel
 from guidance.web.figures.wording import CARRIED_OVER_NO_POSITION, millesime_source, position_source
 from guidance.web.formations.page import FormationFigures, VoiePanels
@@ -134,21 +134,17 @@ def _choice(formation, voie: VoiePanels, code: str, millesime: str, region: Regi
         else:
             reason = peers.no_position_reason(code, region.code, voie.voie, millesime, measure)
             lines.append(PositionLine(measure_label, "", reason, ""))
-    found = peers.alternatives(formation, region.code, voie.voie, millesime)
-    items = tuple(_alternative(r, region) for r in found.items if _can_follow(formation, r.formation))
+    found = peers.alternatives(formation, region.code, voie.voie, millesime, kinds=followable_kinds(formation))
+    items = tuple(_alternative(r, region) for r in found.items)
     reference = found.reference.taux_en_emploi_6_mois if found.reference else None
-    reason = found.reason
-    if found.items and not items:
-        reason = (
-            "Aucune formation accessible après la 3e, du même domaine et du même niveau, n’a un chiffre plus haut ici."
-        )
-    return VoieChoice(voie.voie, voie.label, millesime, tuple(lines), items, reference, reason)
+    return VoieChoice(voie.voie, voie.label, millesime, tuple(lines), items, reference, found.reason)
 
 
-def _can_follow(formation: Formation, other: Formation) -> bool:
-    """Whoever can enter `formation` can enter `other` instead: after a CAP or a bac pro (entered after the 3e),
-    only diplomas entered after the 3e too, never an MC (which needs a CAP first) nor an adult title."""
-    return not enters_after_3e(formation.diploma_code) or enters_after_3e(other.diploma_code)
+def followable_kinds(formation: Formation) -> frozenset[str] | None:
+    """The diploma kinds whoever can enter `formation` can enter instead: after a CAP or a bac pro (entered after
+    the 3e), only diplomas entered after the 3e too, never an MC (which needs a CAP first) nor an adult title;
+    None (any kind) otherwise."""
+    return AFTER_3E_DIPLOMA_CODES if enters_after_3e(formation.diploma_code) else None
 
 
 def _alternative(ranked: peers.RankedFormation, region: Region) -> Alternative:

@@ -9,10 +9,9 @@ from typing import cast
 from django import forms
 
 from guidance.catalog.models import Level, Voie
-from guidance.inserjeunes.codes import InvalidCode, Millesime, parse_millesime
 from guidance.inserjeunes.territories import DEPARTEMENTS, REGIONS, regions_by_name
 from guidance.search.engine import field_choices, field_codes
-from guidance.web.forms import PageField, RememberedSelect
+from guidance.web.forms import MillesimeField, PageField, RememberedSelect
 from guidance.web.place import PlaceFields
 from guidance.web.reuse.embed import BadgeForm, EmbedForm
 
@@ -141,7 +140,7 @@ class FormationPageForm(PlaceFields, forms.Form):
     (`commune=`, `rayon=`): the schools by distance, the figures in its region."""
 
     region = _select("Région", "Choisir une région", [])
-    millesime = forms.CharField(required=False, max_length=9, widget=forms.HiddenInput)
+    millesime = MillesimeField()
     departement = _select("Département", "Tous les départements", [])
     page = PageField()
     # The voie of the regions' map (`web/formations/regionmap.py`): the first the diploma has when empty.
@@ -156,22 +155,12 @@ class FormationPageForm(PlaceFields, forms.Form):
             *departement_choices(region),
         ]
 
-    def clean_millesime(self) -> Millesime | None:
-        raw = self.cleaned_data["millesime"]
-        if not raw:
-            return None
-        try:
-            return parse_millesime(raw)
-        except InvalidCode as error:
-            raise forms.ValidationError(error.reason) from None
-
 
 class _PlaceOptions(forms.Form):
     """The region (empty: France) and the promotion of a formation's embed or badge, validated like the page's."""
 
     region = forms.ChoiceField(required=False, choices=[])
-    millesime = FormationPageForm.base_fields["millesime"]
-    clean_millesime = FormationPageForm.clean_millesime
+    millesime = MillesimeField()
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

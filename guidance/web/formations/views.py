@@ -10,20 +10,20 @@ from django.views.decorators.http import require_safe
 
 from guidance.catalog import stats
 from guidance.catalog.models import Formation, Level, Voie
-from guidance.inserjeunes.codes import parse_cfd, region_from_code
+from guidance.inserjeunes.codes import parse_cfd
 from guidance.inserjeunes.territories import DEPARTEMENTS
 from guidance.pagecache.markers import cache_page_view
 from guidance.search.engine import search_formations
-from guidance.web.figures.questions import Answers
 from guidance.web.formations import regionmap
+from guidance.web.formations.assembly import formation_page, listed_schools, read_query
 from guidance.web.formations.choose import formation_jobs, voie_choices
 from guidance.web.formations.forms import FormationPageForm, FormationSearchForm
-from guidance.web.formations.page import build_formation_figures, page_certifications
 from guidance.web.formations.results import cards_page, order_by_outcome, search_region
-from guidance.web.formations.schools import SchoolsList, build_rows, nearby_map, plan_rows, schools_list
+from guidance.web.formations.schools import nearby_map
 from guidance.web.forms import require_valid
 from guidance.web.http import HtmxRequest, code_or_404, page_or_fragment, wants_fragment
-from guidance.web.place import Near, card_lines, near_of_words, read_place
+from guidance.web.place import card_lines, near_of_words, read_place
+from guidance.web.reuse.jsonld import program_json_ld
 from guidance.web.reuse.links import reuse_links
 from guidance.web.shortlist import ADD_LABELS, FormationItem, compare_links
 
@@ -129,37 +129,24 @@ def formation(request: HtmxRequest, cfd: str) -> HttpResponse:
     if cfd != cert.code:
         return formation_redirect(request, cfd)
     formation = get_object_or_404(Formation.objects.prefetch_related("mefs"), cfd=cert.code)
-    form = FormationPageForm(request.GET)
-    data = require_valid(form)
-    reading = read_place(form)
-    near = reading.near
-    if near is not None and not data["region"]:
-        # With a place, the figures open on its region (and the region menu says so).
-        query = request.GET.copy()
-        query["region"] = near.region_code
-        form = FormationPageForm(query)
-        data = require_valid(form)
-    region = region_from_code(data["region"]) if data["region"] else None
+    query = read_query(request.GET)
+    form, data, reading, near, region = query.form, query.data, query.reading, query.near, query.region
     millesime = data["millesime"]
-    certifications = page_certifications(formation)
     canonical_path = _canonical(formation.cfd)
 
     fragment = ("ecoles" if request.htmx.target == "ecoles" else "devenir") if wants_fragment(request) else None
 
-    schools = schools_list(formation, region=region, departement=data["departement"], page=data["page"], near=near)
-
-    # Every figure of the page in two rounds of `get_many`: the schools' and the map's questions go with the
-    # devenir's first.
-    answers = Answers()
-    rows_plan = plan_rows(schools, formation, certifications, millesime=millesime, answers=answers)
-    # The schools' fragment (their filter, their pages) does not show the devenir: its figures are not asked.
-    map_plan = None if fragment == "ecoles" else regionmap.plan(certifications, millesime, data["carte"], answers)
-    figures = (
-        None
-        if fragment == "ecoles"
-        else build_formation_figures(formation, certifications, region=region, millesime=millesime, answers=answers)
+    schools = listed_schools(formation, query)
+    # The schools' fragment (their filter, their pages) does not show the devenir nor the map: not asked.
+    page = formation_page(
+        formation,
+        region=region,
+        millesime=millesime,
+        schools=schools,
+        devenir=fragment != "ecoles",
+        map_voie=None if fragment == "ecoles" else data["carte"],
     )
-    school_rows = build_rows(schools, rows_plan, answers=answers)
+    figures, certifications, school_rows = page.figures, page.certifications, list(page.school_rows)
     choices = voie_choices(formation, figures, region) if figures is not None else ()
 
     context = {
@@ -177,9 +164,9 @@ def formation(request: HtmxRequest, cfd: str) -> HttpResponse:
         "school_rows": school_rows,
         "nearby_map": nearby_map(near, school_rows),
         **regionmap.context(
-            map_plan,
+            page.map_plan,
             certifications,
-            answers,
+            page.answers,
             path=canonical_path,
             millesime=millesime,
             region=region,
@@ -217,27 +204,7 @@ def formation(request: HtmxRequest, cfd: str) -> HttpResponse:
     return render(request, "formations/devenir_fragment.html", context)
 
 
-def schools_page_of(formation: Formation, data: dict, region, near: Near | None = None) -> SchoolsList:
-    """The schools offering `formation` (`FormationPageForm.cleaned_data`: region, département, page), for the
-    page's exports (`reuse.py`)."""
-    return schools_list(formation, region=region, departement=data["departement"], page=data["page"], near=near)
-
-
 def _json_ld(request: HttpRequest, formation: Formation) -> dict:
-    data = {
-        "@context": "https://schema.org",
-        "@type": "EducationalOccupationalProgram",
-        "name": formation.label,
-        "identifier": formation.cfd,
-        "url": request.build_absolute_uri(_canonical(formation.cfd)),
-        "inLanguage": "fr",
-    }
-    if formation.diploma_type:
-        data["educationalCredentialAwarded"] = formation.diploma_type
-    if formation.level_label:
-        data["educationalLevel"] = formation.level_label
-    if formation.duration_years:
-        data["timeToComplete"] = f"P{formation.duration_years}Y"
-    if formation.field_label:
-        data["occupationalCategory"] = formation.field_label
-    return data
+    return program_json_ld(
+        request, formation, _canonical(formation.cfd), identifier=formation.cfd, category=formation.field_label
+    )

@@ -10,15 +10,15 @@ from guidance.inserjeunes.codes import Uai, parse_cfd, parse_uai
 from guidance.pagecache.markers import cache_page_view
 from guidance.search.engine import kind_choices, search_schools
 from guidance.search.nearby import unplaced_in_departement
-from guidance.web.figures.depp import depp_answer, depp_panel, headline_indicator, indicator_rows
+from guidance.web.figures.depp import depp_answer, depp_panel, headline_indicator
 from guidance.web.figures.reach import is_offline
 from guidance.web.figures.wording import SCHOOL_FIGURES_OFFLINE, VOIE_LABELS
 from guidance.web.forms import require_valid
 from guidance.web.http import code_or_404, page_or_fragment, wants_fragment
 from guidance.web.place import read_place
 from guidance.web.reuse.links import reuse_links
+from guidance.web.schools.assembly import school_formation_page, school_page
 from guidance.web.schools.forms import SchoolSearchForm, VoieForm
-from guidance.web.schools.page import answer_block, offer_rows, pair_blocks
 from guidance.web.shortlist import ADD_LABELS, PairItem, compare_links
 
 RESULTS_PER_PAGE = 20
@@ -77,19 +77,6 @@ def school_search(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def school_figures(school: School, voie: str = ""):
-    """(every offer of the school, the rows of those in `voie`, its DEPP indicator rows): a school page's figures."""
-    offers = (
-        Offer.objects.filter(school=school)
-        .select_related("formation")
-        .prefetch_related(Prefetch("formation__mefs", queryset=Mef.objects.filter(is_final_year=True)))
-        .order_by("formation__label", "formation__cfd", "voie")
-    )
-    all_offers = list(offers)
-    shown = [offer for offer in all_offers if not voie or offer.voie == voie]
-    return all_offers, offer_rows(school, shown), indicator_rows(school.indicators.all())
-
-
 @cache_page_view(params=VoieForm.base_fields)
 @page_or_fragment
 def school_detail(request: HttpRequest, uai: str) -> HttpResponse:
@@ -102,7 +89,8 @@ def school_detail(request: HttpRequest, uai: str) -> HttpResponse:
     voie = form.cleaned_data["voie"]
     near = read_place(form).near
 
-    all_offers, rows, indicators = school_figures(school, voie)
+    page = school_page(school, voie)
+    all_offers, rows, indicators = page.offers, list(page.rows), list(page.indicators)
     voies_offered = sorted({offer.voie for offer in all_offers}, key=lambda v: Voie.values.index(v))
     headline = headline_indicator(indicators)
 
@@ -155,9 +143,10 @@ def school_formation(request: HttpRequest, uai: str, cfd: str) -> HttpResponse:
     require_valid(form)
     voie = form.cleaned_data["voie"]
     near = read_place(form).near
-    blocks, offered = pair_blocks(school, formation, voie)
-    if not blocks:
+    page = school_formation_page(school, formation, voie)
+    if page is None:
         raise Http404("Cette formation n’est pas proposée par cet établissement")
+    blocks, offered = list(page.voies), list(page.offered)
 
     context = {
         "school": school,
@@ -165,7 +154,7 @@ def school_formation(request: HttpRequest, uai: str, cfd: str) -> HttpResponse:
         "voie": voie,
         "voie_links": [("", "Les deux voies"), *((v, VOIE_LABELS[v]) for v in offered)] if len(offered) > 1 else [],
         "blocks": blocks,
-        "answer": answer_block(blocks),
+        "answer": page.answer,
         "school_figures_offline": SCHOOL_FIGURES_OFFLINE if is_offline() else "",
         "offered": offered,
         "near": near,

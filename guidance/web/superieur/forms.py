@@ -3,23 +3,14 @@ options. A value our pages could not have made is a 400 (`forms.require_valid`).
 
 from django import forms
 
-from guidance.inserjeunes.codes import InvalidCode, Millesime, parse_millesime
+from guidance.web.forms import MillesimeField
 from guidance.web.reuse.embed import BadgeForm, EmbedForm
 
 
 class SuperieurPageForm(forms.Form):
     """`/formations/<SISE>/?millesime=` and `/etablissements/<UAI>/formations/<SISE>/?millesime=`."""
 
-    millesime = forms.CharField(required=False, max_length=9, widget=forms.HiddenInput)
-
-    def clean_millesime(self) -> Millesime | None:
-        raw = self.cleaned_data["millesime"]
-        if not raw:
-            return None
-        try:
-            return parse_millesime(raw)
-        except InvalidCode as error:
-            raise forms.ValidationError(error.reason) from None
+    millesime = MillesimeField()
 
 
 class _Options(SuperieurPageForm):

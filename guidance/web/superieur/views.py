@@ -13,6 +13,7 @@ from guidance.pagecache.markers import cache_page_view
 from guidance.web.figures.wording import INSERSUP_ATTRIBUTION
 from guidance.web.forms import require_valid
 from guidance.web.http import code_or_404
+from guidance.web.reuse.jsonld import program_json_ld
 from guidance.web.reuse.links import Reuse, reuse_links
 from guidance.web.shortlist import ADD_LABELS, FormationItem, PairItem, compare_links
 from guidance.web.superieur.forms import SuperieurPageForm
@@ -115,26 +116,5 @@ def school_diploma(request: HttpRequest, uai: str, code: str) -> HttpResponse:
 
 def json_ld(request: HttpRequest, formation: Formation, path: str, school: School | None = None) -> dict:
     """schema.org EducationalOccupationalProgram (and its provider on a school's page)."""
-    data: dict = {
-        "@context": "https://schema.org",
-        "@type": "EducationalOccupationalProgram",
-        "name": formation.label,
-        "identifier": formation.code_label,
-        "url": request.build_absolute_uri(path),
-        "inLanguage": "fr",
-    }
-    if formation.diploma_type:
-        data["educationalCredentialAwarded"] = formation.diploma_type
-    if formation.level_label:
-        data["educationalLevel"] = formation.level_label
-    if formation.duration_years:
-        data["timeToComplete"] = f"P{formation.duration_years}Y"
-    if formation.discipline_label or formation.field_label:
-        data["occupationalCategory"] = formation.discipline_label or formation.field_label
-    if school is not None:
-        data["provider"] = {
-            "@type": "EducationalOrganization",
-            "name": school.display_name,
-            "identifier": {"@type": "PropertyValue", "propertyID": "UAI", "value": school.uai},
-        }
-    return data
+    category = formation.discipline_label or formation.field_label
+    return program_json_ld(request, formation, path, identifier=formation.code_label, category=category, school=school)

@@ -9,6 +9,7 @@ import pytest
 from guidance.catalog.models import Formation
 from guidance.indicators import peers
 from guidance.orientation.jobs import ONISEP_CREDIT, jobs_for_formation, onisep_formation
+from guidance.search.diplomas import enters_after_3e
 from tests.factories import regional_rows
 from tests.support import HTMX
 from tests.web.html import parse, split_oob
@@ -124,3 +125,16 @@ def test_the_region_fragment_brings_the_position_along(client, imported):
     fragment = parse(main)
     assert fragment.find(id="situer").find("h3").text == "Où se situe ce taux en Occitanie ?"
     assert fragment.find("section", id="metiers") is None  # the jobs do not follow the region
+
+
+def test_a_cap_gets_five_better_placed_formations_a_pupil_can_enter_after_3e(client, imported):
+    # CAP Pâtissier in Occitanie, voie scolaire: two MCs (entered after a CAP) are among its 5 best placed peers;
+    # they are left out before the 5 are kept, so the page still lists 5, all entered after the 3e.
+    formation = Formation.objects.get(cfd="50022141")
+    tree = parse(client.get(f"/formations/{formation.cfd}/", {"region": "76"}).content)
+    items = tree.find(id="situer").find("div", data_voie="scolaire").find("ul", class_="choose-alternatives")
+    cfds = [li.attrs["data-cfd"] for li in items.find_all("li")]
+    assert len(cfds) == peers.MAX_ALTERNATIVES
+    assert all(enters_after_3e(Formation.objects.get(cfd=cfd).diploma_code) for cfd in cfds)
+    every = peers.alternatives(formation, "76", "scolaire", "2022_2023")
+    assert [r.formation.cfd for r in every.items] != cfds  # without the rule, MCs would take two of the places

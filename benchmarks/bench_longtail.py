@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
-from benchmarks.bench_http import MINIMAL, SECONDS, Gunicorn, _env, _free_port, _manage, wrk
+from benchmarks.bench_http import ACCEPT_ENCODING, MINIMAL, SECONDS, Gunicorn, _env, _free_port, _manage, wrk
 from benchmarks.bench_search import _postgres_ready
 
 PAGES = int(os.environ.get("BENCH_LONGTAIL_PAGES", 2000))
@@ -179,7 +179,7 @@ def render_times(count: int) -> dict:
 def run(label: str, database_url: str, work: Path) -> None:
     port = _free_port()
     env = _env(database_url, port)
-    print(f"\n## {label}", flush=True)
+    print(f"\n## {label} (wrk asks Accept-Encoding: {ACCEPT_ENCODING or 'nothing'})", flush=True)
     _manage(env, "migrate", "--noinput")
     _manage(env, "import_opendata", "--if-changed")
     _manage(env, "collectstatic", "--noinput", "-v0")
